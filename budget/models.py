@@ -1,0 +1,1 @@
+"""Budget: filled in by the issues that build this part of the domain."""

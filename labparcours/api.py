@@ -1,0 +1,34 @@
+"""The API router (/api/v1/) and the translation of domain errors into structured answers."""
+
+from typing import Any
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from labparcours.errors import DomainError
+
+router = DefaultRouter()
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(
+            {"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT
+        )
+    return drf_exception_handler(exc, context)
+
+
+def _register() -> None:
+    from labparcours.api_tokens import ApiTokenViewSet
+    from patients.api import PatientViewSet
+    from teams.api import CareTeamViewSet, ProfessionalViewSet
+
+    router.register("patients", PatientViewSet, basename="patient")
+    router.register("professionals", ProfessionalViewSet, basename="professional")
+    router.register("teams", CareTeamViewSet, basename="team")
+    router.register("tokens", ApiTokenViewSet, basename="token")
+
+
+_register()

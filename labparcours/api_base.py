@@ -1,0 +1,62 @@
+"""Shared pieces of the API: one permission mechanism with the pages, reads logged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from labparcours.access import log_access
+from labparcours.permissions import can_manage_patients
+
+
+class CoordinatorWrites(permissions.IsAuthenticated):
+    """Everyone in scope may read; only the coordinator writes (as on the pages).
+
+    On an object, the scope answers first (404 outside it), then the role (403).
+    """
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):
+            return True
+        return can_manage_patients(request.user)
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        return request.method in permissions.SAFE_METHODS or can_manage_patients(request.user)
+
+
+class AccessLoggedMixin:
+    """Log every patient read by list and retrieve; `patient_of` maps a row to its patient."""
+
+    access_what = "api"
+    patient_of: Callable[[Any], Any] = staticmethod(lambda obj: obj)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+        rows = page if page is not None else list(queryset)
+        log_access(request, [self.patient_of(row) for row in rows], f"{self.access_what} (api)")
+        data = self.get_serializer(rows, many=True).data  # type: ignore[attr-defined]
+        if page is not None:
+            return self.get_paginated_response(data)  # type: ignore[attr-defined]
+        return Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()  # type: ignore[attr-defined]
+        log_access(request, self.patient_of(instance), f"{self.access_what} (api)")
+        return Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
+
+
+def model_clean(instance: Any) -> None:
+    """Run the model's own validation and report it as DRF errors, field by field."""
+    try:
+        instance.full_clean(validate_unique=True, validate_constraints=True)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict) from exc

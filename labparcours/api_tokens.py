@@ -1,0 +1,39 @@
+from typing import Any
+
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from labparcours.models import ApiToken
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(read_only=True, help_text="Shown once, at creation.")
+
+    class Meta:
+        model = ApiToken
+        fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at", "key")
+        read_only_fields = ("id", "prefix", "created_at", "last_used_at", "revoked_at", "key")
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The caller's own personal API tokens; DELETE revokes (the row stays)."""
+
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.all()
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(user=self.request.user.pk)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, key = ApiToken.issue(user=request.user, name=serializer.validated_data["name"])
+        data = ApiTokenSerializer(token).data
+        data["key"] = key
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        instance.revoke()

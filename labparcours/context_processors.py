@@ -1,0 +1,10 @@
+from django.http import HttpRequest
+
+from labparcours.roles import NAVIGATION, NavItem
+
+
+def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": NAVIGATION.get(user.role, [])}

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
+from labparcours.models import AccessLogEntry
+from labparcours.permissions import can_read_access_log
+from patients.models import Consent, Patient
+from patients.selectors import visible_patients
+from patients.services import consent_record, patient_create
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Patient
+        fields = (
+            "id",
+            "last_name",
+            "first_name",
+            "birth_name",
+            "birth_date",
+            "sex",
+            "nir",
+            "address",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "pathway",
+            "inclusion_criteria",
+            "status",
+            "inclusion_date",
+            "exit_date",
+            "exit_reason",
+            "coordinator",
+        )
+        read_only_fields = (
+            "id",
+            "status",
+            "inclusion_date",
+            "exit_date",
+            "exit_reason",
+            "coordinator",
+        )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        candidate = Patient(**{**self._current(), **attrs}, coordinator=self.context["request"].user)
+        model_clean(candidate)
+        attrs["nir"] = candidate.nir
+        return attrs
+
+    def _current(self) -> dict[str, Any]:
+        if self.instance is None:
+            return {}
+        return {f: getattr(self.instance, f) for f in self.Meta.fields if f not in {"coordinator"}}
+
+    def create(self, validated_data: dict[str, Any]) -> Patient:
+        return patient_create(
+            coordinator=self.context["request"].user, consents=[], include=False, **validated_data
+        )
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Consent
+        fields = ("id", "kind", "caregiver", "given_at", "withdrawn_at", "recorded_by")
+        read_only_fields = ("id", "caregiver", "withdrawn_at", "recorded_by")
+
+
+class AccessLogEntrySerializer(serializers.ModelSerializer):
+    user = serializers.StringRelatedField()
+
+    class Meta:
+        model = AccessLogEntry
+        fields = ("at", "user", "what", "ip_address")
+
+
+class PatientFilter(django_filters.FilterSet):
+    class Meta:
+        model = Patient
+        fields = ("pathway", "status")
+
+
+class PatientViewSet(
+    AccessLoggedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Patients in the caller's scope; a patient outside it answers 404."""
+
+    serializer_class = PatientSerializer
+    permission_classes = (CoordinatorWrites,)
+    filterset_class = PatientFilter
+    access_what = "patient"
+
+    def get_queryset(self) -> QuerySet[Patient]:
+        return visible_patients(self.request.user).order_by("last_name", "first_name", "pk")
+
+    @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=ConsentSerializer)
+    def consents(self, request: Request, pk: str | None = None) -> Response:
+        patient = self.get_object()
+        if request.method == "POST":
+            serializer = ConsentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            if patient.consents.active().filter(kind=serializer.validated_data["kind"]).exists():
+                raise serializers.ValidationError({"kind": ["This consent is already recorded."]})
+            consent = consent_record(
+                patient=patient,
+                kind=serializer.validated_data["kind"],
+                recorded_by=request.user,
+                given_at=serializer.validated_data.get("given_at"),
+            )
+            return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+        self.log(patient, "consents")
+        consents = patient.consents.select_related("recorded_by")
+        return Response(ConsentSerializer(consents, many=True).data)
+
+    @extend_schema(responses=AccessLogEntrySerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="access-log",
+        serializer_class=AccessLogEntrySerializer,
+    )
+    def access_log(self, request: Request, pk: str | None = None) -> Response:
+        patient = self.get_object()
+        if not can_read_access_log(request.user, patient):
+            raise PermissionDenied
+        entries = AccessLogEntry.objects.filter(patient=patient).select_related("user")
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(AccessLogEntrySerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=PatientSerializer)
+    @action(detail=True, methods=["post"])
+    def include(self, request: Request, pk: str | None = None) -> Response:
+        """candidate → included; 409 with the missing consents or criteria otherwise."""
+        patient = self.get_object()
+        patient.include()
+        return Response(PatientSerializer(patient, context=self.get_serializer_context()).data)
+
+    def log(self, patient: Patient, what: str) -> None:
+        from labparcours.access import log_access
+
+        log_access(self.request, patient, f"{what} (api)")
+

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from patients import criteria
+from patients.models import (
+
+    Caregiver,
+    ConsentKind,
+    ExitReason,
+    Pathway,
+    Patient,
+    PatientStatus,
+)
+from patients.validators import normalise_nir
+
+_CRITERIA_CHOICES = [
+    (_("Heart failure"), list(criteria.HEART_FAILURE.items())),
+    (_("Type 2 diabetes"), list(criteria.DIABETES.items())),
+    (_("Complexity"), list(criteria.COMPLEXITY.items())),
+]
+_PATIENT_CONSENTS = [
+    (kind.value, kind.label)
+    for kind in (ConsentKind.PARTICIPATION, ConsentKind.TEAM_SHARING, ConsentKind.SIC_ATTENDANCE)
+]
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+class PatientForm(forms.ModelForm):
+    inclusion_criteria = forms.MultipleChoiceField(
+        label=_("Inclusion criteria met"),
+        choices=_CRITERIA_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Patient
+        fields = (
+            "last_name",
+            "first_name",
+            "birth_name",
+            "birth_date",
+            "sex",
+            "nir",
+            "address",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "pathway",
+            "inclusion_criteria",
+        )
+        widgets = {"birth_date": DateInput()}  # noqa: RUF012
+
+    def clean_nir(self) -> str:
+        return normalise_nir(self.cleaned_data.get("nir", ""))
+
+class InclusionForm(PatientForm):
+    """The patient, their consents, and whether to include them now (nothing is written
+    when inclusion is asked but impossible)."""
+
+    consents = forms.MultipleChoiceField(
+        label=_("Consents collected"),
+        choices=_PATIENT_CONSENTS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    include_now = forms.BooleanField(
+        label=_("Include the patient now"),
+        required=False,
+        initial=True,
+        help_text=_("Requires the participation and sharing consents and the criteria."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("include_now") and not self.errors:
+            candidate = Patient(
+                pathway=data["pathway"], inclusion_criteria=data.get("inclusion_criteria", [])
+            )
+            for message in candidate.missing_inclusion_requirements(set(data.get("consents", []))):
+                self.add_error(None, message)
+        return data
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Consent"), choices=_PATIENT_CONSENTS)
+
+class CaregiverForm(forms.ModelForm):
+    delegation = forms.BooleanField(
+        label=_("The patient delegates to this caregiver"),
+        required=False,
+        help_text=_("The caregiver may then act for the patient in the application."),
+    )
+
+    class Meta:
+        model = Caregiver
+        fields = ("first_name", "last_name", "relationship", "email", "phone")
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+
+class ExitForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ExitReason.choices)
+    on = forms.DateField(label=_("Exit date"), widget=DateInput())
+
+class DashboardFilterForm(forms.Form):
+    """Filters of the dashboard; sent by POST so that names never appear in a URL."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    pathway = forms.ChoiceField(
+        label=_("Pathway"), choices=[("", _("All pathways")), *Pathway.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *PatientStatus.choices], required=False
+    )
+    team = forms.ChoiceField(
+        label=_("Team"),
+        choices=[("", _("All teams")), ("incomplete", _("Incomplete")), ("complete", _("Complete"))],
+        required=False,
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+class AccessLogFilterForm(forms.Form):
+    user = forms.CharField(label=_("User (e-mail)"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+

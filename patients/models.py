@@ -1,0 +1,357 @@
+"""Patients included in the programme, their consents and their caregivers."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from labparcours.errors import InvalidTransition
+from labparcours.models import Role
+from patients import criteria
+from patients.validators import normalise_nir, validate_nir
+
+
+class Pathway(models.TextChoices):
+    HEART_FAILURE = "ic", _("Heart failure (IC)")
+    DIABETES = "dt2", _("Type 2 diabetes (DT2)")
+    BOTH = "ic_dt2", _("Heart failure and type 2 diabetes")
+
+    @property
+    def criteria(self) -> dict[str, str]:
+        return {
+            "ic": criteria.HEART_FAILURE,
+            "dt2": criteria.DIABETES,
+            "ic_dt2": {**criteria.HEART_FAILURE, **criteria.DIABETES},
+        }[self.value]
+
+
+class PatientStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    INCLUDED = "included", _("Included")
+    EXITED = "exited", _("Exited")
+
+
+class ExitReason(models.TextChoices):
+    DEATH = "death", _("Death")
+    MOVED = "moved", _("Moved away")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    END_OF_PROGRAMME = "end_of_programme", _("End of programme")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+
+
+class ConsentKind(models.TextChoices):
+    PARTICIPATION = "participation", _("Participation in the programme")
+    TEAM_SHARING = "team_sharing", _("Sharing of data within the care team")
+    SIC_ATTENDANCE = "sic_attendance", _("Attending the SICs")
+    CAREGIVER_DELEGATION = "caregiver_delegation", _("Delegation to a caregiver")
+
+
+REQUIRED_FOR_INCLUSION = (ConsentKind.PARTICIPATION, ConsentKind.TEAM_SHARING)
+
+
+def _active_consent(kind: str, **extra: object) -> Exists:
+    return Exists(
+        Consent.objects.filter(
+            patient=OuterRef("pk"), kind=kind, withdrawn_at__isnull=True, **extra
+        )
+    )
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> PatientQuerySet:
+        """The only door to patients: those `user` may see (DESIGN.md, "who sees what").
+
+        Admins and coordinators see the whole programme; a clinician the patients whose team
+        they are an active member of and who consent to sharing within the team; a patient
+        their own record; a caregiver the patient who delegated to them.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in {Role.ADMIN, Role.COORDINATOR}:
+            return self.all()
+        if user.role == Role.CLINICIAN:
+            from teams.models import Membership
+
+            active_member = Membership.objects.active().filter(
+                team__patient=OuterRef("pk"), professional__user=user
+            )
+            return self.filter(Exists(active_member), _active_consent(ConsentKind.TEAM_SHARING))
+        if user.role == Role.PATIENT:
+            return self.filter(user=user)
+        if user.role == Role.CAREGIVER:
+            delegated = Consent.objects.filter(
+                patient=OuterRef("patient_id"),
+                caregiver=OuterRef("pk"),
+                kind=ConsentKind.CAREGIVER_DELEGATION,
+                withdrawn_at__isnull=True,
+            )
+            links = Caregiver.objects.filter(patient=OuterRef("pk"), user=user).filter(
+                Exists(delegated)
+            )
+            return self.filter(Exists(links))
+        return self.none()
+
+    def included(self) -> PatientQuerySet:
+        return self.filter(status=PatientStatus.INCLUDED)
+
+
+class Patient(models.Model):
+    """A patient included in the programme (patient inclus), on one or two pathways."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    birth_name = models.CharField(_("birth name"), max_length=100, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    nir = models.CharField(
+        _("NIR / INS"),
+        max_length=15,
+        blank=True,
+        validators=[validate_nir],
+        help_text=_("Social security number, 15 characters with its key."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    pathway = models.CharField(_("pathway"), max_length=10, choices=Pathway.choices)
+    inclusion_criteria = models.JSONField(_("inclusion criteria met"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PatientStatus.choices, default=PatientStatus.CANDIDATE
+    )
+    inclusion_date = models.DateField(_("inclusion date"), null=True, blank=True)
+    exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("exit reason"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referring coordinator"),
+        on_delete=models.PROTECT,
+        related_name="coordinated_patients",
+        limit_choices_to={"role": Role.COORDINATOR},
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("patient account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient_record",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ("last_name", "first_name")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["nir"], condition=~Q(nir=""), name="patient_unique_nir"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="included") | Q(inclusion_date__isnull=False),
+                name="patient_included_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="exited") | (Q(exit_date__isnull=False) & ~Q(exit_reason="")),
+                name="patient_exited_has_date_and_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}.{self.last_name[:1]}.".upper()
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        self.nir = normalise_nir(self.nir)
+        errors = {}
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        if self.nir and self.birth_date and self.sex:
+            expected_sex = "1" if self.sex == Sex.MALE else "2"
+            if self.nir[0] in "12" and self.nir[0] != expected_sex:
+                errors["nir"] = _("The NIR does not match the sex.")
+            elif self.nir[1:3] != f"{self.birth_date:%y}":
+                errors["nir"] = _("The NIR does not match the year of birth.")
+        unknown = set(self.inclusion_criteria or []) - set(criteria.ALL)
+        if unknown:
+            errors["inclusion_criteria"] = _("Unknown inclusion criterion.")
+        if errors:
+            raise ValidationError(errors)
+
+    def criteria_labels(self) -> list[str]:
+        return [str(criteria.ALL[c]) for c in self.inclusion_criteria if c in criteria.ALL]
+
+    def missing_inclusion_requirements(self, consent_kinds: set[str]) -> list[str]:
+        """What still prevents inclusion: consents and criteria (in the user's language)."""
+        missing = [
+            gettext("Consent missing: %(kind)s") % {"kind": ConsentKind(kind).label}
+            for kind in REQUIRED_FOR_INCLUSION
+            if kind not in consent_kinds
+        ]
+        met = set(self.inclusion_criteria)
+        pathways = {"ic": ["ic"], "dt2": ["dt2"], "ic_dt2": ["ic", "dt2"]}[self.pathway]
+        if "ic" in pathways and not met & set(criteria.HEART_FAILURE):
+            missing.append(gettext("At least one heart failure criterion is required."))
+        if "dt2" in pathways and not met & set(criteria.DIABETES):
+            missing.append(gettext("At least one diabetes criterion is required."))
+        if not met & set(criteria.COMPLEXITY):
+            missing.append(gettext("Medical or psycho-social complexity is required."))
+        return missing
+
+    def active_consent_kinds(self) -> set[str]:
+        return set(
+            self.consents.filter(withdrawn_at__isnull=True, caregiver__isnull=True).values_list(
+                "kind", flat=True
+            )
+        )
+
+    def include(self, *, on: datetime.date | None = None) -> None:
+        """candidate → included, once the consents and criteria are there."""
+        if self.status != PatientStatus.CANDIDATE:
+            raise InvalidTransition(gettext("Only a candidate patient can be included."))
+        missing = self.missing_inclusion_requirements(self.active_consent_kinds())
+        if missing:
+            raise InvalidTransition(" ".join(missing), code="inclusion_incomplete")
+        self.status = PatientStatus.INCLUDED
+        self.inclusion_date = on or timezone.localdate()
+        self.save(update_fields=["status", "inclusion_date"])
+
+    def exit(self, *, reason: str, on: datetime.date | None = None) -> None:
+        """included → exited, with a reason; the record and its history stay."""
+        if self.status != PatientStatus.INCLUDED:
+            raise InvalidTransition(gettext("Only an included patient can leave the programme."))
+        self.status = PatientStatus.EXITED
+        self.exit_reason = ExitReason(reason)
+        self.exit_date = on or timezone.localdate()
+        self.save(update_fields=["status", "exit_reason", "exit_date"])
+
+
+class Caregiver(models.Model):
+    """A relative (aidant / proche) who may act for the patient, with the patient's consent."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="caregivers")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    relationship = models.CharField(_("relationship"), max_length=100)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caregiver_links",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("caregiver")
+        verbose_name_plural = _("caregivers")
+        ordering = ("last_name", "first_name")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["patient", "email"], name="caregiver_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.relationship})"
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def active(self) -> ConsentQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    """A consent (consentement) given by the patient, and its withdrawal; never deleted."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("kind"), max_length=30, choices=ConsentKind.choices)
+    caregiver = models.ForeignKey(
+        Caregiver,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        help_text=_("For a delegation: the caregiver it is given to."),
+    )
+    given_at = models.DateTimeField(_("given on"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ("kind", "-given_at")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["patient", "kind"],
+                condition=Q(withdrawn_at__isnull=True, caregiver__isnull=True),
+                name="consent_one_active_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "kind", "caregiver"],
+                condition=Q(withdrawn_at__isnull=True, caregiver__isnull=False),
+                name="consent_one_active_delegation_per_caregiver",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="caregiver_delegation", caregiver__isnull=False)
+                | (~Q(kind="caregiver_delegation") & Q(caregiver__isnull=True)),
+                name="consent_delegation_names_caregiver",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=models.F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.patient}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def withdraw(self) -> None:
+        if self.withdrawn_at is not None:
+            raise InvalidTransition(gettext("This consent has already been withdrawn."))
+        self.withdrawn_at = timezone.now()
+        self.save(update_fields=["withdrawn_at"])

@@ -1,0 +1,74 @@
+"""Workflows on patients that span several models."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from labparcours.models import User
+from patients.models import Caregiver, Consent, ConsentKind, Patient
+from teams.models import CareTeam
+
+
+@transaction.atomic
+def patient_create(
+    *, coordinator: User, consents: Iterable[str], include: bool, **fields: Any
+) -> Patient:
+    """Record a patient with their consents and an empty care team; include them at once
+    when asked (which raises InvalidTransition, and rolls everything back, if consents or
+    criteria are missing)."""
+    patient = Patient(coordinator=coordinator, **fields)
+    patient.full_clean()
+    patient.save()
+    CareTeam.objects.create(patient=patient)
+    now = timezone.now()
+    Consent.objects.bulk_create(
+        Consent(patient=patient, kind=kind, given_at=now, recorded_by=coordinator)
+        for kind in consents
+    )
+    if include:
+        patient.include()
+    return patient
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    patient: Patient,
+    kind: str,
+    recorded_by: User,
+    given_at: datetime.datetime | None = None,
+    caregiver: Caregiver | None = None,
+) -> Consent:
+    consent = Consent(
+        patient=patient,
+        kind=ConsentKind(kind),
+        caregiver=caregiver,
+        given_at=given_at or timezone.now(),
+        recorded_by=recorded_by,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def caregiver_add(
+    *, patient: Patient, recorded_by: User, delegation: bool, **fields: Any
+) -> Caregiver:
+    """Add a caregiver; with the patient's delegation consent they may act for the patient."""
+    caregiver = Caregiver(patient=patient, **fields)
+    caregiver.full_clean()
+    caregiver.save()
+    if delegation:
+        consent_record(
+            patient=patient,
+            kind=ConsentKind.CAREGIVER_DELEGATION,
+            recorded_by=recorded_by,
+            caregiver=caregiver,
+        )
+    return caregiver

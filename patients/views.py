@@ -1,0 +1,337 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from labparcours.access import log_access
+from labparcours.errors import DomainError
+from labparcours.invitations import invitation_send
+from labparcours.models import AccessLogEntry, InvitationKind, Role
+from labparcours.permissions import (
+    can_manage_patients,
+    can_read_access_log,
+    can_see_programme,
+    require,
+)
+from patients.forms import (
+    AccessLogFilterForm,
+    CaregiverForm,
+    ConsentForm,
+    DashboardFilterForm,
+    ExitForm,
+    InclusionForm,
+    PatientForm,
+)
+from patients.models import Caregiver, Consent, Patient, PatientStatus
+from patients.selectors import (
+    access_patient,
+    missing_roles_of,
+    own_patient,
+    visible_patients,
+    with_team_counts,
+)
+from patients.services import caregiver_add, consent_record, patient_create
+from teams.models import Membership, REQUIRED_ROLES
+
+PAGE_SIZE = 25
+
+
+def _filtered_patients(request: HttpRequest, form: DashboardFilterForm) -> QuerySet[Patient]:
+    qs = (
+        with_team_counts(visible_patients(request.user))
+        .select_related("coordinator")
+        .order_by("last_name", "first_name", "pk")
+    )
+    if not form.is_valid():
+        return qs
+    data = form.cleaned_data
+    for word in data["q"].split():
+        qs = qs.filter(
+            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(city__icontains=word)
+        )
+    if data["pathway"]:
+        qs = qs.filter(pathway=data["pathway"])
+    if data["status"]:
+        qs = qs.filter(status=data["status"])
+    no_member = Q()
+    for role in REQUIRED_ROLES:
+        no_member |= Q(**{f"n_{role}": 0})
+    if data["team"] == "incomplete":
+        qs = qs.filter(no_member)
+    elif data["team"] == "complete":
+        qs = qs.exclude(no_member)
+    return qs
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The coordinator's dashboard: every patient, their pathway, status and team."""
+    require(can_see_programme(request.user))
+    form = DashboardFilterForm(request.POST or None)
+    qs = _filtered_patients(request, form)
+    page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
+    page = Paginator(qs, PAGE_SIZE).get_page(page_number)
+    rows = [(patient, missing_roles_of(patient)) for patient in page]
+    log_access(request, page.object_list, "dashboard")
+    incomplete = Q()
+    for role in REQUIRED_ROLES:
+        incomplete |= Q(**{f"n_{role}": 0})
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "stats": {
+            "included": Patient.objects.included().count(),
+            "candidates": Patient.objects.filter(status=PatientStatus.CANDIDATE).count(),
+            "incomplete": with_team_counts(Patient.objects.included()).filter(incomplete).count(),
+        },
+    }
+    template = "patients/patient_list.html"
+    if request.htmx:
+        template += "#patient-table"
+    return render(request, template, context)
+
+
+@login_required
+def my_patients(request: HttpRequest) -> HttpResponse:
+    """A clinician's patients: those whose team they are an active member of."""
+    require(request.user.role == Role.CLINICIAN)
+    mine = Membership.objects.active().filter(professional__user=request.user)
+    patients = list(
+        with_team_counts(visible_patients(request.user))
+        .prefetch_related(
+            Prefetch("care_team__memberships", queryset=mine, to_attr="my_memberships")
+        )
+        .order_by("last_name", "first_name")
+    )
+    log_access(request, patients, "my patients")
+    rows = [(p, missing_roles_of(p)) for p in patients]
+    return render(request, "patients/my_patients.html", {"rows": rows})
+
+
+def _patient_context(patient: Patient) -> dict[str, Any]:
+    memberships = (
+        Membership.objects.filter(team__patient=patient)
+        .select_related("professional")
+        .order_by("left_at", "role", "joined_at")
+    )
+    return {
+        "patient": patient,
+        "consents": Consent.objects.filter(patient=patient)
+        .select_related("recorded_by", "caregiver")
+        .order_by("withdrawn_at", "kind"),
+        "caregivers": Caregiver.objects.filter(patient=patient).select_related("user"),
+        "active_members": [m for m in memberships if m.is_active],
+        "former_members": [m for m in memberships if not m.is_active],
+        "missing_roles": patient.care_team.missing_roles() if hasattr(patient, "care_team") else [],
+    }
+
+
+@login_required
+def patient_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
+        get_object_or_404(visible_patients(request.user), pk=pk)
+        return redirect("patients:my_record")
+    patient = access_patient(request, pk, what="patient record")
+    context = _patient_context(patient)
+    context.update(
+        can_manage=can_manage_patients(request.user),
+        consent_form=ConsentForm(),
+        caregiver_form=CaregiverForm(patient=patient),
+        exit_form=ExitForm(),
+        history=patient.history.select_related("history_user")[:10],
+    )
+    return render(request, "patients/patient_detail.html", context)
+
+
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    """The patient's (or caregiver's) home: their record, team and consents."""
+    require(request.user.role in {Role.PATIENT, Role.CAREGIVER})
+    patient = own_patient(request, what="own record")
+    return render(request, "patients/my_record.html", _patient_context(patient))
+
+
+@login_required
+def include(request: HttpRequest) -> HttpResponse:
+    require(can_manage_patients(request.user))
+    form = InclusionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        consents, include_now = data.pop("consents"), data.pop("include_now")
+        try:
+            patient = patient_create(
+                coordinator=request.user, consents=consents, include=include_now, **data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The patient has been recorded."))
+            return redirect("teams:team", pk=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def patient_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    patient = access_patient(request, pk, what="patient record (edit)")
+    require(can_manage_patients(request.user))
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The patient's record has been updated."))
+        return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+def _managed_patient(request: HttpRequest, pk: str, what: str) -> Patient:
+    patient = access_patient(request, pk, what=what)
+    require(can_manage_patients(request.user))
+    return patient
+
+
+@login_required
+@require_POST
+def patient_include(request: HttpRequest, pk: str) -> HttpResponse:
+    patient = _managed_patient(request, pk, "inclusion")
+    try:
+        patient.include()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The patient is now included in the programme."))
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@login_required
+@require_POST
+def patient_exit(request: HttpRequest, pk: str) -> HttpResponse:
+    patient = _managed_patient(request, pk, "exit")
+    form = ExitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason and a date for the exit."))
+    else:
+        try:
+            patient.exit(reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The patient has left the programme."))
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@login_required
+@require_POST
+def consent_add(request: HttpRequest, pk: str) -> HttpResponse:
+    patient = _managed_patient(request, pk, "consents")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_record(patient=patient, kind=form.cleaned_data["kind"], recorded_by=request.user)
+        except ValidationError:
+            messages.error(request, _("This consent is already recorded."))
+        else:
+            messages.success(request, _("The consent has been recorded."))
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: str, consent_pk: int) -> HttpResponse:
+    patient = _managed_patient(request, pk, "consents")
+    consent = get_object_or_404(Consent, patient=patient, pk=consent_pk)
+    try:
+        consent.withdraw()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The consent has been withdrawn."))
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@login_required
+def caregiver_new(request: HttpRequest, pk: str) -> HttpResponse:
+    patient = _managed_patient(request, pk, "caregivers")
+    form = CaregiverForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        delegation = data.pop("delegation")
+        caregiver_add(patient=patient, recorded_by=request.user, delegation=delegation, **data)
+        messages.success(request, _("The caregiver has been added."))
+        return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/caregiver_form.html", {"form": form, "patient": patient})
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: str, kind: str) -> HttpResponse:
+    """Invite the patient, or one of their caregivers, to create a login."""
+    patient = _managed_patient(request, pk, "invitation")
+    try:
+        if kind == InvitationKind.PATIENT:
+            invitation_send(
+                kind=kind, email=patient.email, invited_by=request.user, patient=patient
+            )
+        else:
+            caregiver = get_object_or_404(Caregiver, patient=patient, pk=request.POST.get("id"))
+            invitation_send(
+                kind=InvitationKind.CAREGIVER,
+                email=caregiver.email,
+                invited_by=request.user,
+                caregiver=caregiver,
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The invitation has been sent by e-mail."))
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@login_required
+def my_access_log(request: HttpRequest) -> HttpResponse:
+    """« Qui a consulté mon dossier » — for the patient and their caregiver."""
+    require(request.user.role in {Role.PATIENT, Role.CAREGIVER})
+    patient = own_patient(request, what="access log")
+    entries = (
+        AccessLogEntry.objects.filter(patient=patient)
+        .exclude(user=request.user)
+        .select_related("user__professional")
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "patients/access_log.html", {"patient": patient, "page": page})
+
+
+@login_required
+def access_log_admin(request: HttpRequest) -> HttpResponse:
+    """The whole access log, for programme management, filterable."""
+    require(request.user.role == Role.ADMIN)
+    form = AccessLogFilterForm(request.GET or None)
+    entries = AccessLogEntry.objects.select_related("user", "patient")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["user"]:
+            entries = entries.filter(user__email__icontains=data["user"])
+        if data["since"]:
+            entries = entries.filter(at__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(at__date__lte=data["until"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "patients/access_log_admin.html", {"form": form, "page": page})
+
+
+@login_required
+def patient_access_log(request: HttpRequest, pk: str) -> HttpResponse:
+    """One patient's access log, for programme management."""
+    patient = access_patient(request, pk, what="access log")
+    require(can_read_access_log(request.user, patient) and request.user.role == Role.ADMIN)
+    entries = AccessLogEntry.objects.filter(patient=patient).select_related("user")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "patients/access_log.html", {"patient": patient, "page": page})

@@ -1,0 +1,1 @@
+"""SIC: filled in by the issues that build this part of the domain."""

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
+from labparcours.permissions import can_browse_directory, can_manage_patients
+from patients.selectors import visible_patients
+from teams.models import CareTeam, Membership, Professional
+from teams.services import membership_add
+
+
+class DirectoryPermission(permissions.BasePermission):
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return can_browse_directory(request.user)
+        return can_manage_patients(request.user)
+
+
+class ProfessionalSerializer(serializers.ModelSerializer):
+    has_account = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Professional
+        fields = (
+            "id",
+            "last_name",
+            "first_name",
+            "profession",
+            "rpps",
+            "practice_mode",
+            "organisation",
+            "address",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "mssante_email",
+            "has_account",
+        )
+
+    def get_has_account(self, obj: Professional) -> bool:
+        return obj.user_id is not None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        candidate = Professional(**attrs)
+        if self.instance is not None:
+            candidate.pk = self.instance.pk
+            for field in self.Meta.fields:
+                if field not in attrs and hasattr(self.instance, field) and field != "id":
+                    setattr(candidate, field, getattr(self.instance, field))
+        model_clean(candidate)
+        return attrs
+
+
+class ProfessionalFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Name or organisation")
+    city = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Professional
+        fields = ("profession", "practice_mode", "city")
+
+    def filter_search(self, qs: QuerySet[Professional], name: str, value: str) -> QuerySet:
+        return qs.search(text=value)
+
+
+class ProfessionalViewSet(viewsets.ModelViewSet):
+    """The directory of professionals (annuaire)."""
+
+    serializer_class = ProfessionalSerializer
+    permission_classes = (DirectoryPermission,)
+    filterset_class = ProfessionalFilter
+    queryset = Professional.objects.order_by("last_name", "first_name", "pk")
+    http_method_names = ("get", "post", "patch", "head", "options")
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    professional_name = serializers.CharField(source="professional.__str__", read_only=True)
+    profession = serializers.CharField(source="professional.profession", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = (
+            "id",
+            "professional",
+            "professional_name",
+            "profession",
+            "role",
+            "joined_at",
+            "left_at",
+        )
+        read_only_fields = ("id", "joined_at", "left_at")
+        extra_kwargs = {"role": {"required": False}}  # noqa: RUF012
+
+
+class CareTeamSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField()
+    missing_roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CareTeam
+        fields = ("id", "patient", "members", "missing_roles")
+
+    def get_members(self, team: CareTeam) -> list[dict[str, Any]]:
+        return MembershipSerializer(team.active_memberships, many=True).data
+
+    def get_missing_roles(self, team: CareTeam) -> list[str]:
+        return [str(role) for role in team.missing_roles()]
+
+
+class CareTeamViewSet(
+    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Care teams of the patients in the caller's scope."""
+
+    serializer_class = CareTeamSerializer
+    permission_classes = (CoordinatorWrites,)
+    filterset_fields = ("patient",)
+    access_what = "care team"
+    patient_of = staticmethod(lambda team: team.patient)
+
+    def get_queryset(self) -> QuerySet[CareTeam]:
+        from django.db.models import Prefetch
+
+        return (
+            CareTeam.objects.filter(patient__in=visible_patients(self.request.user))
+            .select_related("patient")
+            .with_role_counts()
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.active().select_related("professional"),
+                    to_attr="active_memberships",
+                )
+            )
+            .order_by("pk")
+        )
+
+    @extend_schema(request=MembershipSerializer, responses=MembershipSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=MembershipSerializer)
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        team = self.get_object()
+        if request.method == "POST":
+            serializer = MembershipSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            professional = serializer.validated_data["professional"]
+            membership = membership_add(
+                team=team,
+                professional=professional,
+                role=serializer.validated_data.get("role") or professional.default_team_role,
+                added_by=request.user,
+            )
+            return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        from labparcours.access import log_access
+
+        log_access(request, team.patient, "care team members (api)")
+        memberships = team.memberships.select_related("professional").order_by("left_at", "role")
+        return Response(MembershipSerializer(memberships, many=True).data)
+
+    @extend_schema(request=None, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"], url_path=r"members/(?P<membership_pk>\d+)/leave")
+    def leave(self, request: Request, pk: str | None = None, membership_pk: str = "") -> Response:
+        team = self.get_object()
+        membership = team.memberships.filter(pk=membership_pk).first()
+        if membership is None:
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        membership.leave()
+        return Response(MembershipSerializer(membership).data)

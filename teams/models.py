@@ -1,0 +1,234 @@
+"""The directory of professionals and the care team around each patient."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from labparcours.errors import InvalidTransition
+from teams.validators import validate_rpps
+
+
+class Profession(models.TextChoices):
+    GP = "gp", _("General practitioner")
+    NURSE = "nurse", _("Nurse")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    CARDIOLOGIST = "cardiologist", _("Cardiologist")
+    DIABETOLOGIST = "diabetologist", _("Diabetologist")
+    NEPHROLOGIST = "nephrologist", _("Nephrologist")
+    GERIATRICIAN = "geriatrician", _("Geriatrician")
+    PULMONOLOGIST = "pulmonologist", _("Pulmonologist")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    DIETITIAN = "dietitian", _("Dietitian")
+    APA_TEACHER = "apa_teacher", _("Adapted physical activity teacher")
+    PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
+    PODIATRIST = "podiatrist", _("Podiatrist")
+    OTHER = "other", _("Other")
+
+
+SPECIALIST_PROFESSIONS = {
+    Profession.CARDIOLOGIST,
+    Profession.DIABETOLOGIST,
+    Profession.NEPHROLOGIST,
+    Profession.GERIATRICIAN,
+    Profession.PULMONOLOGIST,
+}
+
+
+class PracticeMode(models.TextChoices):
+    LIBERAL = "liberal", _("Liberal")
+    HOSPITAL = "hospital", _("Hospital")
+    SALARIED = "salaried", _("Salaried")
+
+
+class ProfessionalQuerySet(models.QuerySet["Professional"]):
+    def search(self, *, text: str = "", profession: str = "", city: str = "") -> ProfessionalQuerySet:
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(last_name__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(organisation__icontains=word)
+            )
+        if profession:
+            qs = qs.filter(profession=profession)
+        if city:
+            qs = qs.filter(city__icontains=city)
+        return qs
+
+
+class Professional(models.Model):
+    """A health professional of the directory (annuaire des PS); may not have a login yet."""
+
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
+    rpps = models.CharField(
+        _("RPPS number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_rpps],
+        help_text=_("11 digits; not every profession has one."),
+    )
+    practice_mode = models.CharField(
+        _("practice mode"), max_length=20, choices=PracticeMode.choices
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    mssante_email = models.EmailField(_("MSSanté address"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="professional",
+    )
+    history = HistoricalRecords()
+    objects = ProfessionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("health professional")
+        verbose_name_plural = _("health professionals")
+        ordering = ("last_name", "first_name")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["rpps"], condition=~Q(rpps=""), name="professional_unique_rpps"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_liberal(self) -> bool:
+        return self.practice_mode == PracticeMode.LIBERAL
+
+    @property
+    def default_team_role(self) -> str:
+        if self.profession in SPECIALIST_PROFESSIONS:
+            return TeamRole.SPECIALIST
+        if self.profession in {TeamRole.GP, TeamRole.NURSE, TeamRole.PHARMACIST}:
+            return self.profession
+        return TeamRole.OTHER
+
+
+class TeamRole(models.TextChoices):
+    GP = "gp", _("General practitioner (médecin traitant)")
+    NURSE = "nurse", _("Nurse")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    SPECIALIST = "specialist", _("Specialist")
+    OTHER = "other", _("Other")
+
+
+REQUIRED_ROLES = (TeamRole.GP, TeamRole.NURSE, TeamRole.PHARMACIST, TeamRole.SPECIALIST)
+
+
+class CareTeamQuerySet(models.QuerySet["CareTeam"]):
+    def with_role_counts(self) -> CareTeamQuerySet:
+        """Annotate the number of active members per required role, in one query."""
+        active = Q(memberships__left_at__isnull=True)
+        return self.annotate(
+            **{
+                f"n_{role}": Count("memberships", filter=active & Q(memberships__role=role))
+                for role in REQUIRED_ROLES
+            }
+        )
+
+
+class CareTeam(models.Model):
+    """The care team (équipe de soins) around ONE patient."""
+
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.CASCADE, related_name="care_team"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+    objects = CareTeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care team")
+        verbose_name_plural = _("care teams")
+
+    def __str__(self) -> str:
+        return gettext("Team of %(patient)s") % {"patient": self.patient}
+
+    def missing_roles(self, counts: dict[str, int] | None = None) -> list[TeamRole]:
+        """Required roles with no active member; uses `with_role_counts` when annotated."""
+        if counts is None:
+            if hasattr(self, "n_gp"):
+                counts = {role: getattr(self, f"n_{role}") for role in REQUIRED_ROLES}
+            else:
+                counts = dict(
+                    self.memberships.active()
+                    .values_list("role")
+                    .annotate(n=Count("id"))
+                    .values_list("role", "n")
+                )
+        return [TeamRole(role) for role in REQUIRED_ROLES if not counts.get(role)]
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing_roles()
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(left_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A professional's place in a care team; leaving keeps the row (history)."""
+
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="memberships")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices)
+    joined_at = models.DateTimeField(_("joined on"), default=timezone.now)
+    left_at = models.DateTimeField(_("left on"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        ordering = ("role", "joined_at")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["team", "professional"],
+                condition=Q(left_at__isnull=True),
+                name="membership_one_active_per_professional",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(left_at__gte=models.F("joined_at")),
+                name="membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} — {self.get_role_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
+
+    def leave(self) -> None:
+        """The professional loses access to the patient from this moment."""
+        if self.left_at is not None:
+            raise InvalidTransition(gettext("This professional has already left the team."))
+        self.left_at = timezone.now()
+        self.save(update_fields=["left_at"])

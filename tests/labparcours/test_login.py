@@ -1,0 +1,79 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+DEMO_HOMES = [
+    ("admin@demo.test", "/gestion/"),
+    ("coordinatrice@demo.test", "/coordination/"),
+    ("medecin@demo.test", "/mes-patients/"),
+    ("infirmiere@demo.test", "/mes-patients/"),
+    ("pharmacien@demo.test", "/mes-patients/"),
+    ("cardiologue@demo.test", "/mes-patients/"),
+    ("diabetologue@demo.test", "/mes-patients/"),
+    ("patient@demo.test", "/mon-dossier/"),
+    ("aidant@demo.test", "/mon-dossier/"),
+]
+
+
+@pytest.fixture
+def demo_data(db):  # noqa: ANN001
+    call_command("seed_demo")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("email", "home"), DEMO_HOMES)
+def test_it_lands_each_demo_account_on_its_home_page(demo_data, email, home):  # noqa: ANN001
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": email, "password": "labparcours-demo"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == home
+    assert response.status_code == 200
+    assert response.context["user"].email == email
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_wrong_password_with_a_clear_french_message(demo_data):  # noqa: ANN001
+    response = Client().post(
+        reverse("account_login"), {"login": "medecin@demo.test", "password": "mauvais"}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in Client().session
+    content = response.content.decode()
+    assert "L’adresse e-mail ou le mot de passe sont incorrects." in content
+
+
+@pytest.mark.django_db
+def test_it_seeds_idempotently(demo_data):  # noqa: ANN001
+    from labparcours.models import User
+    from patients.models import Patient
+    from teams.models import Membership
+
+    before = (User.objects.count(), Patient.objects.count(), Membership.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Patient.objects.count(), Membership.objects.count()) == before
+    assert Patient.objects.count() >= 12
+    assert set(Patient.objects.values_list("pathway", flat=True)) >= {"ic", "dt2"}
+
+
+@pytest.mark.django_db
+def test_it_shows_the_limits_of_access_in_the_demo(demo_data):  # noqa: ANN001
+    from labparcours.models import User
+    from patients.models import Patient
+
+    gp = User.objects.get(email="medecin@demo.test")
+    visible = Patient.objects.visible_to(gp)
+    assert 0 < visible.count() < Patient.objects.count()
+    marcel = Patient.objects.get(user__email="patient@demo.test")
+    roles = set(
+        marcel.care_team.memberships.active().values_list("professional__user__email", flat=True)
+    )
+    assert roles >= {
+        "medecin@demo.test",
+        "infirmiere@demo.test",
+        "pharmacien@demo.test",
+        "cardiologue@demo.test",
+    }
+    aidant = User.objects.get(email="aidant@demo.test")
+    assert list(Patient.objects.visible_to(aidant)) == [marcel]
