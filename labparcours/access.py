@@ -7,10 +7,44 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
+from django.utils.translation import gettext_lazy as _
+
 from labparcours.models import AccessLogEntry
 
 if TYPE_CHECKING:
     from patients.models import Patient
+
+
+# What a read was about, as stored in the log, and how it is shown to the patient.
+READ_LABELS = {
+    "dashboard": _("Programme dashboard"),
+    "my patients": _("List of my patients"),
+    "patient record": _("Patient record"),
+    "patient record (edit)": _("Patient record (edit)"),
+    "own record": _("Own record"),
+    "access log": _("Access log"),
+    "inclusion": _("Inclusion"),
+    "exit": _("Exit from the programme"),
+    "consents": _("Consents"),
+    "caregivers": _("Caregivers"),
+    "invitation": _("Invitation"),
+    "care team": _("Care team"),
+    "care team members": _("Care team"),
+    "patient": _("Patient record"),
+    "SIC calendar": _("SIC calendar"),
+    "SICs": _("SICs"),
+    "SIC": _("SIC"),
+    "SIC contribution": _("SIC contribution"),
+    "SIC contributions": _("SIC contributions"),
+    "SIC report (PDF)": _("SIC report (PDF)"),
+}
+_API = " (api)"
+
+
+def read_label(what: str) -> str:
+    base = what.removesuffix(_API)
+    label = str(READ_LABELS.get(base, base))
+    return f"{label} (API)" if what.endswith(_API) else label
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -28,6 +62,5 @@ def log_access(request: HttpRequest, patients: Patient | Iterable[Patient], what
         return
     ip = client_ip(request)
     AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(patient=p, user=request.user, what=what[:120], ip_address=ip)
-        for p in items
+        AccessLogEntry(patient=p, user=request.user, what=what[:120], ip_address=ip) for p in items
     )

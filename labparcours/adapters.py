@@ -1,7 +1,6 @@
+from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
-
-from allauth.account.adapter import DefaultAccountAdapter
 
 from labparcours.roles import HOME_URL_NAME
 

@@ -14,20 +14,21 @@ router = DefaultRouter()
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response(
-            {"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT
-        )
+        return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
 
 
 def _register() -> None:
     from labparcours.api_tokens import ApiTokenViewSet
     from patients.api import PatientViewSet
+    from sic.api import ContributionViewSet, SicViewSet
     from teams.api import CareTeamViewSet, ProfessionalViewSet
 
     router.register("patients", PatientViewSet, basename="patient")
     router.register("professionals", ProfessionalViewSet, basename="professional")
     router.register("teams", CareTeamViewSet, basename="team")
+    router.register("sics", SicViewSet, basename="sic")
+    router.register("contributions", ContributionViewSet, basename="contribution")
     router.register("tokens", ApiTokenViewSet, basename="token")
 
 

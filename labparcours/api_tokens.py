@@ -17,7 +17,10 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The caller's own personal API tokens; DELETE revokes (the row stays)."""
 

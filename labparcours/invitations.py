@@ -33,9 +33,7 @@ def _hash(token: str) -> str:
     return ApiToken.hash_key(token)
 
 
-def invitation_send(
-    *, kind: str, email: str, invited_by: User, **target: object
-) -> Invitation:
+def invitation_send(*, kind: str, email: str, invited_by: User, **target: object) -> Invitation:
     """Create an invitation (professional=…, patient=… or caregiver=…) and e-mail its link."""
     if not email:
         raise DomainError(_("An e-mail address is needed to send an invitation."))
@@ -51,7 +49,12 @@ def invitation_send(
         **target,
     )
     link = settings.SITE_URL + reverse("invitation_accept", args=[token])
-    context = {"link": link, "invited_by": invited_by, "kind": kind, "days": INVITATION_VALIDITY.days}
+    context = {
+        "link": link,
+        "invited_by": invited_by,
+        "kind": kind,
+        "days": INVITATION_VALIDITY.days,
+    }
     transaction.on_commit(
         lambda: send_mail(
             subject=_("[Lab Parcours] Your invitation"),

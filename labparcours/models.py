@@ -173,6 +173,12 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.patient_id} ({self.what})"
 
+    @property
+    def what_label(self) -> str:
+        from labparcours.access import read_label
+
+        return read_label(self.what)
+
 
 class InvitationKind(models.TextChoices):
     PROFESSIONAL = "professional", _("Health professional")

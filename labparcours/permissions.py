@@ -33,3 +33,18 @@ def can_read_access_log(user: User, patient: Patient) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def can_run_sic(user: User, patient: Patient) -> bool:
+    """Schedule, cancel and record a SIC: the coordinator, or the team's GP (médecin traitant)."""
+    if user.role == Role.COORDINATOR:
+        return True
+    if user.role != Role.CLINICIAN:
+        return False
+    from teams.models import Membership, TeamRole
+
+    return (
+        Membership.objects.active()
+        .filter(team__patient=patient, professional__user=user, role=TeamRole.GP)
+        .exists()
+    )

@@ -29,11 +29,13 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.ADMIN: [
         NavItem(_("Programme"), "programme_home", "grid"),
         NavItem(_("Patients"), "patients:dashboard", "users"),
+        NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Directory"), "teams:directory", "book"),
         NavItem(_("Access log"), "patients:access_log_admin", "eye"),
     ],
     Role.COORDINATOR: [
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),
+        NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Include a patient"), "patients:include", "plus"),
         NavItem(_("Directory"), "teams:directory", "book"),
     ],

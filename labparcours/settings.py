@@ -83,8 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "labparcours.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "labparcours.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,7 +170,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lab Parcours"
 # Roles that must have two-factor authentication before they can use the application. Demo
 # accounts in a local DEBUG run are exempt so that a newcomer can log in at once.
-MFA_REQUIRED_ROLES = env_list("LABPARCOURS_MFA_REQUIRED_ROLES", "" if DEBUG else "admin,coordinator")
+MFA_REQUIRED_ROLES = env_list(
+    "LABPARCOURS_MFA_REQUIRED_ROLES", "" if DEBUG else "admin,coordinator"
+)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -310,6 +312,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

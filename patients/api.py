@@ -16,7 +16,7 @@ from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_read_access_log
 from patients.models import Consent, Patient
 from patients.selectors import visible_patients
-from patients.services import consent_record, patient_create
+from patients.services import consent_record, patient_create, patient_include
 
 
 class PatientSerializer(serializers.ModelSerializer):
@@ -53,7 +53,9 @@ class PatientSerializer(serializers.ModelSerializer):
         )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        candidate = Patient(**{**self._current(), **attrs}, coordinator=self.context["request"].user)
+        candidate = Patient(
+            **{**self._current(), **attrs}, coordinator=self.context["request"].user
+        )
         model_clean(candidate)
         attrs["nir"] = candidate.nir
         return attrs
@@ -150,11 +152,10 @@ class PatientViewSet(
     def include(self, request: Request, pk: str | None = None) -> Response:
         """candidate → included; 409 with the missing consents or criteria otherwise."""
         patient = self.get_object()
-        patient.include()
+        patient_include(patient=patient)
         return Response(PatientSerializer(patient, context=self.get_serializer_context()).data)
 
     def log(self, patient: Patient, what: str) -> None:
         from labparcours.access import log_access
 
         log_access(self.request, patient, f"{what} (api)")
-

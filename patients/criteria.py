@@ -14,6 +14,8 @@ DIABETES = {
 }
 COMPLEXITY = {
     "medical_complexity": _("Medical complexity (several diseases, many medications)"),
-    "psychosocial_complexity": _("Psycho-social complexity (isolation, precariousness, health literacy)"),
+    "psychosocial_complexity": _(
+        "Psycho-social complexity (isolation, precariousness, health literacy)"
+    ),
 }
 ALL = {**HEART_FAILURE, **DIABETES, **COMPLEXITY}

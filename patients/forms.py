@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from patients import criteria
 from patients.models import (
-
     Caregiver,
     ConsentKind,
     ExitReason,
@@ -27,13 +26,22 @@ _PATIENT_CONSENTS = [
     for kind in (ConsentKind.PARTICIPATION, ConsentKind.TEAM_SHARING, ConsentKind.SIC_ATTENDANCE)
 ]
 
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
+
 class PatientForm(forms.ModelForm):
+    # Wider than the 15 stored characters: the number is often typed with spaces.
+    nir = forms.CharField(
+        label=_("NIR / INS"),
+        max_length=25,
+        required=False,
+        help_text=_("Social security number, 15 characters with its key."),
+    )
     inclusion_criteria = forms.MultipleChoiceField(
         label=_("Inclusion criteria met"),
         choices=_CRITERIA_CHOICES,
@@ -63,6 +71,7 @@ class PatientForm(forms.ModelForm):
     def clean_nir(self) -> str:
         return normalise_nir(self.cleaned_data.get("nir", ""))
 
+
 class InclusionForm(PatientForm):
     """The patient, their consents, and whether to include them now (nothing is written
     when inclusion is asked but impossible)."""
@@ -90,8 +99,10 @@ class InclusionForm(PatientForm):
                 self.add_error(None, message)
         return data
 
+
 class ConsentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Consent"), choices=_PATIENT_CONSENTS)
+
 
 class CaregiverForm(forms.ModelForm):
     delegation = forms.BooleanField(
@@ -108,9 +119,11 @@ class CaregiverForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.patient = patient
 
+
 class ExitForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ExitReason.choices)
     on = forms.DateField(label=_("Exit date"), widget=DateInput())
+
 
 class DashboardFilterForm(forms.Form):
     """Filters of the dashboard; sent by POST so that names never appear in a URL."""
@@ -124,13 +137,17 @@ class DashboardFilterForm(forms.Form):
     )
     team = forms.ChoiceField(
         label=_("Team"),
-        choices=[("", _("All teams")), ("incomplete", _("Incomplete")), ("complete", _("Complete"))],
+        choices=[
+            ("", _("All teams")),
+            ("incomplete", _("Incomplete")),
+            ("complete", _("Complete")),
+        ],
         required=False,
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
 
 class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=_("User (e-mail)"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
-

@@ -31,7 +31,17 @@ def patient_create(
         for kind in consents
     )
     if include:
-        patient.include()
+        patient_include(patient=patient)
+    return patient
+
+
+@transaction.atomic
+def patient_include(*, patient: Patient, on: datetime.date | None = None) -> Patient:
+    """Include the patient; their first SIC becomes due a few weeks later."""
+    from sic.services import sic_ensure_planned
+
+    patient.include(on=on)
+    sic_ensure_planned(patient=patient)
     return patient
 
 

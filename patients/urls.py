@@ -12,7 +12,7 @@ urlpatterns = [
     path("patients/inclure/", views.include, name="include"),
     path("patients/<uuid:pk>/", views.patient_detail, name="detail"),
     path("patients/<uuid:pk>/modifier/", views.patient_edit, name="edit"),
-    path("patients/<uuid:pk>/inclusion/", views.patient_include, name="include_existing"),
+    path("patients/<uuid:pk>/inclusion/", views.include_existing, name="include_existing"),
     path("patients/<uuid:pk>/sortie/", views.patient_exit, name="exit"),
     path("patients/<uuid:pk>/consentements/", views.consent_add, name="consent_add"),
     path(

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -39,8 +39,8 @@ from patients.selectors import (
     visible_patients,
     with_team_counts,
 )
-from patients.services import caregiver_add, consent_record, patient_create
-from teams.models import Membership, REQUIRED_ROLES
+from patients.services import caregiver_add, consent_record, patient_create, patient_include
+from teams.models import REQUIRED_ROLES, Membership
 
 PAGE_SIZE = 25
 
@@ -200,10 +200,10 @@ def _managed_patient(request: HttpRequest, pk: str, what: str) -> Patient:
 
 @login_required
 @require_POST
-def patient_include(request: HttpRequest, pk: str) -> HttpResponse:
+def include_existing(request: HttpRequest, pk: str) -> HttpResponse:
     patient = _managed_patient(request, pk, "inclusion")
     try:
-        patient.include()
+        patient_include(patient=patient)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -235,7 +235,9 @@ def consent_add(request: HttpRequest, pk: str) -> HttpResponse:
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            consent_record(patient=patient, kind=form.cleaned_data["kind"], recorded_by=request.user)
+            consent_record(
+                patient=patient, kind=form.cleaned_data["kind"], recorded_by=request.user
+            )
         except ValidationError:
             messages.error(request, _("This consent is already recorded."))
         else:

@@ -1,1 +1,361 @@
-"""SIC: filled in by the issues that build this part of the domain."""
+"""The SIC (Synthèse Interprofessionnelle Concertée): a 20-minute video meeting of a
+patient's team, twice a year, prepared by contributions, ending in decisions."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import secrets
+import uuid
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from labparcours.errors import InvalidTransition
+from labparcours.models import Role
+
+if TYPE_CHECKING:
+    from labparcours.models import User
+    from patients.models import Patient
+
+
+class SicStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (SicStatus.PLANNED, SicStatus.SCHEDULED)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or that month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def new_room_name() -> str:
+    return f"labparcours-{secrets.token_urlsafe(18)}"
+
+
+class SicQuerySet(models.QuerySet["Sic"]):
+    def visible_to(self, user: User) -> SicQuerySet:
+        from patients.models import Patient
+
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+    def open(self) -> SicQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> SicQuerySet:
+        """Open SICs whose due date has passed (a point de rupture)."""
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_within(self, days: int, today: datetime.date | None = None) -> SicQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__range=(today, today + datetime.timedelta(days=days)))
+
+
+class Sic(models.Model):
+    """One SIC of one patient, from "due" (planned) to held or cancelled."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="sics")
+    status = models.CharField(
+        _("status"), max_length=20, choices=SicStatus.choices, default=SicStatus.PLANNED
+    )
+    due_date = models.DateField(_("due date"))
+    scheduled_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=20)
+    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    held_at = models.DateTimeField(_("held on"), null=True, blank=True)
+    patient_present = models.BooleanField(_("patient present"), null=True, blank=True)
+    caregiver_present = models.BooleanField(_("caregiver present"), null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["minutes"])
+    objects = SicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SIC")
+        verbose_name_plural = _("SICs")
+        ordering = ("due_date", "pk")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status__in=["planned", "scheduled"]),
+                name="sic_one_open_per_patient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(scheduled_at__isnull=False),
+                name="sic_scheduled_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_at__isnull=False),
+                name="sic_held_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("SIC of %(patient)s due %(date)s") % {
+            "patient": self.patient,
+            "date": self.due_date.strftime("%d/%m/%Y"),
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    def schedule(
+        self, *, at: datetime.datetime, duration_minutes: int = 20, video_url: str = ""
+    ) -> None:
+        """planned → scheduled, or a new date for a scheduled SIC (the history keeps the old)."""
+        if not self.is_open:
+            raise InvalidTransition(gettext("Only a planned or scheduled SIC can be scheduled."))
+        if timezone.is_naive(at):
+            raise ValueError("A SIC's date must be aware.")
+        if self.status == SicStatus.SCHEDULED:
+            self.ics_sequence += 1
+        self.status = SicStatus.SCHEDULED
+        self.scheduled_at = at
+        self.duration_minutes = duration_minutes
+        self.video_url = video_url or self.video_url or self.default_video_url()
+        self.save()
+
+    def default_video_url(self) -> str:
+        return f"{settings.LABPARCOURS_VIDEO_BASE_URL.rstrip('/')}/{new_room_name()}"
+
+    def hold(
+        self,
+        *,
+        minutes: str,
+        patient_present: bool,
+        caregiver_present: bool = False,
+        held_at: datetime.datetime | None = None,
+    ) -> None:
+        """scheduled → held, with the minutes; the next SIC becomes due from this one."""
+        if self.status != SicStatus.SCHEDULED:
+            raise InvalidTransition(gettext("Only a scheduled SIC can be recorded as held."))
+        self.status = SicStatus.HELD
+        self.held_at = held_at or self.scheduled_at or timezone.now()
+        self.minutes = minutes
+        self.patient_present = patient_present
+        self.caregiver_present = caregiver_present
+        self.save()
+
+    def cancel(self, *, reason: str) -> None:
+        """planned/scheduled → cancelled; the next SIC stays due at the same date."""
+        if not self.is_open:
+            raise InvalidTransition(gettext("Only a planned or scheduled SIC can be cancelled."))
+        if not reason.strip():
+            raise InvalidTransition(gettext("Please give a reason for cancelling."))
+        self.status = SicStatus.CANCELLED
+        self.cancel_reason = reason.strip()
+        self.cancelled_at = timezone.now()
+        self.ics_sequence += 1
+        self.save()
+
+
+def next_due_date(patient: Patient) -> datetime.date | None:
+    """When the patient's next SIC is due: six months after the last one held, or a few
+    weeks after inclusion when none was held yet. Cancelled SICs do not count."""
+    if patient.inclusion_date is None:
+        return None
+    last_held = (
+        Sic.objects.filter(patient=patient, status=SicStatus.HELD).order_by("-held_at").first()
+    )
+    if last_held is None:
+        return patient.inclusion_date + datetime.timedelta(
+            days=settings.LABPARCOURS_FIRST_SIC_DELAY_DAYS
+        )
+    held_on = timezone.localtime(last_held.held_at).date()
+    return add_months(held_on, settings.LABPARCOURS_SIC_INTERVAL_MONTHS)
+
+
+class Response(models.TextChoices):
+    INVITED = "invited", _("No answer yet")
+    CONFIRMED = "confirmed", _("Will attend")
+    DECLINED = "declined", _("Cannot attend")
+
+
+class Attendance(models.Model):
+    """A team member's invitation to a SIC: their answer, then whether they attended."""
+
+    sic = models.ForeignKey(Sic, on_delete=models.CASCADE, related_name="attendances")
+    membership = models.ForeignKey(
+        "teams.Membership", on_delete=models.PROTECT, related_name="attendances"
+    )
+    response = models.CharField(
+        _("answer"), max_length=20, choices=Response.choices, default=Response.INVITED
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    present = models.BooleanField(_("present"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ("membership__role", "pk")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["sic", "membership"], name="attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.professional} — {self.get_response_display()}"
+
+    def answer(self, *, attending: bool) -> None:
+        if not self.sic.is_open:
+            raise InvalidTransition(gettext("This SIC is no longer open."))
+        self.response = Response.CONFIRMED if attending else Response.DECLINED
+        self.responded_at = timezone.now()
+        self.save(update_fields=["response", "responded_at"])
+
+
+class Decision(models.Model):
+    """A decision taken at the SIC; each may become an action of the care plan."""
+
+    sic = models.ForeignKey(Sic, on_delete=models.CASCADE, related_name="decisions")
+    text = models.CharField(_("decision"), max_length=500)
+    owner = models.CharField(_("who"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ContributionKind(models.TextChoices):
+    GP_SUMMARY = "gp_summary", _("GP's summary (mini topo)")
+    MEDICATION_REVIEW = "medication_review", _("Medication review")
+    NURSING_ASSESSMENT = "nursing_assessment", _("In-depth nursing assessment")
+    SPECIALIST_OPINION = "specialist_opinion", _("Specialist's opinion")
+    PATIENT_EXPERIENCE = "patient_experience", _("Patient experience form")
+
+
+# Which member of the team writes which contribution.
+KIND_OF_TEAM_ROLE = {
+    "gp": ContributionKind.GP_SUMMARY,
+    "pharmacist": ContributionKind.MEDICATION_REVIEW,
+    "nurse": ContributionKind.NURSING_ASSESSMENT,
+    "specialist": ContributionKind.SPECIALIST_OPINION,
+}
+
+
+class ContributionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class ContributionQuerySet(models.QuerySet["Contribution"]):
+    def visible_to(self, user: User) -> ContributionQuerySet:
+        """Submitted contributions of visible SICs, and one's own drafts. The patient's side
+        sees only the patient's own form: the professionals' notes are for the team."""
+        qs = self.filter(sic__in=Sic.objects.visible_to(user)).filter(
+            Q(status=ContributionStatus.SUBMITTED) | Q(author=user)
+        )
+        if user.role in {Role.PATIENT, Role.CAREGIVER}:
+            qs = qs.filter(kind=ContributionKind.PATIENT_EXPERIENCE)
+        return qs
+
+
+class Contribution(models.Model):
+    """The paid preparation of a SIC by one member (contribution), or the patient's
+    experience form; a structured content per kind, drafted then submitted."""
+
+    sic = models.ForeignKey(Sic, on_delete=models.PROTECT, related_name="contributions")
+    kind = models.CharField(_("kind"), max_length=30, choices=ContributionKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Who typed it, when not the author (the coordinator for the patient)."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ContributionStatus.choices,
+        default=ContributionStatus.DRAFT,
+    )
+    content = models.JSONField(_("content"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ("kind", "pk")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["sic", "kind", "author"], name="contribution_one_per_author_and_kind"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                name="contribution_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.author}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ContributionStatus.SUBMITTED
+
+    def is_writer(self, user: User) -> bool:
+        """Its author; for the patient's form also the caregiver and the coordinator, who
+        may type it on the patient's behalf."""
+        if user.pk == self.author_id:
+            return True
+        return self.kind == ContributionKind.PATIENT_EXPERIENCE and user.role in {
+            Role.COORDINATOR,
+            Role.CAREGIVER,
+            Role.PATIENT,
+        }
+
+    def can_edit(self, user: User) -> bool:
+        """Writers amend it until the SIC is held (or cancelled)."""
+        return self.sic.is_open and self.is_writer(user)
+
+    def save_content(self, *, content: dict, by: User, submit: bool) -> None:
+        if not self.is_writer(by):
+            raise PermissionError("Not a writer of this contribution.")
+        if not self.sic.is_open:
+            raise InvalidTransition(gettext("This contribution can no longer be changed."))
+        self.content = content
+        self.entered_by = by
+        if submit and not self.is_submitted:
+            self.status = ContributionStatus.SUBMITTED
+            self.submitted_at = timezone.now()
+        self.save()

@@ -33,7 +33,8 @@ class ProfessionalForm(forms.ModelForm):
 class DirectorySearchForm(forms.Form):
     text = forms.CharField(label=_("Name or organisation"), required=False, max_length=100)
     profession = forms.ChoiceField(
-        label=_("Profession"), choices=[("", _("All professions")), *Profession.choices],
+        label=_("Profession"),
+        choices=[("", _("All professions")), *Profession.choices],
         required=False,
     )
     city = forms.CharField(label=_("City"), required=False, max_length=100)

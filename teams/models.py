@@ -49,7 +49,9 @@ class PracticeMode(models.TextChoices):
 
 
 class ProfessionalQuerySet(models.QuerySet["Professional"]):
-    def search(self, *, text: str = "", profession: str = "", city: str = "") -> ProfessionalQuerySet:
+    def search(
+        self, *, text: str = "", profession: str = "", city: str = ""
+    ) -> ProfessionalQuerySet:
         qs = self
         for word in text.split():
             qs = qs.filter(

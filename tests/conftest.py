@@ -31,6 +31,12 @@ from tests.factories import (
 STRICT = os.environ.get("LABPARCOURS_STRICT_SERVICES") == "1"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The live server of the browser tests speaks plain HTTP, and builds its middleware once
+    # per session, before any per-test override applies.
+    settings.SECURE_SSL_REDIRECT = False
+
+
 def need(available: bool, reason: str) -> None:
     """Skip when a real service is absent, or fail under CI's strict flag."""
     if available:

@@ -62,7 +62,9 @@ class PatientFactory(factory.django.DjangoModelFactory):
     pathway = "ic"
     inclusion_criteria = factory.LazyFunction(lambda: ["ic_hospitalisation", "medical_complexity"])
     status = PatientStatus.INCLUDED
-    inclusion_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+    inclusion_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=60)
+    )
     coordinator = factory.SubFactory(UserFactory, role=Role.COORDINATOR)
     email = factory.Sequence(lambda n: f"patient{n}@example.test")
 

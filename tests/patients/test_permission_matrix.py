@@ -4,59 +4,46 @@ The former member left the own patient's team: they are outside the scope of bot
 Outside the scope the answer is 404; inside it, an action the role may not do is 403.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 
 from tests.conftest import ROLES, World, client_for
-
-CLINICIANS = {"gp", "nurse", "pharmacist", "specialist"}
-IN_SCOPE = {
-    "own": {"admin", "coordinator", *CLINICIANS, "patient_user", "caregiver_user"},
-    "other": {"admin", "coordinator"},
-}
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    url: Callable[[World, str], str]
-    allowed: frozenset[str]
-    method: str = "get"
-    ok: int = 200
-    about_patient: bool = True
-    data: Callable[[World], dict] | None = None
-    # What a role in scope but not allowed gets, when not 403 (e.g. a redirect).
-    otherwise: dict[str, int] | None = None
+from tests.matrix import (
+    CLINICIANS,
+    COORDINATOR,
+    EVERYONE_IN_SCOPE,
+    PATIENT_SIDE,
+    PROS,
+    STAFF,
+    Case,
+    expected,
+    p,
+    params,
+    patient_of,
+    run,
+    team_url,
+)
 
 
-def patient_of(world: World, target: str):  # noqa: ANN201
-    return world.own if target == "own" else world.other
+def without_sic_consent(world: World, target: str) -> None:
+    patient_of(world, target).consents.filter(kind="sic_attendance").delete()
 
-
-def p(path: str) -> Callable[[World, str], str]:
-    return lambda world, target: path.format(pk=patient_of(world, target).pk)
-
-
-def team_url(suffix: str = "") -> Callable[[World, str], str]:
-    return lambda world, target: f"/api/v1/teams/{patient_of(world, target).care_team.pk}/{suffix}"
-
-
-STAFF = frozenset({"admin", "coordinator"})
-EVERYONE_IN_SCOPE = frozenset(IN_SCOPE["own"])
-COORDINATOR = frozenset({"coordinator"})
-PROS = frozenset({"admin", "coordinator", *CLINICIANS, "former_member"})
-PATIENT_SIDE = frozenset({"patient_user", "caregiver_user"})
 
 PAGES = [
     Case("dashboard", p("/coordination/"), STAFF, about_patient=False),
-    Case("my patients", p("/mes-patients/"), frozenset({*CLINICIANS, "former_member"}), about_patient=False),
+    Case(
+        "my patients",
+        p("/mes-patients/"),
+        frozenset({*CLINICIANS, "former_member"}),
+        about_patient=False,
+    ),
     Case("my record", p("/mon-dossier/"), PATIENT_SIDE, about_patient=False),
     Case("my access log", p("/mon-dossier/acces/"), PATIENT_SIDE, about_patient=False),
-    Case("access log (admin)", p("/gestion/journal-acces/"), frozenset({"admin"}), about_patient=False),
+    Case(
+        "access log (admin)",
+        p("/gestion/journal-acces/"),
+        frozenset({"admin"}),
+        about_patient=False,
+    ),
     Case("programme home", p("/gestion/"), frozenset({"admin"}), about_patient=False),
     Case("include form", p("/patients/inclure/"), COORDINATOR, about_patient=False),
     Case("directory", p("/annuaire/"), PROS, about_patient=False),
@@ -79,6 +66,7 @@ PAGES = [
         method="post",
         ok=302,
         data=lambda w: {"kind": "sic_attendance"},
+        before=without_sic_consent,
     ),
     Case(
         "add a member",
@@ -101,6 +89,7 @@ API = [
         method="post",
         ok=201,
         data=lambda w: {"kind": "sic_attendance"},
+        before=without_sic_consent,
     ),
     Case(
         "access log",
@@ -115,8 +104,12 @@ API = [
         method="post",
         ok=201,
         about_patient=False,
-        data=lambda w: {"last_name": "Roux", "first_name": "Léa", "profession": "dietitian",
-                        "practice_mode": "liberal"},
+        data=lambda w: {
+            "last_name": "Roux",
+            "first_name": "Léa",
+            "profession": "dietitian",
+            "practice_mode": "liberal",
+        },
     ),
     Case("teams list", p("/api/v1/teams/"), frozenset(ROLES), about_patient=False),
     Case("team", team_url(), EVERYONE_IN_SCOPE),
@@ -133,48 +126,18 @@ API = [
 ]
 
 
-def expected(case: Case, role: str, target: str) -> int:
-    if case.about_patient and role not in IN_SCOPE[target]:
-        return 404
-    if role in case.allowed:
-        return case.ok
-    return (case.otherwise or {}).get(role, 403)
+@pytest.mark.parametrize(("case", "role", "target"), params(PAGES))
+def test_page_answers_each_role_as_designed(
+    world: World, case: Case, role: str, target: str
+) -> None:
+    assert run(world, case, role, target) == expected(case, role, target)
 
 
-def _run(world: World, case: Case, role: str, target: str) -> int:
-    if case.name.startswith(("record a consent", "consent create")):
-        patient_of(world, target).consents.filter(kind="sic_attendance").delete()
-    client = client_for(world.user(role))
-    url = case.url(world, target)
-    data = case.data(world) if case.data else None
-    if case.method == "post":
-        response = client.post(url, data, content_type="application/json") if url.startswith(
-            "/api/"
-        ) else client.post(url, data)
-    else:
-        response = client.get(url)
-    return response.status_code
-
-
-def _params(cases: list[Case]) -> list:
-    return [
-        pytest.param(case, role, target, id=f"{case.name}-{role}-{target}")
-        for case in cases
-        for role in ROLES
-        for target in (("own", "other") if case.about_patient else ("own",))
-    ]
-
-
-@pytest.mark.parametrize(("case", "role", "target"), _params(PAGES))
-def test_page_answers_each_role_as_designed(world: World, case: Case, role: str, target: str) -> None:
-    assert _run(world, case, role, target) == expected(case, role, target)
-
-
-@pytest.mark.parametrize(("case", "role", "target"), _params(API))
+@pytest.mark.parametrize(("case", "role", "target"), params(API))
 def test_endpoint_answers_each_role_as_designed(
     world: World, case: Case, role: str, target: str
 ) -> None:
-    assert _run(world, case, role, target) == expected(case, role, target)
+    assert run(world, case, role, target) == expected(case, role, target)
 
 
 @pytest.mark.parametrize(

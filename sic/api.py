@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from labparcours.access import log_access
+from labparcours.api_base import AccessLoggedMixin
+from labparcours.errors import DomainError
+from labparcours.models import Role
+from labparcours.permissions import can_run_sic
+from sic.forms import MedicationReviewForm, contribution_form
+from sic.models import Contribution, ContributionKind, Sic
+from sic.pdf import sic_report_pdf
+from sic.selectors import visible_sics, with_contribution_counts
+from sic.services import contribution_for, sic_cancel, sic_hold, sic_schedule
+
+
+class PdfRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: dict | None = None) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        # An error answered by this action (403/404): say it plainly, still as bytes.
+        return str(data).encode()
+
+
+class SicSerializer(serializers.ModelSerializer):
+    decisions = serializers.SerializerMethodField()
+    contributions_submitted = serializers.IntegerField(source="n_submitted", read_only=True)
+
+    class Meta:
+        model = Sic
+        fields = (
+            "id",
+            "patient",
+            "status",
+            "due_date",
+            "scheduled_at",
+            "duration_minutes",
+            "video_url",
+            "held_at",
+            "patient_present",
+            "caregiver_present",
+            "minutes",
+            "cancel_reason",
+            "decisions",
+            "contributions_submitted",
+        )
+        read_only_fields = fields
+
+    def get_decisions(self, sic: Sic) -> list[str]:
+        return [d.text for d in sic.decisions.all()]
+
+
+class PatientSideSicSerializer(serializers.ModelSerializer):
+    """What the patient and their caregiver see of a SIC: when, and the link."""
+
+    class Meta:
+        model = Sic
+        fields = ("id", "patient", "status", "due_date", "scheduled_at", "duration_minutes",
+                  "video_url")
+        read_only_fields = fields
+
+
+class ScheduleSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=10, max_value=120, default=20)
+    video_url = serializers.URLField(required=False, allow_blank=True, default="")
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class HoldSerializer(serializers.Serializer):
+    minutes = serializers.CharField()
+    patient_present = serializers.BooleanField()
+    caregiver_present = serializers.BooleanField(default=False)
+    present = serializers.ListField(child=serializers.IntegerField(), default=list)
+    decisions = serializers.ListField(child=serializers.CharField(max_length=500), default=list)
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+    submit = serializers.BooleanField(write_only=True, default=False)
+
+    class Meta:
+        model = Contribution
+        fields = ("id", "sic", "kind", "author", "status", "content", "submitted_at", "submit")
+        read_only_fields = ("id", "sic", "author", "status", "submitted_at")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        kind = attrs.get("kind") or getattr(self.instance, "kind", None)
+        content = attrs.get("content", {})
+        if not isinstance(content, dict):
+            raise serializers.ValidationError({"content": ["An object is expected."]})
+        data = MedicationReviewForm.initial_from(content) if kind == "medication_review" else content
+        form = contribution_form(kind, data=data, draft=not attrs.get("submit"))
+        if not form.is_valid():
+            raise serializers.ValidationError({"content": form.errors.get_json_data()})
+        attrs["content"] = form.content()
+        return attrs
+
+
+class SicFilter(django_filters.FilterSet):
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+
+    class Meta:
+        model = Sic
+        fields = ("patient", "status", "due_before", "due_after")
+
+
+class SicViewSet(AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                 viewsets.GenericViewSet):
+    """SICs of the patients in the caller's scope."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+    filterset_class = SicFilter
+    access_what = "SIC"
+    patient_of = staticmethod(lambda sic: sic.patient)
+    queryset = Sic.objects.none()
+
+    def get_queryset(self) -> QuerySet[Sic]:
+        return (
+            with_contribution_counts(visible_sics(self.request.user))
+            .select_related("patient")
+            .prefetch_related("decisions")
+            .order_by("due_date", "pk")
+        )
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if getattr(self.request.user, "role", None) in {Role.PATIENT, Role.CAREGIVER}:
+            return PatientSideSicSerializer
+        return SicSerializer
+
+    def _run(self, request: Request) -> Sic:
+        sic = self.get_object()
+        if not can_run_sic(request.user, sic.patient):
+            raise PermissionDenied
+        return sic
+
+    def _answer(self, sic: Sic) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=sic.pk)).data)
+
+    @extend_schema(request=ScheduleSerializer, responses=SicSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request: Request, pk: str | None = None) -> Response:
+        """Schedule (or reschedule) the SIC; the team receives the calendar invitation."""
+        sic = self._run(request)
+        payload = ScheduleSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._answer(sic_schedule(sic=sic, **payload.validated_data))
+
+    @extend_schema(request=CancelSerializer, responses=SicSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        sic = self._run(request)
+        payload = CancelSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._answer(sic_cancel(sic=sic, reason=payload.validated_data["reason"]))
+
+    @extend_schema(request=HoldSerializer, responses=SicSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request: Request, pk: str | None = None) -> Response:
+        sic = self._run(request)
+        payload = HoldSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        held = sic_hold(
+            sic=sic,
+            minutes=data["minutes"],
+            patient_present=data["patient_present"],
+            caregiver_present=data["caregiver_present"],
+            present_memberships=data["present"],
+            decisions=data["decisions"],
+        )
+        return self._answer(held)
+
+    @extend_schema(request=ContributionSerializer, responses=ContributionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=ContributionSerializer)
+    def contributions(self, request: Request, pk: str | None = None) -> Response:
+        sic = self.get_object()
+        if request.method == "POST":
+            payload = ContributionSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            kind = payload.validated_data["kind"]
+            if kind == ContributionKind.PATIENT_EXPERIENCE and request.user.role not in {
+                Role.PATIENT, Role.CAREGIVER, Role.COORDINATOR
+            }:
+                raise PermissionDenied
+            try:
+                contribution = contribution_for(sic=sic, kind=kind, user=request.user)
+            except DomainError as exc:
+                raise PermissionDenied(exc.message) from exc
+            contribution.save_content(
+                content=payload.validated_data["content"],
+                by=request.user,
+                submit=payload.validated_data["submit"],
+            )
+            return Response(
+                ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED
+            )
+        log_access(request, sic.patient, "SIC contributions (api)")
+        rows = Contribution.objects.visible_to(request.user).filter(sic=sic).select_related("author")
+        return Response(ContributionSerializer(rows, many=True).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    def report(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:  # noqa: A002
+        """The SIC report in PDF, at `report.pdf`."""
+        sic = self.get_object()
+        if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
+            raise PermissionDenied
+        log_access(request, sic.patient, "SIC report (PDF)")
+        return Response(
+            sic_report_pdf(sic),
+            headers={"Content-Disposition": f'inline; filename="sic-{sic.pk}.pdf"'},
+        )
+
+
+class ContributionViewSet(AccessLoggedMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                          viewsets.GenericViewSet):
+    """One contribution: readable by the team once submitted; written by its author only."""
+
+    serializer_class = ContributionSerializer
+    permission_classes = (permissions.IsAuthenticated,)
+    access_what = "SIC contribution"
+    patient_of = staticmethod(lambda c: c.sic.patient)
+    http_method_names = ("get", "patch", "head", "options")
+    queryset = Contribution.objects.none()
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        return Contribution.objects.visible_to(self.request.user).select_related(
+            "sic__patient", "author"
+        )
+
+    def perform_update(self, serializer: ContributionSerializer) -> None:
+        contribution = serializer.instance
+        if not contribution.is_writer(self.request.user):
+            raise PermissionDenied
+        contribution.save_content(
+            content=serializer.validated_data.get("content", contribution.content),
+            by=self.request.user,
+            submit=serializer.validated_data.get("submit", False),
+        )

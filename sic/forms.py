@@ -1,0 +1,252 @@
+"""Forms of the SIC: scheduling, holding, and one structured form per contribution kind."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sic.models import ContributionKind
+
+TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ScheduleForm(forms.Form):
+    at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=10, max_value=120, initial=20
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Leave empty to generate a private room."),
+    )
+
+    def clean_at(self) -> datetime.datetime:
+        at = self.cleaned_data["at"]
+        if at < timezone.now():
+            raise forms.ValidationError(_("A SIC cannot be scheduled in the past."))
+        return at
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class HoldForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Members present"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    patient_present = forms.BooleanField(label=_("The patient attended"), required=False)
+    caregiver_present = forms.BooleanField(label=_("A caregiver attended"), required=False)
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}))
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("One decision per line: each may become an action of the care plan."),
+    )
+
+    def __init__(self, *args: Any, attendances: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [
+            (str(a.membership_id), f"{a.membership.professional} — {a.membership.get_role_display()}")
+            for a in attendances
+        ]
+
+    def decision_lines(self) -> list[str]:
+        return [line for line in self.cleaned_data["decisions"].splitlines() if line.strip()]
+
+
+# --- Contributions ---------------------------------------------------------------------------
+
+
+class ContributionForm(forms.Form):
+    """Base of the structured contribution forms: required fields are required to submit,
+    not to save a draft."""
+
+    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if draft:
+            for field in self.fields.values():
+                field.required = False
+
+    def content(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class GpSummaryForm(ContributionForm):
+    history = forms.CharField(label=_("History and background"), widget=TEXT)
+    current_problems = forms.CharField(label=_("Current problems"), widget=TEXT)
+    expectations = forms.CharField(label=_("What I expect from this SIC"), widget=TEXT)
+    treatment_changes = forms.CharField(
+        label=_("Recent changes of treatment"), widget=TEXT, required=False
+    )
+
+
+ADHERENCE = [
+    ("good", _("Good")),
+    ("partial", _("Partial")),
+    ("poor", _("Poor")),
+    ("unknown", _("Unknown")),
+]
+MEDICATION_ROWS = 8
+
+
+class MedicationReviewForm(ContributionForm):
+    """The medication list is a fixed number of rows; empty rows are ignored."""
+
+    interactions = forms.CharField(label=_("Interactions and contraindications"), widget=TEXT)
+    problems = forms.CharField(
+        label=_("Problems found (adherence, side effects, self-medication)"), widget=TEXT
+    )
+    recommendations = forms.CharField(label=_("Recommendations"), widget=TEXT)
+
+    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, draft=draft, **kwargs)
+        for i in range(MEDICATION_ROWS):
+            self.fields[f"med_{i}_name"] = forms.CharField(label=_("Medication"), required=False)
+            self.fields[f"med_{i}_dose"] = forms.CharField(label=_("Dose"), required=False)
+            self.fields[f"med_{i}_adherence"] = forms.ChoiceField(
+                label=_("Adherence"), choices=[("", "—"), *ADHERENCE], required=False
+            )
+        self.draft = draft
+
+    def medication_rows(self) -> list[tuple[forms.BoundField, ...]]:
+        return [
+            (self[f"med_{i}_name"], self[f"med_{i}_dose"], self[f"med_{i}_adherence"])
+            for i in range(MEDICATION_ROWS)
+        ]
+
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("interactions", "problems", "recommendations")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        medications = []
+        for i in range(MEDICATION_ROWS):
+            name = (data.get(f"med_{i}_name") or "").strip()
+            dose = (data.get(f"med_{i}_dose") or "").strip()
+            if not name and not dose:
+                continue
+            if not name:
+                self.add_error(f"med_{i}_name", _("Name the medication of this row."))
+            medications.append(
+                {"name": name, "dose": dose, "adherence": data.get(f"med_{i}_adherence") or ""}
+            )
+        if not medications and not self.draft:
+            self.add_error(None, _("List at least one medication."))
+        data["medications"] = medications
+        return data
+
+    def content(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "medications": data["medications"],
+            **{k: data[k] for k in ("interactions", "problems", "recommendations") if data.get(k)},
+        }
+
+    @classmethod
+    def initial_from(cls, content: dict[str, Any]) -> dict[str, Any]:
+        initial = {k: v for k, v in content.items() if k != "medications"}
+        for i, med in enumerate(content.get("medications", [])[:MEDICATION_ROWS]):
+            initial.update(
+                {f"med_{i}_name": med["name"], f"med_{i}_dose": med["dose"],
+                 f"med_{i}_adherence": med["adherence"]}
+            )
+        return initial
+
+
+class NursingAssessmentForm(ContributionForm):
+    autonomy = forms.ChoiceField(
+        label=_("Autonomy"),
+        choices=[
+            ("", "—"),
+            ("autonomous", _("Autonomous")),
+            ("partial", _("Needs some help")),
+            ("dependent", _("Dependent")),
+        ],
+    )
+    blood_pressure = forms.CharField(label=_("Blood pressure (mmHg)"), max_length=20)
+    heart_rate = forms.IntegerField(label=_("Heart rate (bpm)"), min_value=20, max_value=250)
+    weight_kg = forms.DecimalField(
+        label=_("Weight (kg)"), min_value=20, max_value=300, decimal_places=1
+    )
+    weight_trend = forms.ChoiceField(
+        label=_("Weight trend"),
+        choices=[("", "—"), ("stable", _("Stable")), ("up", _("Rising")), ("down", _("Falling"))],
+    )
+    wounds = forms.CharField(label=_("Wounds, skin"), widget=TEXT, required=False)
+    home_situation = forms.CharField(label=_("Home situation"), widget=TEXT)
+    needs = forms.CharField(label=_("Needs"), widget=TEXT)
+
+    def content(self) -> dict[str, Any]:
+        data = super().content()
+        if "weight_kg" in data:
+            data["weight_kg"] = str(data["weight_kg"])
+        return data
+
+
+class SpecialistOpinionForm(ContributionForm):
+    assessment = forms.CharField(label=_("Specialist assessment"), widget=TEXT)
+    recommendations = forms.CharField(label=_("Recommendations"), widget=TEXT)
+    follow_up = forms.CharField(label=_("Follow-up planned"), widget=TEXT, required=False)
+
+
+class PatientExperienceForm(ContributionForm):
+    living_with_illness = forms.CharField(
+        label=_("How do you live with your illness day to day?"), widget=TEXT
+    )
+    what_matters_most = forms.CharField(label=_("What matters most to you now?"), widget=TEXT)
+    difficulties = forms.CharField(
+        label=_("What is difficult in your care, or between the people who care for you?"),
+        widget=TEXT,
+    )
+    goals = forms.CharField(label=_("Your goals, in your own words"), widget=TEXT)
+
+
+FORM_OF_KIND: dict[str, type[ContributionForm]] = {
+    ContributionKind.GP_SUMMARY: GpSummaryForm,
+    ContributionKind.MEDICATION_REVIEW: MedicationReviewForm,
+    ContributionKind.NURSING_ASSESSMENT: NursingAssessmentForm,
+    ContributionKind.SPECIALIST_OPINION: SpecialistOpinionForm,
+    ContributionKind.PATIENT_EXPERIENCE: PatientExperienceForm,
+}
+
+
+def contribution_form(
+    kind: str, *, data: Any = None, content: dict | None = None, draft: bool = False
+) -> ContributionForm:
+    form_class = FORM_OF_KIND[kind]
+    content = content or {}
+    initial = (
+        MedicationReviewForm.initial_from(content)
+        if form_class is MedicationReviewForm
+        else content
+    )
+    return form_class(data=data, initial=initial, draft=draft)
+
+
+def labelled_content(kind: str, content: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The content with the form's labels, in the form's order, for pages and the PDF
+    (the medication list is shown apart, as a table)."""
+    rows = []
+    for name, field in FORM_OF_KIND[kind](draft=True).fields.items():
+        if name.startswith("med_") or name not in content:
+            continue
+        value = content[name]
+        if isinstance(field, forms.ChoiceField):
+            value = dict(field.choices).get(value, value)
+        rows.append((str(field.label), value))
+    return rows

@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from labparcours.access import log_access
+from labparcours.errors import DomainError
+from labparcours.models import Role
+from labparcours.permissions import can_run_sic, can_see_programme, require
+from patients.selectors import access_patient
+from sic.forms import CancelForm, HoldForm, ScheduleForm, contribution_form, labelled_content
+from sic.models import Attendance, Contribution, ContributionKind, Sic, SicStatus
+from sic.pdf import sic_report_pdf
+from sic.selectors import access_sic, visible_sics, with_contribution_counts
+from sic.services import (
+    contribution_for,
+    expected_contributions,
+    sic_cancel,
+    sic_hold,
+    sic_schedule,
+)
+
+VIEWS = {
+    "overdue": _("Overdue"),
+    "due": _("Due within 30 days"),
+    "scheduled": _("Scheduled"),
+    "held": _("Held"),
+}
+
+
+@login_required
+def sic_list(request: HttpRequest) -> HttpResponse:
+    """The programme's SIC calendar: overdue, due soon, scheduled, held."""
+    require(can_see_programme(request.user))
+    view = request.GET.get("vue", "overdue")
+    sics = (
+        with_contribution_counts(visible_sics(request.user))
+        .select_related("patient")
+        .order_by("due_date", "pk")
+    )
+    today = timezone.localdate()
+    if view == "due":
+        sics = sics.due_within(30, today)
+    elif view == "scheduled":
+        sics = sics.filter(status=SicStatus.SCHEDULED).order_by("scheduled_at")
+    elif view == "held":
+        sics = sics.filter(status=SicStatus.HELD).order_by("-held_at")
+    else:
+        view, sics = "overdue", sics.overdue(today)
+    page = Paginator(sics, 25).get_page(request.GET.get("page"))
+    log_access(request, [s.patient for s in page], "SIC calendar")
+    counts = {
+        "overdue": visible_sics(request.user).overdue(today).count(),
+        "due": visible_sics(request.user).due_within(30, today).count(),
+    }
+    return render(
+        request,
+        "sic/sic_list.html",
+        {"page": page, "view": view, "views": VIEWS, "counts": counts, "today": today},
+    )
+
+
+@login_required
+def patient_sics(request: HttpRequest, pk: str) -> HttpResponse:
+    patient = access_patient(request, pk, what="SICs")
+    sics = with_contribution_counts(patient.sics.all()).order_by("-due_date")
+    return render(
+        request,
+        "sic/patient_sics.html",
+        {"patient": patient, "sics": sics, "can_run": can_run_sic(request.user, patient)},
+    )
+
+
+def _sic_context(request: HttpRequest, sic: Sic) -> dict:
+    attendances = list(sic.attendances.select_related("membership__professional__user"))
+    mine = next(
+        (a for a in attendances if a.membership.professional.user_id == request.user.pk), None
+    )
+    decisions = list(sic.decisions.all())
+    patient_side = request.user.role in {Role.PATIENT, Role.CAREGIVER}
+    writes_patient_form = request.user.role in {Role.PATIENT, Role.CAREGIVER, Role.COORDINATOR}
+    rows = [
+        (
+            row,
+            sic.is_open
+            and (
+                (row.author is not None and row.author.pk == request.user.pk)
+                or (row.kind == ContributionKind.PATIENT_EXPERIENCE and writes_patient_form)
+            ),
+        )
+        for row in expected_contributions(sic)
+        if not patient_side or row.kind == ContributionKind.PATIENT_EXPERIENCE
+    ]
+    return {
+        "sic": sic,
+        "patient": sic.patient,
+        "rows": rows,
+        "attendances": attendances,
+        "my_attendance": mine,
+        "decisions": decisions,
+        "can_run": can_run_sic(request.user, sic.patient),
+        "is_patient_side": patient_side,
+    }
+
+
+@login_required
+def sic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preparation page: what is in, what is missing, the date and the link."""
+    sic = access_sic(request, pk, what="SIC")
+    context = _sic_context(request, sic)
+    if context["can_run"] and sic.is_open:
+        initial = {"duration_minutes": sic.duration_minutes, "video_url": sic.video_url}
+        if sic.scheduled_at:
+            initial["at"] = timezone.localtime(sic.scheduled_at)
+        context["schedule_form"] = ScheduleForm(initial=initial)
+        context["cancel_form"] = CancelForm()
+    return render(request, "sic/sic_detail.html", context)
+
+
+@login_required
+def sic_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    sic = access_sic(request, pk, what="SIC")
+    require(can_run_sic(request.user, sic.patient))
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sic_schedule(sic=sic, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The SIC is scheduled; the team has been invited."))
+            return redirect("sic:detail", pk=sic.pk)
+    context = _sic_context(request, sic) | {"schedule_form": form, "cancel_form": CancelForm()}
+    return render(request, "sic/sic_detail.html", context)
+
+
+@login_required
+@require_POST
+def sic_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    sic = access_sic(request, pk, what="SIC")
+    require(can_run_sic(request.user, sic.patient))
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason for cancelling."))
+        return redirect("sic:detail", pk=sic.pk)
+    try:
+        sic_cancel(sic=sic, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("sic:detail", pk=sic.pk)
+    messages.success(request, _("The SIC is cancelled; the next one stays due."))
+    return redirect("sic:patient_sics", pk=sic.patient_id)
+
+
+@login_required
+def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the SIC as held: who was there, the minutes, the decisions."""
+    sic = access_sic(request, pk, what="SIC")
+    require(can_run_sic(request.user, sic.patient))
+    attendances = list(sic.attendances.select_related("membership__professional"))
+    form = HoldForm(
+        request.POST or None,
+        attendances=attendances,
+        initial={"present": [str(a.membership_id) for a in attendances if a.response == "confirmed"]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sic_hold(
+                sic=sic,
+                minutes=form.cleaned_data["minutes"],
+                patient_present=form.cleaned_data["patient_present"],
+                caregiver_present=form.cleaned_data["caregiver_present"],
+                present_memberships=[int(x) for x in form.cleaned_data["present"]],
+                decisions=form.decision_lines(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The SIC is recorded as held. The next one is planned."))
+            return redirect("sic:detail", pk=sic.pk)
+    return render(request, "sic/sic_hold.html", {"sic": sic, "patient": sic.patient, "form": form})
+
+
+@login_required
+@require_POST
+def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    sic = access_sic(request, pk, what="SIC")
+    attendance = get_object_or_404(
+        Attendance, sic=sic, membership__professional__user=request.user
+    )
+    try:
+        attendance.answer(attending=request.POST.get("attending") == "yes")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your answer has been recorded."))
+    return redirect("sic:detail", pk=sic.pk)
+
+
+@login_required
+def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Write one's contribution: save a draft, or submit it to the team."""
+    sic = access_sic(request, pk, what="SIC contribution")
+    if kind not in ContributionKind.values:
+        raise Http404
+    is_patient_form = kind == ContributionKind.PATIENT_EXPERIENCE
+    if is_patient_form:
+        require(request.user.role in {Role.PATIENT, Role.CAREGIVER, Role.COORDINATOR})
+    try:
+        contribution = contribution_for(sic=sic, kind=kind, user=request.user)
+    except DomainError as exc:
+        raise PermissionDenied from exc
+    if contribution.pk and not contribution.can_edit(request.user):
+        messages.info(request, _("This contribution can no longer be changed."))
+        return redirect("sic:contribution", pk=contribution.pk)
+    submit = "submit" in request.POST
+    form = contribution_form(
+        kind,
+        data=request.POST or None,
+        content=contribution.content,
+        draft=request.method == "POST" and not submit,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution.save_content(content=form.content(), by=request.user, submit=submit)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your contribution has been submitted to the team.")
+                if submit
+                else _("Draft saved."),
+            )
+            if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
+                return redirect("patients:my_record")
+            return redirect("sic:detail", pk=sic.pk)
+    template = "sic/patient_experience_form.html" if is_patient_form else "sic/contribution_form.html"
+    return render(
+        request,
+        template,
+        {"sic": sic, "patient": sic.patient, "form": form, "contribution": contribution,
+         "kind_label": ContributionKind(kind).label},
+    )
+
+
+@login_required
+def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(
+        Contribution.objects.visible_to(request.user).select_related("sic__patient", "author"),
+        pk=pk,
+    )
+    log_access(request, contribution.sic.patient, "SIC contribution")
+    return render(
+        request,
+        "sic/contribution_detail.html",
+        {
+            "contribution": contribution,
+            "sic": contribution.sic,
+            "patient": contribution.sic.patient,
+            "rows": labelled_content(contribution.kind, contribution.content),
+            "can_edit": contribution.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    sic = access_sic(request, pk, what="SIC report (PDF)")
+    require(request.user.role not in {Role.PATIENT, Role.CAREGIVER})
+    import io
+
+    return FileResponse(
+        io.BytesIO(sic_report_pdf(sic)),
+        content_type="application/pdf",
+        filename=f"sic-{sic.pk}.pdf",
+    )

@@ -1,0 +1,111 @@
+import re
+
+from django.core import mail
+from django.test import Client
+
+from labparcours.models import Invitation, Role, User
+from tests.conftest import World, client_for
+from tests.factories import ProfessionalFactory
+
+
+def invite_link() -> str:
+    match = re.search(r"http://\S+/compte/invitation/(\S+)/", mail.outbox[-1].body)
+    assert match
+    return f"/compte/invitation/{match.group(1)}/"
+
+
+def test_a_professional_accepts_an_invitation_and_gets_a_linked_login(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    pro = ProfessionalFactory(email="nouvelle@example.test")
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(patient=world.own, professional=pro, role="other")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.coordinator).post(f"/annuaire/{pro.pk}/invitation/")
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["nouvelle@example.test"]
+    # No health data in the e-mail: no patient name, no pathway.
+    for leak in (world.own.last_name, world.own.first_name, "insuffisance", "diabète"):
+        assert leak.lower() not in message.body.lower()
+
+    client = Client()
+    form = client.get(invite_link())
+    assert form.status_code == 200
+    response = client.post(
+        invite_link(),
+        {
+            "first_name": "Léa",
+            "last_name": "Roux",
+            "password1": "un-mot-de-passe-solide",
+            "password2": "un-mot-de-passe-solide",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="nouvelle@example.test")
+    pro.refresh_from_db()
+    assert pro.user == user
+    assert user.role == Role.CLINICIAN
+    assert client.get(f"/patients/{world.own.pk}/").status_code == 200
+
+
+def test_an_invitation_works_only_once(world: World, django_capture_on_commit_callbacks) -> None:
+    pro = ProfessionalFactory(email="once@example.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.coordinator).post(f"/annuaire/{pro.pk}/invitation/")
+    link = invite_link()
+    data = {
+        "first_name": "A",
+        "last_name": "B",
+        "password1": "un-mot-de-passe-solide",
+        "password2": "un-mot-de-passe-solide",
+    }
+    Client().post(link, data)
+    assert Client().get(link).status_code == 404
+    assert Invitation.objects.get().accepted_at is not None
+
+
+def test_a_weak_password_is_refused_and_nothing_is_created(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    pro = ProfessionalFactory(email="weak@example.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.coordinator).post(f"/annuaire/{pro.pk}/invitation/")
+    response = Client().post(
+        invite_link(), {"first_name": "A", "last_name": "B", "password1": "123", "password2": "123"}
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="weak@example.test").exists()
+
+
+def test_the_patient_is_invited_from_their_page(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    world.own.user = None
+    world.own.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.coordinator).post(f"/patients/{world.own.pk}/invitation/patient/")
+    assert mail.outbox[-1].to == [world.own.email]
+    Client().post(
+        invite_link(),
+        {
+            "first_name": "M",
+            "last_name": "L",
+            "password1": "un-mot-de-passe-solide",
+            "password2": "un-mot-de-passe-solide",
+        },
+    )
+    world.own.refresh_from_db()
+    assert world.own.user.role == Role.PATIENT
+
+
+def test_an_existing_account_cannot_be_invited_again(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    response = client_for(world.coordinator).post(
+        f"/annuaire/{world.gp.professional.pk}/invitation/", follow=True
+    )
+    assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
+    assert mail.outbox == []

@@ -1,0 +1,86 @@
+"""The permission matrix: a page or endpoint × a role × (own patient, another patient).
+
+Outside the scope the answer is 404; inside it, an action the role may not do is 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import ROLES, World, client_for
+
+CLINICIANS = {"gp", "nurse", "pharmacist", "specialist"}
+IN_SCOPE = {
+    "own": {"admin", "coordinator", *CLINICIANS, "patient_user", "caregiver_user"},
+    "other": {"admin", "coordinator"},
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    url: Callable[[World, str], str]
+    allowed: frozenset[str]
+    method: str = "get"
+    ok: int = 200
+    about_patient: bool = True
+    data: Callable[[World], dict] | None = None
+    # What a role in scope but not allowed gets, when not 403 (e.g. a redirect).
+    otherwise: dict[str, int] | None = None
+    before: Callable[[World, str], None] | None = None
+
+
+def patient_of(world: World, target: str):  # noqa: ANN201
+    return world.own if target == "own" else world.other
+
+
+def p(path: str) -> Callable[[World, str], str]:
+    return lambda world, target: path.format(pk=patient_of(world, target).pk)
+
+
+def team_url(suffix: str = "") -> Callable[[World, str], str]:
+    return lambda world, target: f"/api/v1/teams/{patient_of(world, target).care_team.pk}/{suffix}"
+
+
+STAFF = frozenset({"admin", "coordinator"})
+EVERYONE_IN_SCOPE = frozenset(IN_SCOPE["own"])
+COORDINATOR = frozenset({"coordinator"})
+PROS = frozenset({"admin", "coordinator", *CLINICIANS, "former_member"})
+PATIENT_SIDE = frozenset({"patient_user", "caregiver_user"})
+
+
+def expected(case: Case, role: str, target: str) -> int:
+    if case.about_patient and role not in IN_SCOPE[target]:
+        return 404
+    if role in case.allowed:
+        return case.ok
+    return (case.otherwise or {}).get(role, 403)
+
+
+def run(world: World, case: Case, role: str, target: str) -> int:
+    if case.before:
+        case.before(world, target)
+    client = client_for(world.user(role))
+    url = case.url(world, target)
+    data = case.data(world) if case.data else None
+    if case.method == "post":
+        response = (
+            client.post(url, data, content_type="application/json")
+            if url.startswith("/api/")
+            else client.post(url, data)
+        )
+    else:
+        response = client.get(url)
+    return response.status_code
+
+
+def params(cases: list[Case]) -> list:
+    return [
+        pytest.param(case, role, target, id=f"{case.name}-{role}-{target}")
+        for case in cases
+        for role in ROLES
+        for target in (("own", "other") if case.about_patient else ("own",))
+    ]

@@ -1,0 +1,170 @@
+from labparcours.models import AccessLogEntry
+from sic.models import Contribution, ContributionStatus
+from sic.services import sic_hold
+from tests.conftest import World, client_for
+
+GP_SUMMARY = {
+    "history": "Cardiopathie ischémique",
+    "current_problems": "Dyspnée",
+    "expectations": "Adapter le traitement",
+}
+MEDICATIONS = {
+    "med_0_name": "Furosémide",
+    "med_0_dose": "40 mg",
+    "med_0_adherence": "partial",
+    "med_1_name": "Bisoprolol",
+    "med_1_dose": "5 mg",
+    "med_1_adherence": "good",
+    "interactions": "Aucune",
+    "problems": "Oublis",
+    "recommendations": "Pilulier",
+}
+
+
+def url(sics, kind: str, target: str = "own") -> str:  # noqa: ANN001
+    return f"/sic/{sics[target].pk}/contribution/{kind}/"
+
+
+def test_submitting_requires_the_required_fields(world: World, sics) -> None:  # noqa: ANN001
+    response = client_for(world.gp).post(url(sics, "gp_summary"), {"history": "x", "submit": "1"})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
+    assert not Contribution.objects.exists()
+
+
+def test_a_draft_may_be_incomplete_and_stays_private(world: World, sics) -> None:  # noqa: ANN001
+    response = client_for(world.gp).post(url(sics, "gp_summary"), {"history": "x", "draft": "1"})
+    assert response.status_code == 302
+    draft = Contribution.objects.get()
+    assert draft.status == ContributionStatus.DRAFT
+    assert client_for(world.nurse).get(f"/contributions/{draft.pk}/").status_code == 404
+
+
+def test_the_author_submits_and_the_team_reads(world: World, sics) -> None:  # noqa: ANN001
+    client_for(world.pharmacist).post(
+        url(sics, "medication_review"), {**MEDICATIONS, "submit": "1"}
+    )
+    review = Contribution.objects.get()
+    assert review.status == ContributionStatus.SUBMITTED
+    assert [m["name"] for m in review.content["medications"]] == ["Furosémide", "Bisoprolol"]
+    page = client_for(world.gp).get(f"/contributions/{review.pk}/").content.decode()
+    assert "Furosémide" in page
+    assert "Pilulier" in page
+    prep = client_for(world.coordinator).get(f"/sic/{sics['own'].pk}/").content.decode()
+    assert "Transmise" in prep
+    assert "Manquant" in prep
+
+
+def test_only_the_author_writes_a_contribution(world: World, sics) -> None:  # noqa: ANN001
+    assert client_for(world.nurse).get(url(sics, "gp_summary")).status_code == 403
+    assert client_for(world.coordinator).get(url(sics, "gp_summary")).status_code == 403
+    client_for(world.gp).post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
+    summary = Contribution.objects.get()
+    response = client_for(world.nurse).patch(
+        f"/api/v1/contributions/{summary.pk}/",
+        {"content": GP_SUMMARY},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_the_author_amends_until_the_sic_is_held(world: World, sics) -> None:  # noqa: ANN001
+    client = client_for(world.gp)
+    client.post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
+    client.post(url(sics, "gp_summary"), {**GP_SUMMARY, "expectations": "Autre", "submit": "1"})
+    assert Contribution.objects.get().content["expectations"] == "Autre"
+    sic_hold(
+        sic=sics["own"],
+        minutes="m",
+        patient_present=True,
+        caregiver_present=False,
+        present_memberships=[],
+        decisions=[],
+    )
+    response = client.post(
+        url(sics, "gp_summary"), {**GP_SUMMARY, "expectations": "Trop tard", "submit": "1"}
+    )
+    assert response.status_code == 302
+    assert Contribution.objects.get().content["expectations"] == "Autre"
+    api = client.patch(
+        f"/api/v1/contributions/{Contribution.objects.get().pk}/",
+        {"content": GP_SUMMARY},
+        content_type="application/json",
+    )
+    assert api.status_code == 409
+
+
+def test_the_patient_fills_the_experience_form(world: World, sics) -> None:  # noqa: ANN001
+    response = client_for(world.patient_user).post(
+        url(sics, "patient_experience"),
+        {
+            "living_with_illness": "Fatigué",
+            "what_matters_most": "Le marché",
+            "difficulties": "Qui appeler ?",
+            "goals": "Marcher",
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 302
+    form = Contribution.objects.get(kind="patient_experience")
+    assert form.author == world.patient_user
+    assert form.entered_by == world.patient_user
+
+
+def test_the_coordinator_types_the_patient_form_on_their_behalf(world: World, sics) -> None:  # noqa: ANN001
+    client_for(world.coordinator).post(
+        url(sics, "patient_experience"),
+        {
+            "living_with_illness": "a",
+            "what_matters_most": "b",
+            "difficulties": "c",
+            "goals": "d",
+            "submit": "1",
+        },
+    )
+    form = Contribution.objects.get(kind="patient_experience")
+    assert form.author == world.patient_user
+    assert form.entered_by == world.coordinator
+    page = client_for(world.gp).get(f"/contributions/{form.pk}/").content.decode()
+    assert "Saisie par" in page
+
+
+def test_the_patient_does_not_read_the_professionals_notes(world: World, sics) -> None:  # noqa: ANN001
+    client_for(world.gp).post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
+    summary = Contribution.objects.get()
+    assert client_for(world.patient_user).get(f"/contributions/{summary.pk}/").status_code == 404
+    api = client_for(world.patient_user).get(f"/api/v1/sics/{sics['own'].pk}/contributions/")
+    assert api.json() == []
+
+
+def test_reading_a_contribution_is_logged(world: World, sics) -> None:  # noqa: ANN001
+    client_for(world.gp).post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
+    client_for(world.specialist).get(f"/contributions/{Contribution.objects.get().pk}/")
+    assert AccessLogEntry.objects.filter(user=world.specialist, what="SIC contribution").exists()
+
+
+def test_the_api_validates_the_structured_content(world: World, sics) -> None:  # noqa: ANN001
+    client = client_for(world.pharmacist)
+    response = client.post(
+        f"/api/v1/sics/{sics['own'].pk}/contributions/",
+        {"kind": "medication_review", "content": {"interactions": "x"}, "submit": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "content" in response.json()
+    response = client.post(
+        f"/api/v1/sics/{sics['own'].pk}/contributions/",
+        {
+            "kind": "medication_review",
+            "submit": True,
+            "content": {
+                "medications": [{"name": "Furosémide", "dose": "40 mg", "adherence": "good"}],
+                "interactions": "Aucune",
+                "problems": "Aucun",
+                "recommendations": "RAS",
+            },
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["status"] == "submitted"

@@ -1,0 +1,55 @@
+"""List pages and endpoints run a number of queries that does not grow with the rows."""
+
+import pytest
+
+from tests.conftest import World, client_for
+from tests.factories import MembershipFactory, PatientFactory, ProfessionalFactory, full_team
+
+
+def add_patients(world: World, n: int) -> None:
+    gp = world.gp.professional
+    for _ in range(n):
+        patient = PatientFactory(coordinator=world.coordinator)
+        full_team(patient, gp=gp)
+        ProfessionalFactory()
+
+
+LISTS = [
+    ("coordinator", "/coordination/"),
+    ("gp", "/mes-patients/"),
+    ("coordinator", "/annuaire/"),
+    ("admin", "/gestion/journal-acces/"),
+    ("coordinator", "/api/v1/patients/"),
+    ("gp", "/api/v1/patients/"),
+    ("coordinator", "/api/v1/teams/"),
+    ("coordinator", "/api/v1/professionals/"),
+]
+
+
+@pytest.mark.parametrize(("role", "url"), LISTS)
+def test_the_number_of_queries_does_not_grow_with_the_patients(
+    world: World, role: str, url: str, django_assert_max_num_queries
+) -> None:
+    client = client_for(world.user(role))
+    client.get(url)  # warm the session
+    add_patients(world, 1)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    add_patients(world, 49)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_team_of_a_patient_is_read_in_a_constant_number_of_queries(
+    world: World, django_assert_max_num_queries
+) -> None:
+    client = client_for(world.coordinator)
+    url = f"/patients/{world.own.pk}/equipe/"
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for _ in range(10):
+        MembershipFactory(patient=world.own, role="other")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
