@@ -112,7 +112,7 @@ messages: export DJANGO_DEBUG ?= 1
 messages: $(RUN_STAMP) ## Extract translatable strings (fr, en) into locale/ and compile them
 	@command -v msgfmt >/dev/null || { echo "error: gettext is missing (apt-get install gettext / brew install gettext)." >&2; exit 1; }
 	@mkdir -p locale
-	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-wrap
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean: ## Remove var/ (local database, broker, media) and the install stamps; keeps .venv

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-
 from django.utils.translation import gettext_lazy as _
 
 from labparcours.models import AccessLogEntry
@@ -41,7 +40,12 @@ READ_LABELS = {
 _API = " (api)"
 
 
+_ADMIN = "admin: "
+
+
 def read_label(what: str) -> str:
+    if what.startswith(_ADMIN):
+        return str(_("Administration (%(what)s)") % {"what": what.removeprefix(_ADMIN)})
     base = what.removesuffix(_API)
     label = str(READ_LABELS.get(base, base))
     return f"{label} (API)" if what.endswith(_API) else label

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from labparcours.errors import DomainError
 from labparcours.forms import ApiTokenForm, InvitationAcceptForm
+from labparcours.http import posted
 from labparcours.invitations import invitation_accept, invitation_for_token
 from labparcours.models import ApiToken
 
@@ -18,7 +19,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "labparcours/invitation_invalid.html", status=404)
-    form = InvitationAcceptForm(request.POST or None)
+    form = InvitationAcceptForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
@@ -40,7 +41,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(posted(request))
     new_key = None
     if request.method == "POST" and form.is_valid():
         _token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
 from labparcours.errors import DomainError
+from labparcours.http import posted
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind, Role
 from labparcours.permissions import (
@@ -40,6 +41,8 @@ from patients.selectors import (
     with_team_counts,
 )
 from patients.services import caregiver_add, consent_record, patient_create, patient_include
+from sic.models import Sic
+from sic.selectors import my_contribution_states, open_sic_by_patient
 from teams.models import REQUIRED_ROLES, Membership
 
 PAGE_SIZE = 25
@@ -76,11 +79,12 @@ def _filtered_patients(request: HttpRequest, form: DashboardFilterForm) -> Query
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The coordinator's dashboard: every patient, their pathway, status and team."""
     require(can_see_programme(request.user))
-    form = DashboardFilterForm(request.POST or None)
+    form = DashboardFilterForm(posted(request))
     qs = _filtered_patients(request, form)
     page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
     page = Paginator(qs, PAGE_SIZE).get_page(page_number)
-    rows = [(patient, missing_roles_of(patient)) for patient in page]
+    sics = open_sic_by_patient([p.pk for p in page])
+    rows = [(patient, missing_roles_of(patient), sics.get(patient.pk)) for patient in page]
     log_access(request, page.object_list, "dashboard")
     incomplete = Q()
     for role in REQUIRED_ROLES:
@@ -93,6 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "included": Patient.objects.included().count(),
             "candidates": Patient.objects.filter(status=PatientStatus.CANDIDATE).count(),
             "incomplete": with_team_counts(Patient.objects.included()).filter(incomplete).count(),
+            "sic_overdue": Sic.objects.overdue().count(),
         },
     }
     template = "patients/patient_list.html"
@@ -107,14 +112,19 @@ def my_patients(request: HttpRequest) -> HttpResponse:
     require(request.user.role == Role.CLINICIAN)
     mine = Membership.objects.active().filter(professional__user=request.user)
     patients = list(
-        with_team_counts(visible_patients(request.user))
+        with_team_counts(visible_patients(request.user).included())
         .prefetch_related(
             Prefetch("care_team__memberships", queryset=mine, to_attr="my_memberships")
         )
         .order_by("last_name", "first_name")
     )
     log_access(request, patients, "my patients")
-    rows = [(p, missing_roles_of(p)) for p in patients]
+    sics = open_sic_by_patient([p.pk for p in patients])
+    mine = my_contribution_states(request.user, list(sics.values()))
+    rows = [
+        (p, missing_roles_of(p), sics.get(p.pk), mine.get(getattr(sics.get(p.pk), "pk", None)))
+        for p in patients
+    ]
     return render(request, "patients/my_patients.html", {"rows": rows})
 
 
@@ -149,6 +159,7 @@ def patient_detail(request: HttpRequest, pk: str) -> HttpResponse:
         caregiver_form=CaregiverForm(patient=patient),
         exit_form=ExitForm(),
         history=patient.history.select_related("history_user")[:10],
+        next_sic=open_sic_by_patient([patient.pk]).get(patient.pk),
     )
     return render(request, "patients/patient_detail.html", context)
 
@@ -158,13 +169,19 @@ def my_record(request: HttpRequest) -> HttpResponse:
     """The patient's (or caregiver's) home: their record, team and consents."""
     require(request.user.role in {Role.PATIENT, Role.CAREGIVER})
     patient = own_patient(request, what="own record")
-    return render(request, "patients/my_record.html", _patient_context(patient))
+    context = _patient_context(patient)
+    next_sic = open_sic_by_patient([patient.pk]).get(patient.pk)
+    context["next_sic"] = next_sic
+    context["experience"] = (
+        next_sic.contributions.filter(kind="patient_experience").first() if next_sic else None
+    )
+    return render(request, "patients/my_record.html", context)
 
 
 @login_required
 def include(request: HttpRequest) -> HttpResponse:
     require(can_manage_patients(request.user))
-    form = InclusionForm(request.POST or None)
+    form = InclusionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         consents, include_now = data.pop("consents"), data.pop("include_now")
@@ -184,7 +201,7 @@ def include(request: HttpRequest) -> HttpResponse:
 def patient_edit(request: HttpRequest, pk: str) -> HttpResponse:
     patient = access_patient(request, pk, what="patient record (edit)")
     require(can_manage_patients(request.user))
-    form = PatientForm(request.POST or None, instance=patient)
+    form = PatientForm(posted(request), instance=patient)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The patient's record has been updated."))
@@ -262,7 +279,7 @@ def consent_withdraw(request: HttpRequest, pk: str, consent_pk: int) -> HttpResp
 @login_required
 def caregiver_new(request: HttpRequest, pk: str) -> HttpResponse:
     patient = _managed_patient(request, pk, "caregivers")
-    form = CaregiverForm(request.POST or None, patient=patient)
+    form = CaregiverForm(posted(request), patient=patient)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         delegation = data.pop("delegation")

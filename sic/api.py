@@ -31,8 +31,12 @@ class PdfRenderer(BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(self, data: Any, accepted_media_type: str | None = None,
-               renderer_context: dict | None = None) -> bytes:
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict | None = None,
+    ) -> bytes:
         if isinstance(data, bytes):
             return data
         # An error answered by this action (403/404): say it plainly, still as bytes.
@@ -72,8 +76,15 @@ class PatientSideSicSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sic
-        fields = ("id", "patient", "status", "due_date", "scheduled_at", "duration_minutes",
-                  "video_url")
+        fields = (
+            "id",
+            "patient",
+            "status",
+            "due_date",
+            "scheduled_at",
+            "duration_minutes",
+            "video_url",
+        )
         read_only_fields = fields
 
 
@@ -109,7 +120,9 @@ class ContributionSerializer(serializers.ModelSerializer):
         content = attrs.get("content", {})
         if not isinstance(content, dict):
             raise serializers.ValidationError({"content": ["An object is expected."]})
-        data = MedicationReviewForm.initial_from(content) if kind == "medication_review" else content
+        data = (
+            MedicationReviewForm.initial_from(content) if kind == "medication_review" else content
+        )
         form = contribution_form(kind, data=data, draft=not attrs.get("submit"))
         if not form.is_valid():
             raise serializers.ValidationError({"content": form.errors.get_json_data()})
@@ -126,8 +139,9 @@ class SicFilter(django_filters.FilterSet):
         fields = ("patient", "status", "due_before", "due_after")
 
 
-class SicViewSet(AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                 viewsets.GenericViewSet):
+class SicViewSet(
+    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """SICs of the patients in the caller's scope."""
 
     permission_classes = (permissions.IsAuthenticated,)
@@ -201,7 +215,9 @@ class SicViewSet(AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             payload.is_valid(raise_exception=True)
             kind = payload.validated_data["kind"]
             if kind == ContributionKind.PATIENT_EXPERIENCE and request.user.role not in {
-                Role.PATIENT, Role.CAREGIVER, Role.COORDINATOR
+                Role.PATIENT,
+                Role.CAREGIVER,
+                Role.COORDINATOR,
             }:
                 raise PermissionDenied
             try:
@@ -217,12 +233,16 @@ class SicViewSet(AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelM
                 ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED
             )
         log_access(request, sic.patient, "SIC contributions (api)")
-        rows = Contribution.objects.visible_to(request.user).filter(sic=sic).select_related("author")
+        rows = (
+            Contribution.objects.visible_to(request.user).filter(sic=sic).select_related("author")
+        )
         return Response(ContributionSerializer(rows, many=True).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
-    def report(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:  # noqa: A002
+    def report(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:  # noqa: A002
         """The SIC report in PDF, at `report.pdf`."""
         sic = self.get_object()
         if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
@@ -234,8 +254,9 @@ class SicViewSet(AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         )
 
 
-class ContributionViewSet(AccessLoggedMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                          viewsets.GenericViewSet):
+class ContributionViewSet(
+    AccessLoggedMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
     """One contribution: readable by the team once submitted; written by its author only."""
 
     serializer_class = ContributionSerializer

@@ -61,7 +61,10 @@ class HoldForm(forms.Form):
     def __init__(self, *args: Any, attendances: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [
-            (str(a.membership_id), f"{a.membership.professional} — {a.membership.get_role_display()}")
+            (
+                str(a.membership_id),
+                f"{a.membership.professional} — {a.membership.get_role_display()}",
+            )
             for a in attendances
         ]
 
@@ -162,8 +165,11 @@ class MedicationReviewForm(ContributionForm):
         initial = {k: v for k, v in content.items() if k != "medications"}
         for i, med in enumerate(content.get("medications", [])[:MEDICATION_ROWS]):
             initial.update(
-                {f"med_{i}_name": med["name"], f"med_{i}_dose": med["dose"],
-                 f"med_{i}_adherence": med["adherence"]}
+                {
+                    f"med_{i}_name": med["name"],
+                    f"med_{i}_dose": med["dose"],
+                    f"med_{i}_adherence": med["adherence"],
+                }
             )
         return initial
 
@@ -250,3 +256,12 @@ def labelled_content(kind: str, content: dict[str, Any]) -> list[tuple[str, Any]
             value = dict(field.choices).get(value, value)
         rows.append((str(field.label), value))
     return rows
+
+
+def medication_rows(content: dict[str, Any]) -> list[dict[str, str]]:
+    """The medication list of a review, with the adherence in words."""
+    labels = dict(ADHERENCE)
+    return [
+        {**med, "adherence": str(labels.get(med.get("adherence", ""), ""))}
+        for med in content.get("medications", [])
+    ]

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from sic.forms import labelled_content
+from sic.forms import labelled_content, medication_rows
 from sic.models import ContributionStatus, Sic
 
 
@@ -19,7 +19,7 @@ def sic_report_context(sic: Sic) -> dict:
         "sic": sic,
         "patient": sic.patient,
         "contributions": [
-            (c, labelled_content(c.kind, c.content), c.content.get("medications", []))
+            (c, labelled_content(c.kind, c.content), medication_rows(c.content))
             for c in contributions
         ],
         "attendances": sic.attendances.select_related("membership__professional"),

@@ -30,3 +30,16 @@ def with_contribution_counts(qs: QuerySet[Sic]) -> QuerySet[Sic]:
             "contributions", filter=Q(contributions__status=ContributionStatus.SUBMITTED)
         )
     )
+
+
+def open_sic_by_patient(patient_ids: list) -> dict:
+    """The open (planned or scheduled) SIC of each patient, in one query."""
+    return {sic.patient_id: sic for sic in Sic.objects.open().filter(patient_id__in=patient_ids)}
+
+
+def my_contribution_states(user: User, sics: list[Sic]) -> dict[int, str]:
+    """For each SIC, the state of `user`'s own contribution (draft/submitted), in one query."""
+    from sic.models import Contribution
+
+    rows = Contribution.objects.filter(sic__in=sics, author=user).values_list("sic_id", "status")
+    return dict(rows)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,10 +12,18 @@ from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
 from labparcours.errors import DomainError
+from labparcours.http import posted
 from labparcours.models import Role
 from labparcours.permissions import can_run_sic, can_see_programme, require
 from patients.selectors import access_patient
-from sic.forms import CancelForm, HoldForm, ScheduleForm, contribution_form, labelled_content
+from sic.forms import (
+    CancelForm,
+    HoldForm,
+    ScheduleForm,
+    contribution_form,
+    labelled_content,
+    medication_rows,
+)
 from sic.models import Attendance, Contribution, ContributionKind, Sic, SicStatus
 from sic.pdf import sic_report_pdf
 from sic.selectors import access_sic, visible_sics, with_contribution_counts
@@ -128,7 +136,7 @@ def sic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def sic_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
     require(can_run_sic(request.user, sic.patient))
-    form = ScheduleForm(request.POST or None)
+    form = ScheduleForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             sic_schedule(sic=sic, **form.cleaned_data)
@@ -166,9 +174,11 @@ def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_run_sic(request.user, sic.patient))
     attendances = list(sic.attendances.select_related("membership__professional"))
     form = HoldForm(
-        request.POST or None,
+        posted(request),
         attendances=attendances,
-        initial={"present": [str(a.membership_id) for a in attendances if a.response == "confirmed"]},
+        initial={
+            "present": [str(a.membership_id) for a in attendances if a.response == "confirmed"]
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,9 +202,7 @@ def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
-    attendance = get_object_or_404(
-        Attendance, sic=sic, membership__professional__user=request.user
-    )
+    attendance = get_object_or_404(Attendance, sic=sic, membership__professional__user=request.user)
     try:
         attendance.answer(attending=request.POST.get("attending") == "yes")
     except DomainError as exc:
@@ -223,7 +231,7 @@ def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     submit = "submit" in request.POST
     form = contribution_form(
         kind,
-        data=request.POST or None,
+        data=posted(request),
         content=contribution.content,
         draft=request.method == "POST" and not submit,
     )
@@ -242,12 +250,19 @@ def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
                 return redirect("patients:my_record")
             return redirect("sic:detail", pk=sic.pk)
-    template = "sic/patient_experience_form.html" if is_patient_form else "sic/contribution_form.html"
+    template = (
+        "sic/patient_experience_form.html" if is_patient_form else "sic/contribution_form.html"
+    )
     return render(
         request,
         template,
-        {"sic": sic, "patient": sic.patient, "form": form, "contribution": contribution,
-         "kind_label": ContributionKind(kind).label},
+        {
+            "sic": sic,
+            "patient": sic.patient,
+            "form": form,
+            "contribution": contribution,
+            "kind_label": ContributionKind(kind).label,
+        },
     )
 
 
@@ -266,6 +281,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sic": contribution.sic,
             "patient": contribution.sic.patient,
             "rows": labelled_content(contribution.kind, contribution.content),
+            "medications": medication_rows(contribution.content),
             "can_edit": contribution.can_edit(request.user),
         },
     )

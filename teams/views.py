@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from labparcours.errors import DomainError
+from labparcours.http import posted
 from labparcours.invitations import invitation_send
 from labparcours.models import InvitationKind
 from labparcours.permissions import can_browse_directory, can_manage_patients, require
@@ -38,7 +39,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 def professional_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_patients(request.user))
     professional = get_object_or_404(Professional, pk=pk) if pk else None
-    form = ProfessionalForm(request.POST or None, instance=professional)
+    form = ProfessionalForm(posted(request), instance=professional)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The directory entry has been saved."))

@@ -33,7 +33,7 @@ class Case:
     before: Callable[[World, str], None] | None = None
 
 
-def patient_of(world: World, target: str):  # noqa: ANN201
+def patient_of(world: World, target: str):
     return world.own if target == "own" else world.other
 
 

@@ -53,3 +53,47 @@ def test_the_team_of_a_patient_is_read_in_a_constant_number_of_queries(
         MembershipFactory(patient=world.own, role="other")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+SIC_LISTS = [
+    ("coordinator", "/sic/?vue=overdue"),
+    ("coordinator", "/sic/?vue=held"),
+    ("coordinator", "/coordination/"),
+    ("gp", "/mes-patients/"),
+    ("coordinator", "/api/v1/sics/"),
+    ("gp", "/api/v1/sics/"),
+]
+
+
+def add_patients_with_sics(world: World, n: int) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from sic.models import Sic
+
+    gp = world.gp.professional
+    for _ in range(n):
+        patient = PatientFactory(coordinator=world.coordinator)
+        full_team(patient, gp=gp)
+        Sic.objects.create(
+            patient=patient,
+            due_date=datetime.date(2024, 7, 1),
+            status="held",
+            held_at=timezone.now(),
+        )
+        Sic.objects.create(patient=patient, due_date=datetime.date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(("role", "url"), SIC_LISTS)
+def test_sic_lists_run_a_constant_number_of_queries(
+    world: World, role: str, url: str, django_assert_max_num_queries
+) -> None:
+    client = client_for(world.user(role))
+    client.get(url)
+    add_patients_with_sics(world, 1)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    add_patients_with_sics(world, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -28,7 +28,7 @@ def browser(chromium_path: str) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(
         locale="fr-FR", viewport={"width": 1366, "height": 900}, base_url=live_server.url
     )
@@ -40,14 +40,14 @@ def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
     context.close()
 
 
-def screenshot(page, name: str) -> Path:  # noqa: ANN001
+def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
 
-def log_in(page, email: str, password: str) -> None:  # noqa: ANN001
+def log_in(page, email: str, password: str) -> None:
     page.goto("/compte/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)

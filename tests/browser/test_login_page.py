@@ -7,7 +7,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_coordinator_logs_in_through_the_real_login_page(page) -> None:  # noqa: ANN001
+def test_a_coordinator_logs_in_through_the_real_login_page(page) -> None:
     UserFactory(role=Role.COORDINATOR, email="claire@example.test", first_name="Claire")
     page.goto("/compte/login/")
     screenshot(page, "login")
@@ -20,7 +20,7 @@ def test_a_coordinator_logs_in_through_the_real_login_page(page) -> None:  # noq
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
 
 
-def test_a_wrong_password_shows_an_error_on_the_page(page) -> None:  # noqa: ANN001
+def test_a_wrong_password_shows_an_error_on_the_page(page) -> None:
     UserFactory(role=Role.CLINICIAN, email="jean@example.test")
     log_in(page, "jean@example.test", "pas-le-bon")
     assert "/compte/login/" in page.url

@@ -9,7 +9,7 @@ from tests.factories import PASSWORD, ProfessionalFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_coordinator_includes_a_patient_and_builds_a_complete_team(page) -> None:  # noqa: ANN001
+def test_the_coordinator_includes_a_patient_and_builds_a_complete_team(page) -> None:
     UserFactory(role=Role.COORDINATOR, email="claire@example.test")
     for last, profession in (
         ("Dubois", Profession.GP),

@@ -17,13 +17,13 @@ DEMO_HOMES = [
 
 
 @pytest.fixture
-def demo_data(db):  # noqa: ANN001
+def demo_data(db):
     call_command("seed_demo")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("email", "home"), DEMO_HOMES)
-def test_it_lands_each_demo_account_on_its_home_page(demo_data, email, home):  # noqa: ANN001
+def test_it_lands_each_demo_account_on_its_home_page(demo_data, email, home):
     client = Client()
     response = client.post(
         reverse("account_login"), {"login": email, "password": "labparcours-demo"}, follow=True
@@ -34,7 +34,7 @@ def test_it_lands_each_demo_account_on_its_home_page(demo_data, email, home):  #
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_wrong_password_with_a_clear_french_message(demo_data):  # noqa: ANN001
+def test_it_refuses_a_wrong_password_with_a_clear_french_message(demo_data):
     response = Client().post(
         reverse("account_login"), {"login": "medecin@demo.test", "password": "mauvais"}
     )
@@ -45,7 +45,7 @@ def test_it_refuses_a_wrong_password_with_a_clear_french_message(demo_data):  # 
 
 
 @pytest.mark.django_db
-def test_it_seeds_idempotently(demo_data):  # noqa: ANN001
+def test_it_seeds_idempotently(demo_data):
     from labparcours.models import User
     from patients.models import Patient
     from teams.models import Membership
@@ -58,7 +58,7 @@ def test_it_seeds_idempotently(demo_data):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_it_shows_the_limits_of_access_in_the_demo(demo_data):  # noqa: ANN001
+def test_it_shows_the_limits_of_access_in_the_demo(demo_data):
     from labparcours.models import User
     from patients.models import Patient
 

@@ -23,7 +23,7 @@ VALID = {
 }
 
 
-def post(world: World, **changes: object):  # noqa: ANN201
+def post(world: World, **changes: object):
     return client_for(world.coordinator).post("/patients/inclure/", {**VALID, **changes})
 
 

@@ -21,18 +21,18 @@ MEDICATIONS = {
 }
 
 
-def url(sics, kind: str, target: str = "own") -> str:  # noqa: ANN001
+def url(sics, kind: str, target: str = "own") -> str:
     return f"/sic/{sics[target].pk}/contribution/{kind}/"
 
 
-def test_submitting_requires_the_required_fields(world: World, sics) -> None:  # noqa: ANN001
+def test_submitting_requires_the_required_fields(world: World, sics) -> None:
     response = client_for(world.gp).post(url(sics, "gp_summary"), {"history": "x", "submit": "1"})
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.content.decode()
     assert not Contribution.objects.exists()
 
 
-def test_a_draft_may_be_incomplete_and_stays_private(world: World, sics) -> None:  # noqa: ANN001
+def test_a_draft_may_be_incomplete_and_stays_private(world: World, sics) -> None:
     response = client_for(world.gp).post(url(sics, "gp_summary"), {"history": "x", "draft": "1"})
     assert response.status_code == 302
     draft = Contribution.objects.get()
@@ -40,7 +40,7 @@ def test_a_draft_may_be_incomplete_and_stays_private(world: World, sics) -> None
     assert client_for(world.nurse).get(f"/contributions/{draft.pk}/").status_code == 404
 
 
-def test_the_author_submits_and_the_team_reads(world: World, sics) -> None:  # noqa: ANN001
+def test_the_author_submits_and_the_team_reads(world: World, sics) -> None:
     client_for(world.pharmacist).post(
         url(sics, "medication_review"), {**MEDICATIONS, "submit": "1"}
     )
@@ -55,7 +55,7 @@ def test_the_author_submits_and_the_team_reads(world: World, sics) -> None:  # n
     assert "Manquant" in prep
 
 
-def test_only_the_author_writes_a_contribution(world: World, sics) -> None:  # noqa: ANN001
+def test_only_the_author_writes_a_contribution(world: World, sics) -> None:
     assert client_for(world.nurse).get(url(sics, "gp_summary")).status_code == 403
     assert client_for(world.coordinator).get(url(sics, "gp_summary")).status_code == 403
     client_for(world.gp).post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
@@ -68,7 +68,7 @@ def test_only_the_author_writes_a_contribution(world: World, sics) -> None:  # n
     assert response.status_code == 403
 
 
-def test_the_author_amends_until_the_sic_is_held(world: World, sics) -> None:  # noqa: ANN001
+def test_the_author_amends_until_the_sic_is_held(world: World, sics) -> None:
     client = client_for(world.gp)
     client.post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
     client.post(url(sics, "gp_summary"), {**GP_SUMMARY, "expectations": "Autre", "submit": "1"})
@@ -94,7 +94,7 @@ def test_the_author_amends_until_the_sic_is_held(world: World, sics) -> None:  #
     assert api.status_code == 409
 
 
-def test_the_patient_fills_the_experience_form(world: World, sics) -> None:  # noqa: ANN001
+def test_the_patient_fills_the_experience_form(world: World, sics) -> None:
     response = client_for(world.patient_user).post(
         url(sics, "patient_experience"),
         {
@@ -111,7 +111,7 @@ def test_the_patient_fills_the_experience_form(world: World, sics) -> None:  # n
     assert form.entered_by == world.patient_user
 
 
-def test_the_coordinator_types_the_patient_form_on_their_behalf(world: World, sics) -> None:  # noqa: ANN001
+def test_the_coordinator_types_the_patient_form_on_their_behalf(world: World, sics) -> None:
     client_for(world.coordinator).post(
         url(sics, "patient_experience"),
         {
@@ -129,7 +129,7 @@ def test_the_coordinator_types_the_patient_form_on_their_behalf(world: World, si
     assert "Saisie par" in page
 
 
-def test_the_patient_does_not_read_the_professionals_notes(world: World, sics) -> None:  # noqa: ANN001
+def test_the_patient_does_not_read_the_professionals_notes(world: World, sics) -> None:
     client_for(world.gp).post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
     summary = Contribution.objects.get()
     assert client_for(world.patient_user).get(f"/contributions/{summary.pk}/").status_code == 404
@@ -137,13 +137,13 @@ def test_the_patient_does_not_read_the_professionals_notes(world: World, sics) -
     assert api.json() == []
 
 
-def test_reading_a_contribution_is_logged(world: World, sics) -> None:  # noqa: ANN001
+def test_reading_a_contribution_is_logged(world: World, sics) -> None:
     client_for(world.gp).post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
     client_for(world.specialist).get(f"/contributions/{Contribution.objects.get().pk}/")
     assert AccessLogEntry.objects.filter(user=world.specialist, what="SIC contribution").exists()
 
 
-def test_the_api_validates_the_structured_content(world: World, sics) -> None:  # noqa: ANN001
+def test_the_api_validates_the_structured_content(world: World, sics) -> None:
     client = client_for(world.pharmacist)
     response = client.post(
         f"/api/v1/sics/{sics['own'].pk}/contributions/",

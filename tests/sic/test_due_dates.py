@@ -41,22 +41,22 @@ def hold(sic: Sic, when: datetime.datetime) -> Sic:
         (datetime.date(2025, 12, 1), 1, datetime.date(2026, 1, 1)),
     ],
 )
-def test_months_are_added_as_a_calendar_would(day, months, expected) -> None:  # noqa: ANN001
+def test_months_are_added_as_a_calendar_would(day, months, expected) -> None:
     assert add_months(day, months) == expected
 
 
-def test_the_first_sic_is_due_six_weeks_after_inclusion(db) -> None:  # noqa: ANN001
+def test_the_first_sic_is_due_six_weeks_after_inclusion(db) -> None:
     patient = PatientFactory(inclusion_date=datetime.date(2025, 1, 10))
     assert sic_ensure_planned(patient=patient).due_date == datetime.date(2025, 2, 21)
 
 
-def test_the_delay_is_a_setting(db, settings) -> None:  # noqa: ANN001
+def test_the_delay_is_a_setting(db, settings) -> None:
     settings.LABPARCOURS_FIRST_SIC_DELAY_DAYS = 28
     patient = PatientFactory(inclusion_date=datetime.date(2025, 1, 10))
     assert next_due_date(patient) == datetime.date(2025, 2, 7)
 
 
-def test_two_sics_a_year_over_three_years_even_when_late(db) -> None:  # noqa: ANN001
+def test_two_sics_a_year_over_three_years_even_when_late(db) -> None:
     patient = PatientFactory(inclusion_date=datetime.date(2025, 1, 10))
     sic = sic_ensure_planned(patient=patient)
     assert sic.due_date == datetime.date(2025, 2, 21)
@@ -76,7 +76,7 @@ def test_two_sics_a_year_over_three_years_even_when_late(db) -> None:  # noqa: A
     assert held.count() == 4
 
 
-def test_a_cancelled_sic_leaves_the_next_one_due_at_the_same_date(db) -> None:  # noqa: ANN001
+def test_a_cancelled_sic_leaves_the_next_one_due_at_the_same_date(db) -> None:
     patient = PatientFactory(inclusion_date=datetime.date(2025, 1, 10))
     sic = sic_ensure_planned(patient=patient)
     with time_machine.travel(at(2025, 2, 1)):
@@ -88,7 +88,7 @@ def test_a_cancelled_sic_leaves_the_next_one_due_at_the_same_date(db) -> None:  
     assert replacement.status == SicStatus.PLANNED
 
 
-def test_an_overdue_sic_is_flagged(db) -> None:  # noqa: ANN001
+def test_an_overdue_sic_is_flagged(db) -> None:
     patient = PatientFactory(inclusion_date=datetime.date(2025, 1, 10))
     sic = sic_ensure_planned(patient=patient)
     with time_machine.travel(at(2025, 2, 21, 9)):
@@ -98,12 +98,12 @@ def test_an_overdue_sic_is_flagged(db) -> None:  # noqa: ANN001
         assert sic.is_overdue
 
 
-def test_no_sic_is_planned_for_a_candidate(db) -> None:  # noqa: ANN001
+def test_no_sic_is_planned_for_a_candidate(db) -> None:
     patient = PatientFactory(status=PatientStatus.CANDIDATE, inclusion_date=None)
     assert sic_ensure_planned(patient=patient) is None
 
 
-def test_a_patient_has_one_open_sic_at_a_time(db) -> None:  # noqa: ANN001
+def test_a_patient_has_one_open_sic_at_a_time(db) -> None:
     from django.db import IntegrityError
 
     patient = PatientFactory()
@@ -112,7 +112,7 @@ def test_a_patient_has_one_open_sic_at_a_time(db) -> None:  # noqa: ANN001
         Sic.objects.create(patient=patient, due_date=datetime.date(2030, 1, 1))
 
 
-def test_the_state_machine_refuses_illegal_moves(db) -> None:  # noqa: ANN001
+def test_the_state_machine_refuses_illegal_moves(db) -> None:
     patient = PatientFactory()
     sic = sic_ensure_planned(patient=patient)
     with pytest.raises(

@@ -5,7 +5,16 @@ import pytest
 from sic.models import Contribution
 from sic.services import sic_ensure_planned, sic_schedule
 from tests.conftest import ROLES, World
-from tests.matrix import CLINICIANS, EVERYONE_IN_SCOPE, PATIENT_SIDE, STAFF, Case, expected, params, run
+from tests.matrix import (
+    CLINICIANS,
+    EVERYONE_IN_SCOPE,
+    PATIENT_SIDE,
+    STAFF,
+    Case,
+    expected,
+    params,
+    run,
+)
 from tests.sic.conftest import soon
 
 GP_SUMMARY = {"history": "h", "current_problems": "p", "expectations": "e"}
@@ -24,52 +33,98 @@ def world(world: World) -> World:
         author = gp.user or world.coordinator
         world.sics[target] = sic
         world.summaries[target] = Contribution.objects.create(
-            sic=sic, kind="gp_summary", author=author, entered_by=author, content=GP_SUMMARY,
-            status="submitted", submitted_at=sic.scheduled_at,
+            sic=sic,
+            kind="gp_summary",
+            author=author,
+            entered_by=author,
+            content=GP_SUMMARY,
+            status="submitted",
+            submitted_at=sic.scheduled_at,
         )
     return world
 
 
-def s(path: str):  # noqa: ANN201
-    return lambda world, target: path.format(sic=world.sics[target].pk,
-                                             c=world.summaries[target].pk)
+def s(path: str):
+    return lambda world, target: path.format(
+        sic=world.sics[target].pk, c=world.summaries[target].pk
+    )
 
 
 PAGES = [
     Case("sic calendar", s("/sic/"), STAFF, about_patient=False),
-    Case("patient sics", lambda w, t: f"/patients/{(w.own if t == 'own' else w.other).pk}/sic/",
-         EVERYONE_IN_SCOPE),
+    Case(
+        "patient sics",
+        lambda w, t: f"/patients/{(w.own if t == 'own' else w.other).pk}/sic/",
+        EVERYONE_IN_SCOPE,
+    ),
     Case("sic detail", s("/sic/{sic}/"), EVERYONE_IN_SCOPE),
     Case("schedule form", s("/sic/{sic}/planifier/"), CAN_RUN),
     Case("hold form", s("/sic/{sic}/compte-rendu/"), CAN_RUN),
-    Case("cancel", s("/sic/{sic}/annuler/"), CAN_RUN, method="post", ok=302,
-         data=lambda w: {"reason": "Hospitalisation"}),
-    Case("answer", s("/sic/{sic}/reponse/"), frozenset(CLINICIANS), method="post", ok=302,
-         data=lambda w: {"attending": "yes"}, otherwise=NOT_MEMBERS),
+    Case(
+        "cancel",
+        s("/sic/{sic}/annuler/"),
+        CAN_RUN,
+        method="post",
+        ok=302,
+        data=lambda w: {"reason": "Hospitalisation"},
+    ),
+    Case(
+        "answer",
+        s("/sic/{sic}/reponse/"),
+        frozenset(CLINICIANS),
+        method="post",
+        ok=302,
+        data=lambda w: {"attending": "yes"},
+        otherwise=NOT_MEMBERS,
+    ),
     Case("write gp summary", s("/sic/{sic}/contribution/gp_summary/"), frozenset({"gp"})),
-    Case("write experience form", s("/sic/{sic}/contribution/patient_experience/"),
-         frozenset({"coordinator", *PATIENT_SIDE})),
+    Case(
+        "write experience form",
+        s("/sic/{sic}/contribution/patient_experience/"),
+        frozenset({"coordinator", *PATIENT_SIDE}),
+    ),
     Case("report pdf", s("/sic/{sic}/rapport.pdf"), TEAM),
-    Case("read contribution", s("/contributions/{c}/"), TEAM,
-         otherwise={"patient_user": 404, "caregiver_user": 404}),
+    Case(
+        "read contribution",
+        s("/contributions/{c}/"),
+        TEAM,
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
 ]
 
 API = [
     Case("sics", s("/api/v1/sics/"), frozenset(ROLES), about_patient=False),
     Case("sic", s("/api/v1/sics/{sic}/"), EVERYONE_IN_SCOPE),
-    Case("schedule", s("/api/v1/sics/{sic}/schedule/"), CAN_RUN, method="post",
-         data=lambda w: {"at": soon(20).isoformat()}),
+    Case(
+        "schedule",
+        s("/api/v1/sics/{sic}/schedule/"),
+        CAN_RUN,
+        method="post",
+        data=lambda w: {"at": soon(20).isoformat()},
+    ),
     Case("contributions", s("/api/v1/sics/{sic}/contributions/"), EVERYONE_IN_SCOPE),
-    Case("contribute", s("/api/v1/sics/{sic}/contributions/"), frozenset({"gp"}), method="post",
-         ok=201, data=lambda w: {"kind": "gp_summary", "content": GP_SUMMARY}),
+    Case(
+        "contribute",
+        s("/api/v1/sics/{sic}/contributions/"),
+        frozenset({"gp"}),
+        method="post",
+        ok=201,
+        data=lambda w: {"kind": "gp_summary", "content": GP_SUMMARY},
+    ),
     Case("report", s("/api/v1/sics/{sic}/report.pdf"), TEAM),
-    Case("contribution", s("/api/v1/contributions/{c}/"), TEAM,
-         otherwise={"patient_user": 404, "caregiver_user": 404}),
+    Case(
+        "contribution",
+        s("/api/v1/contributions/{c}/"),
+        TEAM,
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "role", "target"), params(PAGES))
-def test_page_answers_each_role_as_designed(world: World, case: Case, role: str, target: str) -> None:
+def test_page_answers_each_role_as_designed(
+    world: World, case: Case, role: str, target: str
+) -> None:
     assert run(world, case, role, target) == expected(case, role, target)
 
 
