@@ -1,1 +1,337 @@
-"""Care plans: filled in by the issues that build this part of the domain."""
+"""Care plans (plan de soins personnalisé): "who does what", decided at the SIC, validated by
+the patient. Plans are versioned; only a validated plan is in force."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from labparcours.errors import InvalidTransition
+from labparcours.models import Role
+
+if TYPE_CHECKING:
+    from labparcours.models import User
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed to the patient")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    VALIDATED = "validated", _("Validated — in force")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.CHANGES_REQUESTED)
+EDITABLE_STATUSES = (PlanStatus.DRAFT, PlanStatus.CHANGES_REQUESTED)
+
+
+class ValidationMethod(models.TextChoices):
+    ONLINE = "online", _("Online, by the patient")
+    PHONE = "phone", _("By phone, recorded by the coordinator")
+    PAPER = "paper", _("On paper, scanned by the coordinator")
+
+
+class CarePlanQuerySet(models.QuerySet["CarePlan"]):
+    def visible_to(self, user: User) -> CarePlanQuerySet:
+        from patients.models import Patient
+
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+    def in_force(self) -> CarePlanQuerySet:
+        return self.filter(status=PlanStatus.VALIDATED)
+
+    def open(self) -> CarePlanQuerySet:
+        return self.filter(status__in=OPEN_PLAN_STATUSES)
+
+
+class CarePlan(models.Model):
+    """One version of a patient's care plan (plan de soins)."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="care_plans"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    sic = models.ForeignKey(
+        "sic.Sic",
+        verbose_name=_("from the SIC"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="care_plans",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    proposed_at = models.DateTimeField(_("proposed on"), null=True, blank=True)
+    changes_comment = models.TextField(_("the patient's comment"), blank=True)
+    changes_requested_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(_("validated on"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    validation_method = models.CharField(
+        _("how"), max_length=10, choices=ValidationMethod.choices, blank=True
+    )
+    validation_scan = models.FileField(
+        _("scanned signed sheet"), upload_to="careplans/scans/%Y/", blank=True
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CarePlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care plan")
+        verbose_name_plural = _("care plans")
+        ordering = ("patient", "-version")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["patient", "version"], name="careplan_version_once"),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status="validated"),
+                name="careplan_one_in_force",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status__in=["draft", "proposed", "changes_requested"]),
+                name="careplan_one_open_version",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="validated")
+                | (Q(validated_at__isnull=False) & ~Q(validation_method="")),
+                name="careplan_validated_says_how",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Care plan v%(version)s of %(patient)s") % {
+            "version": self.version,
+            "patient": self.patient,
+        }
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == PlanStatus.VALIDATED
+
+    def ensure_editable(self) -> None:
+        if not self.is_editable:
+            raise InvalidTransition(
+                gettext("This plan can no longer be changed: make a new version of it instead.")
+            )
+
+    def propose(self) -> None:
+        """draft / changes requested → proposed to the patient."""
+        if self.status not in EDITABLE_STATUSES:
+            raise InvalidTransition(gettext("Only a draft or a revised plan can be proposed."))
+        if not self.goals.exists() or not self.actions.exists():
+            raise InvalidTransition(
+                gettext("A plan needs at least one goal and one action before it is proposed.")
+            )
+        self.status = PlanStatus.PROPOSED
+        self.proposed_at = timezone.now()
+        self.save(update_fields=["status", "proposed_at"])
+
+    def request_changes(self, *, by: User, comment: str) -> None:
+        """proposed → changes requested, with the patient's words."""
+        if self.status != PlanStatus.PROPOSED:
+            raise InvalidTransition(gettext("Only a plan proposed to the patient can be answered."))
+        if not can_answer_for_patient(by):
+            raise InvalidTransition(
+                gettext("Only the patient, or their caregiver, can ask for changes."),
+                code="not_the_patient",
+            )
+        if not comment.strip():
+            raise InvalidTransition(gettext("Please say what you would like to change."))
+        self.status = PlanStatus.CHANGES_REQUESTED
+        self.changes_comment = comment.strip()
+        self.changes_requested_at = timezone.now()
+        self.save(update_fields=["status", "changes_comment", "changes_requested_at"])
+
+    def validate(
+        self, *, by: User, method: str = ValidationMethod.ONLINE, scan: object = None
+    ) -> None:
+        """proposed → validated (in force); the plan in force before it is superseded.
+
+        Online, only the patient or their delegated caregiver validates. The coordinator may
+        record a validation given by phone or on paper (with the scanned sheet).
+        """
+        if self.status != PlanStatus.PROPOSED:
+            raise InvalidTransition(
+                gettext("Only a plan proposed to the patient can be validated.")
+            )
+        method = ValidationMethod(method)
+        if method == ValidationMethod.ONLINE and not can_answer_for_patient(by):
+            raise InvalidTransition(
+                gettext("Only the patient, or their caregiver, can validate the plan."),
+                code="not_the_patient",
+            )
+        if method != ValidationMethod.ONLINE and by.role != Role.COORDINATOR:
+            raise InvalidTransition(
+                gettext("Only the coordinator records a validation by phone or on paper."),
+                code="not_the_coordinator",
+            )
+        if method == ValidationMethod.PAPER and not scan:
+            raise InvalidTransition(gettext("Attach the scanned sheet signed by the patient."))
+        now = timezone.now()
+        CarePlan.objects.filter(patient_id=self.patient_id, status=PlanStatus.VALIDATED).update(
+            status=PlanStatus.SUPERSEDED, superseded_at=now
+        )
+        self.status = PlanStatus.VALIDATED
+        self.validated_at = now
+        self.validated_by = by
+        self.validation_method = method
+        if scan:
+            self.validation_scan = scan
+        self.save()
+
+
+def can_answer_for_patient(user: User) -> bool:
+    """The patient or their caregiver (the scope already checked the delegation)."""
+    return user.role in {Role.PATIENT, Role.CAREGIVER}
+
+
+class Goal(models.Model):
+    """A goal of the plan, written with the patient, in their own words."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(_("goal"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Owner(models.TextChoices):
+    MEMBER = "member", _("A member of the team")
+    PATIENT = "patient", _("The patient")
+    CAREGIVER = "caregiver", _("The caregiver")
+    PROVIDER = "provider", _("A supplementary-care provider")
+
+
+class ActionStatus(models.TextChoices):
+    TODO = "todo", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def in_force(self) -> ActionQuerySet:
+        return self.filter(plan__status=PlanStatus.VALIDATED)
+
+    def owned_by(self, user: User) -> ActionQuerySet:
+        """The actions a professional carries, through their active memberships."""
+        return self.filter(
+            owner=Owner.MEMBER,
+            membership__professional__user=user,
+            membership__left_at__isnull=True,
+        )
+
+    def late(self, today: object = None) -> ActionQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+
+
+class Action(models.Model):
+    """An action of the plan: what, who, when or how often, and how far it has gone."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField(_("what"), max_length=300)
+    owner = models.CharField(_("who"), max_length=20, choices=Owner.choices)
+    membership = models.ForeignKey(
+        "teams.Membership",
+        verbose_name=_("team member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="care_plan_actions",
+    )
+    provider = models.CharField(
+        _("provider"), max_length=150, blank=True, help_text=_("e.g. dietitian, APA teacher")
+    )
+    when = models.CharField(_("when / how often"), max_length=120, blank=True)
+    due_date = models.DateField(_("by"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TODO
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    decision = models.ForeignKey(
+        "sic.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ("position", "pk")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~Q(owner="member") | Q(membership__isnull=False),
+                name="action_member_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(owner="provider") | ~Q(provider=""),
+                name="action_provider_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    @property
+    def who(self) -> str:
+        if self.owner == Owner.MEMBER and self.membership_id:
+            return str(self.membership.professional)
+        if self.owner == Owner.PROVIDER:
+            return self.provider
+        return str(self.get_owner_display())
+
+    @property
+    def is_late(self) -> bool:
+        return (
+            self.status in OPEN_ACTION_STATUSES
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+    def set_status(self, status: str) -> None:
+        """Follow an action of the plan in force (the plan's content does not change)."""
+        if self.plan.status not in {PlanStatus.VALIDATED, *EDITABLE_STATUSES}:
+            raise InvalidTransition(gettext("Only the actions of a plan in force are followed."))
+        self.status = ActionStatus(status)
+        self.done_at = timezone.now() if status == ActionStatus.DONE else None
+        self.save(update_fields=["status", "done_at"])

@@ -36,6 +36,12 @@ READ_LABELS = {
     "SIC contribution": _("SIC contribution"),
     "SIC contributions": _("SIC contributions"),
     "SIC report (PDF)": _("SIC report (PDF)"),
+    "SIC decisions": _("SIC decisions"),
+    "care plan": _("Care plan"),
+    "care plans": _("Care plans"),
+    "care plan (PDF)": _("Care plan (PDF)"),
+    "care plan (validation)": _("Care plan (validation)"),
+    "my actions": _("My actions"),
 }
 _API = " (api)"
 

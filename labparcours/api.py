@@ -19,6 +19,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def _register() -> None:
+    from careplans.api import CarePlanViewSet
     from labparcours.api_tokens import ApiTokenViewSet
     from patients.api import PatientViewSet
     from sic.api import ContributionViewSet, SicViewSet
@@ -29,6 +30,7 @@ def _register() -> None:
     router.register("teams", CareTeamViewSet, basename="team")
     router.register("sics", SicViewSet, basename="sic")
     router.register("contributions", ContributionViewSet, basename="contribution")
+    router.register("careplans", CarePlanViewSet, basename="careplan")
     router.register("tokens", ApiTokenViewSet, basename="token")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -60,3 +61,23 @@ def model_clean(instance: Any) -> None:
         instance.full_clean(validate_unique=True, validate_constraints=True)
     except DjangoValidationError as exc:
         raise serializers.ValidationError(exc.message_dict) from exc
+
+
+class PdfRenderer(BaseRenderer):
+    """Serves the bytes of a PDF (the SIC report, the care plan)."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict | None = None,
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        # An error answered by this action (403/404): say it plainly, still as bytes.
+        return str(data).encode()

@@ -4,3 +4,16 @@ from django.http import HttpRequest, QueryDict
 def posted(request: HttpRequest) -> QueryDict | None:
     """The form data of a POST, even an empty one (`posted(request)` would drop it)."""
     return request.POST if request.method == "POST" else None
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The posted `next` address when it stays on this site, else `default` (no open redirect)."""
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(default)

@@ -35,8 +35,9 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def can_run_sic(user: User, patient: Patient) -> bool:
-    """Schedule, cancel and record a SIC: the coordinator, or the team's GP (médecin traitant)."""
+def can_lead_team(user: User, patient: Patient) -> bool:
+    """Lead the team's work on a patient (schedule and record SICs, write the care plan):
+    the coordinator, or the team's GP (médecin traitant)."""
     if user.role == Role.COORDINATOR:
         return True
     if user.role != Role.CLINICIAN:

@@ -41,13 +41,16 @@ NAVIGATION: dict[str, list[NavItem]] = {
     ],
     Role.CLINICIAN: [
         NavItem(_("My patients"), "patients:my_patients", "users"),
+        NavItem(_("My actions"), "careplans:my_actions", "check"),
     ],
     Role.PATIENT: [
         NavItem(_("My record"), "patients:my_record", "home"),
+        NavItem(_("My care plan"), "careplans:my_plan", "heart"),
         NavItem(_("Who accessed my record"), "patients:my_access_log", "eye"),
     ],
     Role.CAREGIVER: [
         NavItem(_("Record"), "patients:my_record", "home"),
+        NavItem(_("Care plan"), "careplans:my_plan", "heart"),
         NavItem(_("Who accessed the record"), "patients:my_access_log", "eye"),
     ],
 }

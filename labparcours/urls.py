@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("teams.urls")),
     path("", include("sic.urls")),
+    path("", include("careplans.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

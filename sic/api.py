@@ -9,38 +9,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.access import log_access
-from labparcours.api_base import AccessLoggedMixin
+from labparcours.api_base import AccessLoggedMixin, PdfRenderer
 from labparcours.errors import DomainError
 from labparcours.models import Role
-from labparcours.permissions import can_run_sic
+from labparcours.permissions import can_lead_team
 from sic.forms import MedicationReviewForm, contribution_form
 from sic.models import Contribution, ContributionKind, Sic
 from sic.pdf import sic_report_pdf
 from sic.selectors import visible_sics, with_contribution_counts
 from sic.services import contribution_for, sic_cancel, sic_hold, sic_schedule
-
-
-class PdfRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: dict | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        # An error answered by this action (403/404): say it plainly, still as bytes.
-        return str(data).encode()
 
 
 class SicSerializer(serializers.ModelSerializer):
@@ -165,7 +146,7 @@ class SicViewSet(
 
     def _run(self, request: Request) -> Sic:
         sic = self.get_object()
-        if not can_run_sic(request.user, sic.patient):
+        if not can_lead_team(request.user, sic.patient):
             raise PermissionDenied
         return sic
 

@@ -14,7 +14,7 @@ from labparcours.access import log_access
 from labparcours.errors import DomainError
 from labparcours.http import posted
 from labparcours.models import Role
-from labparcours.permissions import can_run_sic, can_see_programme, require
+from labparcours.permissions import can_lead_team, can_see_programme, require
 from patients.selectors import access_patient
 from sic.forms import (
     CancelForm,
@@ -82,7 +82,7 @@ def patient_sics(request: HttpRequest, pk: str) -> HttpResponse:
     return render(
         request,
         "sic/patient_sics.html",
-        {"patient": patient, "sics": sics, "can_run": can_run_sic(request.user, patient)},
+        {"patient": patient, "sics": sics, "can_run": can_lead_team(request.user, patient)},
     )
 
 
@@ -113,7 +113,7 @@ def _sic_context(request: HttpRequest, sic: Sic) -> dict:
         "attendances": attendances,
         "my_attendance": mine,
         "decisions": decisions,
-        "can_run": can_run_sic(request.user, sic.patient),
+        "can_run": can_lead_team(request.user, sic.patient),
         "is_patient_side": patient_side,
     }
 
@@ -135,7 +135,7 @@ def sic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sic_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
-    require(can_run_sic(request.user, sic.patient))
+    require(can_lead_team(request.user, sic.patient))
     form = ScheduleForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +153,7 @@ def sic_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sic_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
-    require(can_run_sic(request.user, sic.patient))
+    require(can_lead_team(request.user, sic.patient))
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a reason for cancelling."))
@@ -171,7 +171,7 @@ def sic_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the SIC as held: who was there, the minutes, the decisions."""
     sic = access_sic(request, pk, what="SIC")
-    require(can_run_sic(request.user, sic.patient))
+    require(can_lead_team(request.user, sic.patient))
     attendances = list(sic.attendances.select_related("membership__professional"))
     form = HoldForm(
         posted(request),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from labparcours.errors import DomainError
-from labparcours.http import posted
+from labparcours.http import posted, safe_next
 from labparcours.invitations import invitation_send
 from labparcours.models import InvitationKind
 from labparcours.permissions import can_browse_directory, can_manage_patients, require
@@ -67,7 +67,7 @@ def professional_invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("An invitation has been sent to %(name)s.") % {"name": professional}
         )
-    return redirect(request.POST.get("next") or "teams:directory")
+    return redirect(safe_next(request, "teams:directory"))
 
 
 @login_required

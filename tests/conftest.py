@@ -7,6 +7,7 @@ member who left the own patient's team.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from labparcours.models import Role, User
 from patients.models import Caregiver, ConsentKind, Patient
@@ -162,6 +164,23 @@ def world(db: None) -> World:
         caregiver=caregiver,
         **clinicians,
     )
+
+
+def soon(days: int = 10, hour: int = 14) -> datetime.datetime:
+    """An aware date and time `days` ahead, at `hour` in Paris."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@pytest.fixture
+def sics(world: World) -> dict:
+    """A scheduled SIC for the own patient and for the other one."""
+    from sic.services import sic_ensure_planned, sic_schedule
+
+    return {
+        target: sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon())
+        for target, patient in (("own", world.own), ("other", world.other))
+    }
 
 
 def client_for(user: User) -> Client:

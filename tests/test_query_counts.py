@@ -97,3 +97,28 @@ def test_sic_lists_run_a_constant_number_of_queries(
     add_patients_with_sics(world, 20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def add_patients_with_plans(world: World, n: int) -> None:
+    from tests.careplans.conftest import make_plan
+
+    for _ in range(n):
+        patient = PatientFactory(coordinator=world.coordinator)
+        full_team(patient, nurse=world.nurse.professional)
+        make_plan(world, patient, status="validated")
+
+
+@pytest.mark.parametrize(
+    ("role", "url"), [("nurse", "/mes-actions/"), ("coordinator", "/api/v1/careplans/")]
+)
+def test_care_plan_lists_run_a_constant_number_of_queries(
+    world: World, role: str, url: str, django_assert_max_num_queries
+) -> None:
+    client = client_for(world.user(role))
+    client.get(url)
+    add_patients_with_plans(world, 1)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    add_patients_with_plans(world, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

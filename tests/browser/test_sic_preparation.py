@@ -5,6 +5,7 @@ from sic.models import Contribution
 from sic.services import sic_ensure_planned, sic_schedule
 from teams.models import Profession
 from tests.browser.conftest import log_in, screenshot
+from tests.conftest import soon
 from tests.factories import (
     PASSWORD,
     PatientFactory,
@@ -12,7 +13,6 @@ from tests.factories import (
     UserFactory,
     full_team,
 )
-from tests.sic.conftest import soon
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -47,7 +47,9 @@ def test_opening_a_patient_in_the_admin_is_logged(world: World, superadmin) -> N
 def test_the_access_log_cannot_be_changed_in_the_admin(world: World, superadmin) -> None:
     client_for(world.gp).get(f"/patients/{world.own.pk}/")
     entry = AccessLogEntry.objects.first()
-    assert superadmin.post(f"/admin/labparcours/accesslogentry/{entry.pk}/delete/").status_code == 403
+    assert (
+        superadmin.post(f"/admin/labparcours/accesslogentry/{entry.pk}/delete/").status_code == 403
+    )
 
 
 def test_clinicians_have_no_admin(world: World) -> None:

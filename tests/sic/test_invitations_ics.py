@@ -9,8 +9,7 @@ from icalendar import Calendar
 from patients.models import ConsentKind
 from sic.ics import sic_calendar
 from sic.services import sic_cancel, sic_ensure_planned, sic_schedule
-from tests.conftest import World
-from tests.sic.conftest import soon
+from tests.conftest import World, soon
 
 
 def schedule(world: World, capture, days: int = 10):

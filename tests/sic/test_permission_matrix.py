@@ -4,7 +4,7 @@ import pytest
 
 from sic.models import Contribution
 from sic.services import sic_ensure_planned, sic_schedule
-from tests.conftest import ROLES, World
+from tests.conftest import ROLES, World, soon
 from tests.matrix import (
     CLINICIANS,
     EVERYONE_IN_SCOPE,
@@ -15,7 +15,6 @@ from tests.matrix import (
     params,
     run,
 )
-from tests.sic.conftest import soon
 
 GP_SUMMARY = {"history": "h", "current_problems": "p", "expectations": "e"}
 NOT_MEMBERS = {"admin": 404, "coordinator": 404, "patient_user": 404, "caregiver_user": 404}

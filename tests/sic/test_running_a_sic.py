@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from sic.models import Decision, Sic, SicStatus
 from sic.services import sic_ensure_planned
-from tests.conftest import World, client_for
-from tests.sic.conftest import soon
+from tests.conftest import World, client_for, soon
 
 
 def test_scheduling_in_the_past_is_refused_with_a_clear_message(world: World) -> None:

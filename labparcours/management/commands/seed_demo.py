@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from careplans.demo import seed_careplans
 from labparcours.models import AccessLogEntry, Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient
 from patients.validators import nir_key
@@ -441,6 +442,7 @@ class Command(BaseCommand):
         self.former_member(coordinator, pros)
         self.access_history(marcel, pros)
         seed_sics(today)
+        seed_careplans(today)
 
     def professionals(self) -> dict[str, Professional]:
         result = {}

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from careplans.models import Action, CarePlan, Goal, ValidationMethod
+from careplans.pdf import careplan_pdf
+from careplans.selectors import visible_plans
+from labparcours.access import log_access
+from labparcours.api_base import AccessLoggedMixin, PdfRenderer
+from labparcours.errors import DomainError
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Goal
+        fields = ("id", "text")
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    who = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Action
+        fields = (
+            "id",
+            "what",
+            "owner",
+            "membership",
+            "provider",
+            "who",
+            "when",
+            "due_date",
+            "status",
+        )
+
+
+class CarePlanSerializer(serializers.ModelSerializer):
+    goals = GoalSerializer(many=True, read_only=True)
+    actions = ActionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CarePlan
+        fields = (
+            "id",
+            "patient",
+            "version",
+            "sic",
+            "status",
+            "proposed_at",
+            "changes_comment",
+            "validated_at",
+            "validation_method",
+            "goals",
+            "actions",
+        )
+        read_only_fields = fields
+
+
+class ValidateSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(
+        choices=ValidationMethod.choices, default=ValidationMethod.ONLINE
+    )
+    scan = serializers.FileField(required=False)
+
+
+class ChangesSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000)
+
+
+class CarePlanFilter(django_filters.FilterSet):
+    class Meta:
+        model = CarePlan
+        fields = ("patient", "status")
+
+
+class CarePlanViewSet(
+    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Care plans of the patients in the caller's scope (the patient's side sees no draft)."""
+
+    serializer_class = CarePlanSerializer
+    permission_classes = (permissions.IsAuthenticated,)
+    filterset_class = CarePlanFilter
+    access_what = "care plan"
+    patient_of = staticmethod(lambda plan: plan.patient)
+    queryset = CarePlan.objects.none()
+
+    def get_queryset(self) -> QuerySet[CarePlan]:
+        return (
+            visible_plans(self.request.user)
+            .select_related("patient")
+            .prefetch_related(
+                "goals",
+                Prefetch("actions", Action.objects.select_related("membership__professional")),
+            )
+            .order_by("patient", "-version")
+        )
+
+    def _answer(self, plan: CarePlan) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(request=ValidateSerializer, responses=CarePlanSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def validate(self, request: Request, pk: str | None = None) -> Response:
+        """The patient (or their caregiver) validates online; the coordinator records a
+        validation by phone, or on paper with the scanned sheet."""
+        plan = self.get_object()
+        payload = ValidateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            plan.validate(
+                by=request.user,
+                method=payload.validated_data["method"],
+                scan=payload.validated_data.get("scan"),
+            )
+        except DomainError as exc:
+            if exc.code in {"not_the_patient", "not_the_coordinator"}:
+                raise PermissionDenied(exc.message) from exc
+            raise
+        return self._answer(plan)
+
+    @extend_schema(request=ChangesSerializer, responses=CarePlanSerializer)
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        payload = ChangesSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            plan.request_changes(by=request.user, comment=payload.validated_data["comment"])
+        except DomainError as exc:
+            if exc.code == "not_the_patient":
+                raise PermissionDenied(exc.message) from exc
+            raise
+        return self._answer(plan)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    def pdf(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
+        plan = self.get_object()
+        log_access(request, plan.patient, "care plan (PDF)")
+        return Response(
+            careplan_pdf(plan),
+            headers={
+                "Content-Disposition": f'inline; filename="plan-de-soins-v{plan.version}.pdf"'
+            },
+        )

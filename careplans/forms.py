@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from careplans.models import Action, ActionStatus, Owner, ValidationMethod
+from patients.forms import DateInput
+from teams.models import Membership
+
+
+def owner_choices(memberships: list[Membership]) -> list[tuple[str, str]]:
+    """One list for "who": the patient, the caregiver, each active member, a provider."""
+    return [
+        (Owner.PATIENT, Owner.PATIENT.label),
+        (Owner.CAREGIVER, Owner.CAREGIVER.label),
+        *[(f"member:{m.pk}", f"{m.professional} — {m.get_role_display()}") for m in memberships],
+        (Owner.PROVIDER, Owner.PROVIDER.label),
+    ]
+
+
+class OwnerMixin:
+    """Reads the "who" choice into owner + membership, and requires a provider's name."""
+
+    def clean_owner_fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        who = data.get("who") or ""
+        if who.startswith("member:"):
+            data["owner"], data["membership_id"] = Owner.MEMBER, int(who.split(":", 1)[1])
+        else:
+            data["owner"], data["membership_id"] = who, None
+        if data["owner"] == Owner.PROVIDER and not (data.get("provider") or "").strip():
+            self.add_error("provider", _("Name the provider (e.g. the dietitian)."))
+        return data
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("Goal, in the patient's words"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. « Go to the market on Sundays »")}),
+    )
+
+
+class ActionForm(OwnerMixin, forms.Form):
+    what = forms.CharField(label=_("What"), max_length=300)
+    who = forms.ChoiceField(label=_("Who"))
+    provider = forms.CharField(label=_("Provider"), max_length=150, required=False)
+    when = forms.CharField(
+        label=_("When / how often"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. three times a week")}),
+    )
+    due_date = forms.DateField(label=_("By"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, memberships: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["who"].choices = owner_choices(memberships)
+
+    def clean(self) -> dict[str, Any]:
+        return self.clean_owner_fields(super().clean())
+
+    def action(self) -> Action:
+        data = self.cleaned_data
+        return Action(
+            what=data["what"],
+            owner=data["owner"],
+            membership_id=data["membership_id"],
+            provider=data["provider"] if data["owner"] == Owner.PROVIDER else "",
+            when=data["when"],
+            due_date=data["due_date"],
+        )
+
+
+class DecisionRowForm(OwnerMixin, forms.Form):
+    decision = forms.IntegerField(widget=forms.HiddenInput)
+    include = forms.BooleanField(label=_("Make it an action"), required=False, initial=True)
+    what = forms.CharField(label=_("Action"), max_length=300)
+    who = forms.ChoiceField(label=_("Who"))
+    provider = forms.CharField(label=_("Provider"), max_length=150, required=False)
+    when = forms.CharField(label=_("When / how often"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, memberships: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["who"].choices = owner_choices(memberships)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("include"):
+            return data
+        return self.clean_owner_fields(data)
+
+
+DecisionFormSet = forms.formset_factory(DecisionRowForm, extra=0)
+
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+
+class RecordValidationForm(forms.Form):
+    """The coordinator records a validation the patient gave by phone or on paper."""
+
+    method = forms.ChoiceField(
+        label=_("How did the patient validate?"),
+        choices=[(m.value, m.label) for m in (ValidationMethod.PHONE, ValidationMethod.PAPER)],
+    )
+    scan = forms.FileField(
+        label=_("Scanned signed sheet"),
+        required=False,
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+        help_text=_("Required for a validation on paper (PDF or image)."),
+    )
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data.get("scan")
+        if scan and scan.size > MAX_SCAN_BYTES:
+            raise forms.ValidationError(_("The scan is too large (10 MB at most)."))
+        return scan
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("method") == ValidationMethod.PAPER and not data.get("scan"):
+            self.add_error("scan", _("Attach the scanned sheet signed by the patient."))
+        return data
+
+
+class ChangesForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What would you like to change?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)

@@ -1,0 +1,27 @@
+"""Reads of care plans, through the patient's access scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from careplans.models import CarePlan, PlanStatus
+from labparcours.access import log_access
+from labparcours.models import Role, User
+
+
+def visible_plans(user: User) -> QuerySet[CarePlan]:
+    """Plans of the patients in scope; the patient's side does not see drafts in the making."""
+    plans = CarePlan.objects.visible_to(user)
+    if user.role in {Role.PATIENT, Role.CAREGIVER}:
+        plans = plans.exclude(status=PlanStatus.DRAFT)
+    return plans
+
+
+def access_plan(request: HttpRequest, pk: int | str, *, what: str) -> CarePlan:
+    try:
+        plan = visible_plans(request.user).select_related("patient", "sic").get(pk=pk)
+    except (CarePlan.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    log_access(request, plan.patient, what)
+    return plan

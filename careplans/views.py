@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from careplans.forms import (
+    ActionForm,
+    ActionStatusForm,
+    ChangesForm,
+    DecisionFormSet,
+    GoalForm,
+    RecordValidationForm,
+)
+from careplans.models import Action, CarePlan, Goal, PlanStatus, ValidationMethod
+from careplans.pdf import careplan_pdf
+from careplans.selectors import access_plan, visible_plans
+from careplans.services import (
+    DecisionAction,
+    actions_by_owner,
+    careplan_add_action,
+    careplan_add_goal,
+    careplan_changes,
+    careplan_from_sic,
+    careplan_remove,
+    careplan_start,
+    in_force_and_open,
+)
+from labparcours.access import log_access
+from labparcours.errors import DomainError
+from labparcours.http import posted, safe_next
+from labparcours.models import Role
+from labparcours.permissions import can_lead_team, require
+from patients.selectors import access_patient, own_patient
+from sic.selectors import access_sic
+from teams.models import Membership
+
+PATIENT_SIDE = {Role.PATIENT, Role.CAREGIVER}
+
+
+def _members(plan_or_patient: Any) -> list[Membership]:
+    patient_id = getattr(plan_or_patient, "patient_id", None) or plan_or_patient.pk
+    return list(
+        Membership.objects.active()
+        .filter(team__patient_id=patient_id)
+        .select_related("professional")
+        .order_by("role", "pk")
+    )
+
+
+@login_required
+def patient_plans(request: HttpRequest, pk: str) -> HttpResponse:
+    """The care plans of a patient: the one in force, the one in the making, the history."""
+    patient = access_patient(request, pk, what="care plans")
+    if request.user.role in PATIENT_SIDE:
+        return redirect("careplans:my_plan")
+    in_force, open_plan = in_force_and_open(patient)
+    return render(
+        request,
+        "careplans/patient_plans.html",
+        {
+            "patient": patient,
+            "in_force": in_force,
+            "open_plan": open_plan,
+            "versions": CarePlan.objects.filter(patient=patient).order_by("-version"),
+            "can_lead": can_lead_team(request.user, patient),
+        },
+    )
+
+
+def _plan_context(request: HttpRequest, plan: CarePlan) -> dict[str, Any]:
+    can_edit = plan.is_editable and can_lead_team(request.user, plan.patient)
+    members = _members(plan)
+    return {
+        "plan": plan,
+        "patient": plan.patient,
+        "groups": actions_by_owner(plan),
+        "goals": list(plan.goals.all()),
+        "changes": careplan_changes(plan),
+        "can_lead": can_lead_team(request.user, plan.patient),
+        "can_edit": can_edit,
+        "goal_form": GoalForm() if can_edit else None,
+        "action_form": ActionForm(memberships=members) if can_edit else None,
+        "record_form": RecordValidationForm()
+        if plan.status == PlanStatus.PROPOSED and request.user.role == Role.COORDINATOR
+        else None,
+    }
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request, pk, what="care plan")
+    if request.user.role in PATIENT_SIDE:
+        return redirect("careplans:my_plan")
+    return render(request, "careplans/careplan_detail.html", _plan_context(request, plan))
+
+
+@login_required
+@require_POST
+def plan_new(request: HttpRequest, pk: str) -> HttpResponse:
+    patient = access_patient(request, pk, what="care plans")
+    require(can_lead_team(request.user, patient))
+    plan = careplan_start(patient=patient, by=request.user)
+    return redirect("careplans:detail", pk=plan.pk)
+
+
+def _lead_plan(request: HttpRequest, pk: int) -> CarePlan:
+    plan = access_plan(request, pk, what="care plan")
+    require(can_lead_team(request.user, plan.patient))
+    return plan
+
+
+@login_required
+@require_POST
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _lead_plan(request, pk)
+    form = GoalForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Write the goal in the patient's words."))
+        careplan_add_goal(plan=plan, text=form.cleaned_data["text"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("careplans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _lead_plan(request, pk)
+    form = ActionForm(request.POST, memberships=_members(plan))
+    if form.is_valid():
+        try:
+            careplan_add_action(plan=plan, action=form.action())
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+        else:
+            return redirect("careplans:detail", pk=plan.pk)
+    context = _plan_context(request, plan) | {"action_form": form}
+    return render(request, "careplans/careplan_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    plan = _lead_plan(request, pk)
+    model = Goal if kind == "objectif" else Action
+    try:
+        careplan_remove(plan=plan, item=get_object_or_404(model, plan=plan, pk=item_pk))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("careplans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _lead_plan(request, pk)
+    try:
+        plan.propose()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The plan is proposed to the patient."))
+    return redirect("careplans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_record_validation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator records a validation given by phone or on paper."""
+    plan = access_plan(request, pk, what="care plan")
+    require(request.user.role == Role.COORDINATOR)
+    form = RecordValidationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            plan.validate(
+                by=request.user, method=form.cleaned_data["method"], scan=form.cleaned_data["scan"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The validation is recorded: the plan is in force."))
+            return redirect("careplans:detail", pk=plan.pk)
+    context = _plan_context(request, plan) | {"record_form": form}
+    return render(request, "careplans/careplan_detail.html", context, status=400)
+
+
+@login_required
+def from_sic(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn the decisions of a held SIC into the actions of the next plan, in one step."""
+    sic = access_sic(request, pk, what="SIC decisions")
+    require(can_lead_team(request.user, sic.patient))
+    decisions = list(sic.decisions.all())
+    members = _members(sic.patient)
+    initial = [{"decision": d.pk, "what": d.text, "include": True} for d in decisions]
+    formset = DecisionFormSet(
+        posted(request), initial=initial, form_kwargs={"memberships": members}
+    )
+    if request.method == "POST" and formset.is_valid():
+        by_pk = {d.pk: d for d in decisions}
+        rows = [
+            DecisionAction(
+                decision=by_pk[f["decision"]],
+                what=f["what"],
+                owner=f["owner"],
+                membership_id=f["membership_id"],
+                provider=f.get("provider", ""),
+                when=f.get("when", ""),
+            )
+            for f in formset.cleaned_data
+            if f.get("include") and f.get("decision") in by_pk
+        ]
+        try:
+            plan = careplan_from_sic(sic=sic, by=request.user, rows=rows)
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+        else:
+            messages.success(request, _("The decisions are now actions of the care plan."))
+            return redirect("careplans:detail", pk=plan.pk)
+    return render(
+        request, "careplans/from_sic.html", {"sic": sic, "patient": sic.patient, "formset": formset}
+    )
+
+
+@login_required
+def my_plan(request: HttpRequest) -> HttpResponse:
+    """The patient's plan in plain words: the one to validate, else the one in force."""
+    require(request.user.role in PATIENT_SIDE)
+    patient = own_patient(request, what="care plan")
+    in_force, open_plan = in_force_and_open(patient)
+    shown = open_plan if open_plan and open_plan.status != PlanStatus.DRAFT else in_force
+    context: dict[str, Any] = {"patient": patient, "plan": shown, "in_force": in_force}
+    if shown is not None:
+        context |= {
+            "groups": actions_by_owner(shown),
+            "goals": list(shown.goals.all()),
+            "changes": careplan_changes(shown),
+            "changes_form": ChangesForm(),
+        }
+    return render(request, "careplans/my_plan.html", context)
+
+
+@login_required
+@require_POST
+def plan_validate(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request, pk, what="care plan (validation)")
+    try:
+        plan.validate(by=request.user, method=ValidationMethod.ONLINE)
+    except DomainError as exc:
+        if exc.code == "not_the_patient":
+            raise PermissionDenied from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: your plan is validated and in force."))
+    return redirect("careplans:my_plan")
+
+
+@login_required
+@require_POST
+def plan_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request, pk, what="care plan")
+    form = ChangesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please say what you would like to change."))
+        return redirect("careplans:my_plan")
+    try:
+        plan.request_changes(by=request.user, comment=form.cleaned_data["comment"])
+    except DomainError as exc:
+        if exc.code == "not_the_patient":
+            raise PermissionDenied from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Your request has been sent to your team: they will revise the plan.")
+        )
+    return redirect("careplans:my_plan")
+
+
+@login_required
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """A professional's actions across all their patients, from the plans in force."""
+    require(request.user.role == Role.CLINICIAN)
+    actions = list(
+        Action.objects.in_force()
+        .owned_by(request.user)
+        .select_related("plan__patient")
+        .order_by("status", "due_date", "pk")
+    )
+    log_access(request, {a.plan.patient for a in actions}, "my actions")
+    return render(request, "careplans/my_actions.html", {"actions": actions})
+
+
+@login_required
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner of an action (or the coordinator, or the team's GP) follows it."""
+    action = get_object_or_404(
+        Action.objects.filter(plan__in=visible_plans(request.user)).select_related(
+            "plan__patient", "membership__professional"
+        ),
+        pk=pk,
+    )
+    own = (
+        action.membership is not None and action.membership.professional.user_id == request.user.pk
+    )
+    require(own or can_lead_team(request.user, action.plan.patient))
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            action.set_status(form.cleaned_data["status"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The action is updated."))
+    return redirect(safe_next(request, "careplans:my_actions"))
+
+
+@login_required
+def plan_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    plan = access_plan(request, pk, what="care plan (PDF)")
+    return FileResponse(
+        io.BytesIO(careplan_pdf(plan)),
+        content_type="application/pdf",
+        filename=f"plan-de-soins-v{plan.version}.pdf",
+    )

@@ -1,0 +1,43 @@
+import pytest
+
+from careplans.models import PlanStatus
+from labparcours.models import Role
+from tests.browser.conftest import ARTIFACTS, log_in
+from tests.careplans.conftest import make_plan
+from tests.conftest import World
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_patient_reads_and_validates_the_plan_on_a_phone(browser, live_server, world: World) -> None:
+    assert world.patient_user.role == Role.PATIENT
+    plan = make_plan(world, status=PlanStatus.PROPOSED)
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        base_url=live_server.url,
+    )
+    page = context.new_page()
+    log_in(page, world.patient_user.email, PASSWORD)
+    page.goto("/mon-plan/")
+    assert page.get_by_text("Votre équipe vous propose ce plan.").is_visible()
+    assert page.get_by_role("heading", name="Vous").is_visible()
+    assert page.get_by_text("Marcher 20 minutes").is_visible()
+    button = page.get_by_role("button", name="Je valide mon plan")
+    box = button.bounding_box()
+    assert box["width"] > 300  # a large button across the phone's width
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "patient-plan-phone.png"), full_page=True)
+    button.click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Merci : votre plan est validé et en vigueur.").is_visible()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.VALIDATED
+    assert plan.validated_by == world.patient_user
+    context.close()
+
+

@@ -1,0 +1,98 @@
+"""Every care-plan page and endpoint × every role × (own patient, another patient)."""
+
+import pytest
+
+from careplans.models import PlanStatus
+from tests.careplans.conftest import make_plan
+from tests.conftest import ROLES, World
+from tests.matrix import (
+    CLINICIANS,
+    EVERYONE_IN_SCOPE,
+    PATIENT_SIDE,
+    Case,
+    expected,
+    params,
+    patient_of,
+    run,
+)
+
+LEAD = frozenset({"coordinator", "gp"})
+TEAM = frozenset({"admin", "coordinator", *CLINICIANS})
+TO_MY_PLAN = {"patient_user": 302, "caregiver_user": 302}
+
+
+@pytest.fixture
+def world(world: World) -> World:
+    """A draft plan and a proposed one (v1 validated, v2 proposed) for each patient."""
+    world.drafts, world.proposed = {}, {}
+    for target in ("own", "other"):
+        patient = patient_of(world, target)
+        make_plan(world, patient, status=PlanStatus.VALIDATED)
+        from careplans.services import careplan_start
+
+        v2 = careplan_start(patient=patient, by=world.coordinator)
+        world.drafts[target] = v2
+        world.validated = getattr(world, "validated", {})
+        world.validated[target] = patient.care_plans.get(version=1)
+    return world
+
+
+def propose(world: World, target: str) -> None:
+    world.drafts[target].propose()
+
+
+def pl(path: str, plan: str = "validated"):
+    return lambda w, t: path.format(
+        plan=getattr(w, plan)[t].pk, pk=patient_of(w, t).pk,
+        action=w.validated[t].actions.first().pk,
+    )
+
+
+PAGES = [
+    Case("patient plans", pl("/patients/{pk}/plans/"), TEAM, otherwise=TO_MY_PLAN),
+    Case("plan detail", pl("/plans/{plan}/"), TEAM, otherwise=TO_MY_PLAN),
+    Case("draft detail", pl("/plans/{plan}/", "drafts"), TEAM,
+         otherwise={"patient_user": 404, "caregiver_user": 404}),
+    Case("plan pdf", pl("/plans/{plan}/pdf/"), EVERYONE_IN_SCOPE),
+    Case("my plan", pl("/mon-plan/"), PATIENT_SIDE, about_patient=False),
+    Case("my actions", pl("/mes-actions/"), frozenset({*CLINICIANS, "former_member"}),
+         about_patient=False),
+    Case("add goal", pl("/plans/{plan}/objectifs/", "drafts"), LEAD, method="post", ok=302,
+         data=lambda w: {"text": "Nager"},
+         otherwise={"patient_user": 404, "caregiver_user": 404}),
+    Case("propose", pl("/plans/{plan}/proposer/", "drafts"), LEAD, method="post", ok=302,
+         otherwise={"patient_user": 404, "caregiver_user": 404}),
+    Case("validate", pl("/plans/{plan}/valider/", "drafts"), PATIENT_SIDE, method="post", ok=302,
+         before=propose),
+    Case("record validation", pl("/plans/{plan}/validation/", "drafts"),
+         frozenset({"coordinator"}), method="post", ok=302, data=lambda w: {"method": "phone"},
+         before=propose),
+    Case("request changes", pl("/plans/{plan}/modifications/", "drafts"), PATIENT_SIDE,
+         method="post", ok=302, data=lambda w: {"comment": "Plutôt la piscine"}, before=propose),
+    Case("follow an action", pl("/actions/{action}/statut/"), LEAD | {"nurse"}, method="post",
+         ok=302, data=lambda w: {"status": "done"}),
+    Case("new version", pl("/patients/{pk}/plans/nouveau/"), LEAD, method="post", ok=302),
+]
+
+API = [
+    Case("careplans", pl("/api/v1/careplans/"), frozenset(ROLES), about_patient=False),
+    Case("careplan", pl("/api/v1/careplans/{plan}/"), EVERYONE_IN_SCOPE),
+    Case("careplan pdf", pl("/api/v1/careplans/{plan}/pdf/"), EVERYONE_IN_SCOPE),
+    Case("validate", pl("/api/v1/careplans/{plan}/validate/", "drafts"), PATIENT_SIDE,
+         method="post", before=propose),
+    Case("request changes", pl("/api/v1/careplans/{plan}/request-changes/", "drafts"),
+         PATIENT_SIDE, method="post", data=lambda w: {"comment": "Plutôt la piscine"},
+         before=propose),
+]
+
+
+@pytest.mark.parametrize(("case", "role", "target"), params(PAGES))
+def test_page_answers_each_role_as_designed(world: World, case: Case, role: str, target: str) -> None:
+    assert run(world, case, role, target) == expected(case, role, target)
+
+
+@pytest.mark.parametrize(("case", "role", "target"), params(API))
+def test_endpoint_answers_each_role_as_designed(
+    world: World, case: Case, role: str, target: str
+) -> None:
+    assert run(world, case, role, target) == expected(case, role, target)
