@@ -12,8 +12,11 @@ from teams.models import Membership
 
 
 def owner_choices(memberships: list[Membership]) -> list[tuple[str, str]]:
-    """One list for "who": the patient, the caregiver, each active member, a provider."""
+    """One list for "who": the patient, the caregiver, each active member, a provider.
+
+    It starts empty: who carries an action is always a conscious choice."""
     return [
+        ("", _("— choose —")),
         (Owner.PATIENT, Owner.PATIENT.label),
         (Owner.CAREGIVER, Owner.CAREGIVER.label),
         *[(f"member:{m.pk}", f"{m.professional} — {m.get_role_display()}") for m in memberships],
@@ -89,6 +92,8 @@ class DecisionRowForm(OwnerMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("include"):
+            # A decision left out needs no owner.
+            self.errors.pop("who", None)
             return data
         return self.clean_owner_fields(data)
 

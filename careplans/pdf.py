@@ -16,7 +16,7 @@ def careplan_pdf(plan: CarePlan) -> bytes:
         "plan": plan,
         "patient": plan.patient,
         "goals": list(plan.goals.all()),
-        "groups": actions_by_owner(plan),
+        "groups": actions_by_owner(plan, for_patient=True),
         "generated_at": timezone.now(),
     }
     html = render_to_string("pdf/careplan.html", context)

@@ -127,16 +127,16 @@ class OwnerGroup:
     actions: list[Action] = field(default_factory=list)
 
 
-def actions_by_owner(plan: CarePlan) -> list[OwnerGroup]:
+def actions_by_owner(plan: CarePlan, *, for_patient: bool = False) -> list[OwnerGroup]:
     """Actions grouped by who does them: the patient first, then their caregiver, the team
-    members, the supplementary-care providers."""
+    members, the supplementary-care providers. Written to the patient ("You") on their side."""
     groups: dict[tuple[int, str], OwnerGroup] = {}
     order = {Owner.PATIENT: 0, Owner.CAREGIVER: 1, Owner.MEMBER: 2, Owner.PROVIDER: 3}
     for action in plan.actions.select_related("membership__professional").order_by("position"):
         if action.owner == Owner.PATIENT:
-            label = _("You")
+            label = _("You") if for_patient else _("The patient")
         elif action.owner == Owner.CAREGIVER:
-            label = _("Your caregiver")
+            label = _("Your caregiver") if for_patient else _("The caregiver")
         elif action.owner == Owner.MEMBER:
             pro = action.membership.professional
             label = f"{pro} — {pro.get_profession_display()}"

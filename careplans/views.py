@@ -240,7 +240,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"patient": patient, "plan": shown, "in_force": in_force}
     if shown is not None:
         context |= {
-            "groups": actions_by_owner(shown),
+            "groups": actions_by_owner(shown, for_patient=True),
             "goals": list(shown.goals.all()),
             "changes": careplan_changes(shown),
             "changes_form": ChangesForm(),
