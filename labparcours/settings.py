@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -236,6 +237,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {"ValidationMethodEnum": "careplans.models.ValidationMethod"},
 }
 
 # --- Celery --------------------------------------------------------------------------------
@@ -259,7 +261,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- Security ------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -321,3 +322,47 @@ LOGGING = {
 LABPARCOURS_FIRST_SIC_DELAY_DAYS = env_int("LABPARCOURS_FIRST_SIC_DELAY_DAYS", 42)
 LABPARCOURS_SIC_INTERVAL_MONTHS = env_int("LABPARCOURS_SIC_INTERVAL_MONTHS", 6)
 LABPARCOURS_VIDEO_BASE_URL = env_str("LABPARCOURS_VIDEO_BASE_URL", "https://meet.jit.si")
+
+# --- Reminders (relances) -----------------------------------------------------------------
+# Delays are in days. The sweep finds what is due and records it in the ledger; workers send.
+LABPARCOURS_REMINDER_SIC_DUE_DAYS = env_int("LABPARCOURS_REMINDER_SIC_DUE_DAYS", 30)
+LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS = env_int("LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS", 7)
+LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE = sorted(
+    {int(days) for days in env_list("LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE", "7,2")},
+    reverse=True,
+)
+LABPARCOURS_REMINDER_PLAN_PATIENT_DAYS = env_int("LABPARCOURS_REMINDER_PLAN_PATIENT_DAYS", 7)
+LABPARCOURS_REMINDER_PLAN_COORDINATOR_DAYS = env_int(
+    "LABPARCOURS_REMINDER_PLAN_COORDINATOR_DAYS", 14
+)
+LABPARCOURS_REMINDER_TEAM_INCOMPLETE_DAYS = env_int("LABPARCOURS_REMINDER_TEAM_INCOMPLETE_DAYS", 30)
+# Rows handed to one sending task; a recipient's rows always travel together.
+LABPARCOURS_REMINDER_BATCH_SIZE = env_int("LABPARCOURS_REMINDER_BATCH_SIZE", 50)
+# A failed send is retried by later sweeps after 10, 20, 40… minutes, at most 5 times.
+LABPARCOURS_REMINDER_MAX_ATTEMPTS = env_int("LABPARCOURS_REMINDER_MAX_ATTEMPTS", 5)
+LABPARCOURS_REMINDER_RETRY_MINUTES = env_int("LABPARCOURS_REMINDER_RETRY_MINUTES", 10)
+# A row claimed by a worker that died is free again after this long.
+LABPARCOURS_REMINDER_CLAIM_MINUTES = env_int("LABPARCOURS_REMINDER_CLAIM_MINUTES", 15)
+# When beat runs the sweep (crontab fields, Paris time) and the daily digest.
+LABPARCOURS_REMINDER_SWEEP_MINUTE = env_str("LABPARCOURS_REMINDER_SWEEP_MINUTE", "5")
+LABPARCOURS_REMINDER_SWEEP_HOURS = env_str("LABPARCOURS_REMINDER_SWEEP_HOURS", "8-19")
+LABPARCOURS_REMINDER_DIGEST_HOUR = env_int("LABPARCOURS_REMINDER_DIGEST_HOUR", 7)
+LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE", 30)
+
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "reminders-sweep": {
+        "task": "labparcours.tasks.sweep_reminders",
+        "schedule": crontab(
+            minute=LABPARCOURS_REMINDER_SWEEP_MINUTE, hour=LABPARCOURS_REMINDER_SWEEP_HOURS
+        ),
+        # A sweep left in the queue while no worker ran is dropped: the next one does its job.
+        "options": {"expires": 50 * 60},
+    },
+    "reminders-digest": {
+        "task": "labparcours.tasks.queue_reminder_digests",
+        "schedule": crontab(
+            minute=LABPARCOURS_REMINDER_DIGEST_MINUTE, hour=LABPARCOURS_REMINDER_DIGEST_HOUR
+        ),
+        "options": {"expires": 6 * 3600},
+    },
+}
