@@ -35,7 +35,7 @@ from careplans.services import (
 )
 from labparcours.access import log_access
 from labparcours.errors import DomainError
-from labparcours.http import posted, safe_next
+from labparcours.http import attempt, posted, safe_next
 from labparcours.models import Role
 from labparcours.permissions import can_lead_team, require
 from patients.selectors import access_patient, own_patient
@@ -163,12 +163,7 @@ def item_remove(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
 @require_POST
 def plan_propose(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _lead_plan(request, pk)
-    try:
-        plan.propose()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The plan is proposed to the patient."))
+    attempt(request, lambda: plan.propose(), success=_("The plan is proposed to the patient."))
     return redirect("careplans:detail", pk=plan.pk)
 
 
@@ -314,12 +309,11 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     require(own or can_lead_team(request.user, action.plan.patient))
     form = ActionStatusForm(request.POST)
     if form.is_valid():
-        try:
-            action.set_status(form.cleaned_data["status"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The action is updated."))
+        attempt(
+            request,
+            lambda: action.set_status(form.cleaned_data["status"]),
+            success=_("The action is updated."),
+        )
     return redirect(safe_next(request, "careplans:my_actions"))
 
 

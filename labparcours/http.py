@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.http import HttpRequest, QueryDict
 
 
@@ -17,3 +19,19 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return resolve_url(default)
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], *, success: str) -> bool:
+    """Run a domain action for a page: its refusal becomes an error message (in the user's
+    language), its success a confirmation. Returns whether it went through."""
+    from django.contrib import messages
+
+    from labparcours.errors import DomainError
+
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
 from labparcours.errors import DomainError
-from labparcours.http import posted
+from labparcours.http import attempt, posted
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind, Role
 from labparcours.permissions import (
@@ -219,12 +219,11 @@ def _managed_patient(request: HttpRequest, pk: str, what: str) -> Patient:
 @require_POST
 def include_existing(request: HttpRequest, pk: str) -> HttpResponse:
     patient = _managed_patient(request, pk, "inclusion")
-    try:
-        patient_include(patient=patient)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The patient is now included in the programme."))
+    attempt(
+        request,
+        lambda: patient_include(patient=patient),
+        success=_("The patient is now included in the programme."),
+    )
     return redirect("patients:detail", pk=patient.pk)
 
 
@@ -236,12 +235,11 @@ def patient_exit(request: HttpRequest, pk: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please give a reason and a date for the exit."))
     else:
-        try:
-            patient.exit(reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The patient has left the programme."))
+        attempt(
+            request,
+            lambda: patient.exit(reason=form.cleaned_data["reason"], on=form.cleaned_data["on"]),
+            success=_("The patient has left the programme."),
+        )
     return redirect("patients:detail", pk=patient.pk)
 
 
@@ -267,12 +265,7 @@ def consent_add(request: HttpRequest, pk: str) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: str, consent_pk: int) -> HttpResponse:
     patient = _managed_patient(request, pk, "consents")
     consent = get_object_or_404(Consent, patient=patient, pk=consent_pk)
-    try:
-        consent.withdraw()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The consent has been withdrawn."))
+    attempt(request, lambda: consent.withdraw(), success=_("The consent has been withdrawn."))
     return redirect("patients:detail", pk=patient.pk)
 
 

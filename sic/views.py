@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
 from labparcours.errors import DomainError
-from labparcours.http import posted
+from labparcours.http import attempt, posted
 from labparcours.models import Role
 from labparcours.permissions import can_lead_team, can_see_programme, require
 from patients.selectors import access_patient
@@ -138,12 +138,12 @@ def sic_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_lead_team(request.user, sic.patient))
     form = ScheduleForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            sic_schedule(sic=sic, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The SIC is scheduled; the team has been invited."))
+        scheduled = attempt(
+            request,
+            lambda: sic_schedule(sic=sic, **form.cleaned_data),
+            success=_("The SIC is scheduled; the team has been invited."),
+        )
+        if scheduled:
             return redirect("sic:detail", pk=sic.pk)
     context = _sic_context(request, sic) | {"schedule_form": form, "cancel_form": CancelForm()}
     return render(request, "sic/sic_detail.html", context)
@@ -203,12 +203,11 @@ def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
     attendance = get_object_or_404(Attendance, sic=sic, membership__professional__user=request.user)
-    try:
-        attendance.answer(attending=request.POST.get("attending") == "yes")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your answer has been recorded."))
+    attempt(
+        request,
+        lambda: attendance.answer(attending=request.POST.get("attending") == "yes"),
+        success=_("Your answer has been recorded."),
+    )
     return redirect("sic:detail", pk=sic.pk)
 
 

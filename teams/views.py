@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from labparcours.errors import DomainError
-from labparcours.http import posted, safe_next
+from labparcours.http import attempt, posted, safe_next
 from labparcours.invitations import invitation_send
 from labparcours.models import InvitationKind
 from labparcours.permissions import can_browse_directory, can_manage_patients, require
@@ -133,14 +133,10 @@ def member_leave(request: HttpRequest, pk: str, membership_pk: int) -> HttpRespo
     patient = access_patient(request, pk, what="care team")
     require(can_manage_patients(request.user))
     membership = get_object_or_404(Membership, team__patient=patient, pk=membership_pk)
-    try:
-        membership.leave()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s has left the team; their past contributions stay.")
-            % {"name": membership.professional},
-        )
+    attempt(
+        request,
+        lambda: membership.leave(),
+        success=_("%(name)s has left the team; their past contributions stay.")
+        % {"name": membership.professional},
+    )
     return redirect("teams:team", pk=patient.pk)

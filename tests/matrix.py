@@ -84,3 +84,18 @@ def params(cases: list[Case]) -> list:
         for role in ROLES
         for target in (("own", "other") if case.about_patient else ("own",))
     ]
+
+
+def matrix_tests(pages: list[Case], api: list[Case]) -> tuple[Callable, Callable]:
+    """The two tests of a matrix module: its pages and its endpoints, every role, each
+    patient. Assign them to module-level names starting with test_."""
+
+    @pytest.mark.parametrize(("case", "role", "target"), params(pages))
+    def test_page(world: World, case: Case, role: str, target: str) -> None:
+        assert run(world, case, role, target) == expected(case, role, target)
+
+    @pytest.mark.parametrize(("case", "role", "target"), params(api))
+    def test_endpoint(world: World, case: Case, role: str, target: str) -> None:
+        assert run(world, case, role, target) == expected(case, role, target)
+
+    return test_page, test_endpoint

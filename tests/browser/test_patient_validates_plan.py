@@ -10,7 +10,9 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_patient_reads_and_validates_the_plan_on_a_phone(browser, live_server, world: World) -> None:
+def test_the_patient_reads_and_validates_the_plan_on_a_phone(
+    browser, live_server, world: World
+) -> None:
     assert world.patient_user.role == Role.PATIENT
     plan = make_plan(world, status=PlanStatus.PROPOSED)
     context = browser.new_context(
@@ -39,5 +41,3 @@ def test_the_patient_reads_and_validates_the_plan_on_a_phone(browser, live_serve
     assert plan.status == PlanStatus.VALIDATED
     assert plan.validated_by == world.patient_user
     context.close()
-
-

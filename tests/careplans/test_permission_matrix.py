@@ -10,10 +10,8 @@ from tests.matrix import (
     EVERYONE_IN_SCOPE,
     PATIENT_SIDE,
     Case,
-    expected,
-    params,
+    matrix_tests,
     patient_of,
-    run,
 )
 
 LEAD = frozenset({"coordinator", "gp"})
@@ -43,7 +41,8 @@ def propose(world: World, target: str) -> None:
 
 def pl(path: str, plan: str = "validated"):
     return lambda w, t: path.format(
-        plan=getattr(w, plan)[t].pk, pk=patient_of(w, t).pk,
+        plan=getattr(w, plan)[t].pk,
+        pk=patient_of(w, t).pk,
         action=w.validated[t].actions.first().pk,
     )
 
@@ -51,26 +50,71 @@ def pl(path: str, plan: str = "validated"):
 PAGES = [
     Case("patient plans", pl("/patients/{pk}/plans/"), TEAM, otherwise=TO_MY_PLAN),
     Case("plan detail", pl("/plans/{plan}/"), TEAM, otherwise=TO_MY_PLAN),
-    Case("draft detail", pl("/plans/{plan}/", "drafts"), TEAM,
-         otherwise={"patient_user": 404, "caregiver_user": 404}),
+    Case(
+        "draft detail",
+        pl("/plans/{plan}/", "drafts"),
+        TEAM,
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
     Case("plan pdf", pl("/plans/{plan}/pdf/"), EVERYONE_IN_SCOPE),
     Case("my plan", pl("/mon-plan/"), PATIENT_SIDE, about_patient=False),
-    Case("my actions", pl("/mes-actions/"), frozenset({*CLINICIANS, "former_member"}),
-         about_patient=False),
-    Case("add goal", pl("/plans/{plan}/objectifs/", "drafts"), LEAD, method="post", ok=302,
-         data=lambda w: {"text": "Nager"},
-         otherwise={"patient_user": 404, "caregiver_user": 404}),
-    Case("propose", pl("/plans/{plan}/proposer/", "drafts"), LEAD, method="post", ok=302,
-         otherwise={"patient_user": 404, "caregiver_user": 404}),
-    Case("validate", pl("/plans/{plan}/valider/", "drafts"), PATIENT_SIDE, method="post", ok=302,
-         before=propose),
-    Case("record validation", pl("/plans/{plan}/validation/", "drafts"),
-         frozenset({"coordinator"}), method="post", ok=302, data=lambda w: {"method": "phone"},
-         before=propose),
-    Case("request changes", pl("/plans/{plan}/modifications/", "drafts"), PATIENT_SIDE,
-         method="post", ok=302, data=lambda w: {"comment": "Plutôt la piscine"}, before=propose),
-    Case("follow an action", pl("/actions/{action}/statut/"), LEAD | {"nurse"}, method="post",
-         ok=302, data=lambda w: {"status": "done"}),
+    Case(
+        "my actions",
+        pl("/mes-actions/"),
+        frozenset({*CLINICIANS, "former_member"}),
+        about_patient=False,
+    ),
+    Case(
+        "add goal",
+        pl("/plans/{plan}/objectifs/", "drafts"),
+        LEAD,
+        method="post",
+        ok=302,
+        data=lambda w: {"text": "Nager"},
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
+        "propose",
+        pl("/plans/{plan}/proposer/", "drafts"),
+        LEAD,
+        method="post",
+        ok=302,
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
+        "validate",
+        pl("/plans/{plan}/valider/", "drafts"),
+        PATIENT_SIDE,
+        method="post",
+        ok=302,
+        before=propose,
+    ),
+    Case(
+        "record validation",
+        pl("/plans/{plan}/validation/", "drafts"),
+        frozenset({"coordinator"}),
+        method="post",
+        ok=302,
+        data=lambda w: {"method": "phone"},
+        before=propose,
+    ),
+    Case(
+        "request changes",
+        pl("/plans/{plan}/modifications/", "drafts"),
+        PATIENT_SIDE,
+        method="post",
+        ok=302,
+        data=lambda w: {"comment": "Plutôt la piscine"},
+        before=propose,
+    ),
+    Case(
+        "follow an action",
+        pl("/actions/{action}/statut/"),
+        LEAD | {"nurse"},
+        method="post",
+        ok=302,
+        data=lambda w: {"status": "done"},
+    ),
     Case("new version", pl("/patients/{pk}/plans/nouveau/"), LEAD, method="post", ok=302),
 ]
 
@@ -78,21 +122,24 @@ API = [
     Case("careplans", pl("/api/v1/careplans/"), frozenset(ROLES), about_patient=False),
     Case("careplan", pl("/api/v1/careplans/{plan}/"), EVERYONE_IN_SCOPE),
     Case("careplan pdf", pl("/api/v1/careplans/{plan}/pdf/"), EVERYONE_IN_SCOPE),
-    Case("validate", pl("/api/v1/careplans/{plan}/validate/", "drafts"), PATIENT_SIDE,
-         method="post", before=propose),
-    Case("request changes", pl("/api/v1/careplans/{plan}/request-changes/", "drafts"),
-         PATIENT_SIDE, method="post", data=lambda w: {"comment": "Plutôt la piscine"},
-         before=propose),
+    Case(
+        "validate",
+        pl("/api/v1/careplans/{plan}/validate/", "drafts"),
+        PATIENT_SIDE,
+        method="post",
+        before=propose,
+    ),
+    Case(
+        "request changes",
+        pl("/api/v1/careplans/{plan}/request-changes/", "drafts"),
+        PATIENT_SIDE,
+        method="post",
+        data=lambda w: {"comment": "Plutôt la piscine"},
+        before=propose,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "role", "target"), params(PAGES))
-def test_page_answers_each_role_as_designed(world: World, case: Case, role: str, target: str) -> None:
-    assert run(world, case, role, target) == expected(case, role, target)
-
-
-@pytest.mark.parametrize(("case", "role", "target"), params(API))
-def test_endpoint_answers_each_role_as_designed(
-    world: World, case: Case, role: str, target: str
-) -> None:
-    assert run(world, case, role, target) == expected(case, role, target)
+test_page_answers_each_role_as_designed, test_endpoint_answers_each_role_as_designed = matrix_tests(
+    PAGES, API
+)

@@ -15,11 +15,9 @@ from tests.matrix import (
     PROS,
     STAFF,
     Case,
-    expected,
+    matrix_tests,
     p,
-    params,
     patient_of,
-    run,
     team_url,
 )
 
@@ -126,18 +124,9 @@ API = [
 ]
 
 
-@pytest.mark.parametrize(("case", "role", "target"), params(PAGES))
-def test_page_answers_each_role_as_designed(
-    world: World, case: Case, role: str, target: str
-) -> None:
-    assert run(world, case, role, target) == expected(case, role, target)
-
-
-@pytest.mark.parametrize(("case", "role", "target"), params(API))
-def test_endpoint_answers_each_role_as_designed(
-    world: World, case: Case, role: str, target: str
-) -> None:
-    assert run(world, case, role, target) == expected(case, role, target)
+test_page_answers_each_role_as_designed, test_endpoint_answers_each_role_as_designed = matrix_tests(
+    PAGES, API
+)
 
 
 @pytest.mark.parametrize(

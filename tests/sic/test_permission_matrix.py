@@ -11,9 +11,7 @@ from tests.matrix import (
     PATIENT_SIDE,
     STAFF,
     Case,
-    expected,
-    params,
-    run,
+    matrix_tests,
 )
 
 GP_SUMMARY = {"history": "h", "current_problems": "p", "expectations": "e"}
@@ -120,15 +118,6 @@ API = [
 ]
 
 
-@pytest.mark.parametrize(("case", "role", "target"), params(PAGES))
-def test_page_answers_each_role_as_designed(
-    world: World, case: Case, role: str, target: str
-) -> None:
-    assert run(world, case, role, target) == expected(case, role, target)
-
-
-@pytest.mark.parametrize(("case", "role", "target"), params(API))
-def test_endpoint_answers_each_role_as_designed(
-    world: World, case: Case, role: str, target: str
-) -> None:
-    assert run(world, case, role, target) == expected(case, role, target)
+test_page_answers_each_role_as_designed, test_endpoint_answers_each_role_as_designed = matrix_tests(
+    PAGES, API
+)
