@@ -42,6 +42,7 @@ READ_LABELS = {
     "care plan (PDF)": _("Care plan (PDF)"),
     "care plan (validation)": _("Care plan (validation)"),
     "my actions": _("My actions"),
+    "reminders": _("Reminders"),
 }
 _API = " (api)"
 

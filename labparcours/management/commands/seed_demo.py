@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from careplans.demo import seed_careplans
+from labparcours.demo_reminders import seed_reminders
 from labparcours.models import AccessLogEntry, Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient
 from patients.validators import nir_key
@@ -443,6 +444,7 @@ class Command(BaseCommand):
         self.access_history(marcel, pros)
         seed_sics(today)
         seed_careplans(today)
+        seed_reminders()
 
     def professionals(self) -> dict[str, Professional]:
         result = {}

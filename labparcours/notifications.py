@@ -1,0 +1,329 @@
+"""Sending reminders: in-app notifications, e-mails and the daily digest.
+
+A sending task claims its ledger rows with a conditional update, so that two workers never
+send the same row; then, per recipient and per their preference, it creates the in-app
+notification, sends one e-mail (or leaves the rows for the daily digest) and marks the rows
+sent. A failed e-mail leaves its rows unsent, with a retry time, for a later sweep.
+
+E-mails carry the patient's initials and a link to the page to act on, never health details.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from labparcours.models import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    Reminder,
+    ReminderKind,
+    User,
+)
+from labparcours.reminders import Topic
+from sic.models import ContributionKind
+from teams.models import TeamRole
+
+logger = logging.getLogger(__name__)
+
+
+# --- What a reminder says ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reminder in words: a title, a sentence, the page to act on (and a video link)."""
+
+    title: str
+    text: str
+    link: str
+    video_url: str = ""
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL + self.link
+
+
+def _day(value: str) -> str:
+    return formats.date_format(datetime.date.fromisoformat(value), "j F Y")
+
+
+def _titles() -> dict[str, str]:
+    return {
+        ReminderKind.SIC_DUE: _("SIC to schedule — %(initials)s"),
+        ReminderKind.SIC_OVERDUE: _("SIC overdue — %(initials)s"),
+        ReminderKind.CONTRIBUTION: _("Contribution to submit — %(initials)s"),
+        ReminderKind.PATIENT_FORM: _("Experience form to fill in — %(initials)s"),
+        ReminderKind.SIC_TOMORROW: _("SIC tomorrow — %(initials)s"),
+        ReminderKind.PLAN_TO_ANSWER: _("Care plan waiting for an answer — %(initials)s"),
+        ReminderKind.PLAN_UNANSWERED: _("Care plan unanswered — %(initials)s"),
+        ReminderKind.ACTIONS_LATE: _("Actions past their date — %(initials)s"),
+        ReminderKind.TEAM_INCOMPLETE: _("Care team incomplete — %(initials)s"),
+        ReminderKind.MANUAL: _("Reminder from your coordinator — %(initials)s"),
+    }
+
+
+def _text(reminder: Reminder, initials: str) -> str:  # noqa: PLR0911 — one branch per kind
+    context = reminder.context
+    kind = reminder.kind
+    if kind == ReminderKind.SIC_DUE:
+        return _("The SIC of patient %(initials)s is due on %(date)s and is not scheduled yet.") % {
+            "initials": initials,
+            "date": _day(context["date"]),
+        }
+    if kind == ReminderKind.SIC_OVERDUE:
+        return _(
+            "The SIC of patient %(initials)s was due on %(date)s and is still not scheduled."
+        ) % {"initials": initials, "date": _day(context["date"])}
+    if kind == ReminderKind.CONTRIBUTION:
+        return _(
+            "Your contribution (%(contribution)s) to the SIC of patient %(initials)s on "
+            "%(date)s has not been submitted yet."
+        ) % {
+            "contribution": ContributionKind(context["contribution"]).label,
+            "initials": initials,
+            "date": _day(context["date"]),
+        }
+    if kind == ReminderKind.PATIENT_FORM:
+        return _(
+            "The patient experience form for the SIC of %(date)s (patient %(initials)s) has not "
+            "been filled in yet. It helps the team prepare the meeting with you."
+        ) % {"initials": initials, "date": _day(context["date"])}
+    if kind == ReminderKind.SIC_TOMORROW:
+        return _(
+            "The SIC of patient %(initials)s takes place tomorrow, %(date)s at %(time)s, by video."
+        ) % {"initials": initials, "date": _day(context["date"]), "time": context["time"]}
+    if kind == ReminderKind.PLAN_TO_ANSWER:
+        return _(
+            "A care plan for patient %(initials)s was proposed on %(date)s: please read it, then "
+            "validate it or ask for changes."
+        ) % {"initials": initials, "date": _day(context["date"])}
+    if kind == ReminderKind.PLAN_UNANSWERED:
+        return _(
+            "The care plan proposed to patient %(initials)s on %(date)s has had no answer for "
+            "%(days)s days."
+        ) % {"initials": initials, "date": _day(context["date"]), "days": context["days"]}
+    if kind == ReminderKind.ACTIONS_LATE:
+        count = context["count"]
+        return ngettext(
+            "%(count)s action of the care plan of patient %(initials)s is past its date.",
+            "%(count)s actions of the care plan of patient %(initials)s are past their date.",
+            count,
+        ) % {"count": count, "initials": initials}
+    if kind == ReminderKind.TEAM_INCOMPLETE:
+        return _(
+            "The care team of patient %(initials)s is still incomplete %(days)s days after "
+            "inclusion. Missing: %(roles)s."
+        ) % {
+            "initials": initials,
+            "days": context["days"],
+            "roles": ", ".join(str(TeamRole(role).label) for role in context["missing"]),
+        }
+    topic = context.get("topic")
+    if topic == Topic.SIC:
+        text = _(
+            "Your coordinator reminds you of the coming SIC of patient %(initials)s: "
+            "please prepare it."
+        )
+    elif topic == Topic.PLAN:
+        text = _(
+            "Your coordinator asks you to look at the care plan of patient %(initials)s in "
+            "Lab Parcours."
+        )
+    else:
+        text = _(
+            "Something about patient %(initials)s waits for you in Lab Parcours: please log in."
+        )
+    return text % {"initials": initials}
+
+
+def message_for(reminder: Reminder) -> Message:
+    """The words of a reminder, in the active language; only the patient's initials."""
+    initials = reminder.patient.initials
+    title = _titles()[reminder.kind] % {"initials": initials}
+    video_url = reminder.context.get("video_url", "") if reminder.kind == "sic_tomorrow" else ""
+    return Message(
+        title=title, text=_text(reminder, initials), link=reminder.link, video_url=video_url
+    )
+
+
+def reminder_email(
+    recipient: User, reminders: list[Reminder], *, digest: bool = False
+) -> EmailMultiAlternatives:
+    """One e-mail for one recipient: a single reminder, or a list (several due at once, or
+    the daily digest). French, plain text and HTML."""
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [message_for(reminder) for reminder in reminders]
+        if digest:
+            subject = _("[Lab Parcours] Your daily digest: %(count)s reminders") % {
+                "count": len(messages)
+            }
+        elif len(messages) == 1:
+            subject = "[Lab Parcours] " + messages[0].title
+        else:
+            subject = _("[Lab Parcours] %(count)s reminders") % {"count": len(messages)}
+        context = {
+            "messages": messages,
+            "digest": digest,
+            "preferences_url": settings.SITE_URL + reverse("notification_preferences"),
+            "notifications_url": settings.SITE_URL + reverse("notifications"),
+        }
+        text = render_to_string("emails/reminder.txt", context)
+        html = render_to_string("emails/reminder.html", context)
+    email = EmailMultiAlternatives(subject, text, to=[recipient.email])
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+@dataclass
+class SendReport:
+    sent: int = 0  # rows marked sent (e-mail or in-app only)
+    digest: int = 0  # rows kept for the daily digest
+    failed: int = 0  # rows whose e-mail failed; retried by a later sweep
+    taken_elsewhere: int = 0  # rows another worker had claimed, or already sent
+
+
+def channel_for(preferences: dict[tuple[int, str], str], reminder: Reminder) -> str:
+    return preferences.get((reminder.recipient_id, reminder.kind), Channel.EMAIL)
+
+
+def reminders_send(reminder_ids: Iterable[int]) -> SendReport:
+    """Claim these rows, then notify in the app and e-mail each recipient per their choice."""
+    ids = list(reminder_ids)
+    now = timezone.now()
+    token = Reminder.objects.sendable(now).filter(pk__in=ids).claim(now)
+    if token is None:
+        return SendReport(taken_elsewhere=len(ids))
+    rows = list(
+        Reminder.objects.filter(claim_token=token)
+        .select_related("recipient", "patient")
+        .order_by("recipient_id", "created_at", "pk")
+    )
+    report = SendReport(taken_elsewhere=len(ids) - len(rows))
+    _notify_in_app(rows, now)
+    preferences = NotificationPreference.objects.channels({r.recipient_id for r in rows})
+    by_channel: dict[str, list[Reminder]] = {
+        Channel.EMAIL: [],
+        Channel.IN_APP: [],
+        Channel.DIGEST: [],
+    }
+    for row in rows:
+        by_channel[channel_for(preferences, row)].append(row)
+    report.sent += Reminder.objects.filter(
+        pk__in=[r.pk for r in by_channel[Channel.IN_APP]], claim_token=token
+    ).update(sent_at=now, channel=Channel.IN_APP)
+    report.digest += Reminder.objects.filter(
+        pk__in=[r.pk for r in by_channel[Channel.DIGEST]], claim_token=token
+    ).update(channel=Channel.DIGEST, claimed_at=None, claim_token=None)
+    connection = get_connection()
+    try:
+        for _recipient_id, group in groupby(
+            by_channel[Channel.EMAIL], key=lambda r: r.recipient_id
+        ):
+            report_group = _email_group(list(group), token=token, connection=connection)
+            report.sent += report_group.sent
+            report.failed += report_group.failed
+    finally:
+        connection.close()
+    return report
+
+
+def _notify_in_app(rows: list[Reminder], now: datetime.datetime) -> None:
+    Notification.objects.bulk_create(
+        [Notification(user_id=r.recipient_id, reminder=r, created_at=now) for r in rows],
+        ignore_conflicts=True,
+    )
+
+
+def _email_group(
+    group: list[Reminder],
+    *,
+    token: uuid.UUID,
+    connection: BaseEmailBackend,
+    digest: bool = False,
+) -> SendReport:
+    recipient = group[0].recipient
+    ids = [r.pk for r in group]
+    try:
+        email = reminder_email(recipient, group, digest=digest)
+        email.connection = connection
+        email.send()
+    except Exception as exc:  # noqa: BLE001 — any failure leaves the rows for a retry
+        _failed(group, token=token, error=exc, digest=digest)
+        return SendReport(failed=len(group))
+    sent = Reminder.objects.filter(pk__in=ids, claim_token=token).update(
+        sent_at=timezone.now(), channel=Channel.DIGEST if digest else Channel.EMAIL
+    )
+    return SendReport(sent=sent)
+
+
+def _failed(group: list[Reminder], *, token: uuid.UUID, error: Exception, digest: bool) -> None:
+    """Release the rows with a retry time that doubles with each failure."""
+    attempts = max(r.attempts for r in group) + 1
+    delay = datetime.timedelta(
+        minutes=settings.LABPARCOURS_REMINDER_RETRY_MINUTES * 2 ** (attempts - 1)
+    )
+    Reminder.objects.filter(pk__in=[r.pk for r in group], claim_token=token).update(
+        attempts=F("attempts") + 1,
+        last_error=f"{type(error).__name__}: {error}"[:500],
+        next_attempt_at=timezone.now() + delay,
+        claimed_at=None,
+        claim_token=None,
+    )
+    logger.warning(
+        "Reminder e-mail failed (%s, attempt %s) for reminders %s: %s",
+        "digest" if digest else "direct",
+        attempts,
+        [r.pk for r in group],
+        type(error).__name__,
+    )
+
+
+# --- The daily digest ----------------------------------------------------------------------
+
+
+def digest_recipients(now: datetime.datetime | None = None) -> list[int]:
+    """Users with reminders waiting for their daily digest."""
+    now = now or timezone.now()
+    return list(
+        Reminder.objects.awaiting_digest(now)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def reminders_send_digest(user_id: int) -> SendReport:
+    """One e-mail with every reminder of this user waiting for the digest."""
+    now = timezone.now()
+    token = Reminder.objects.awaiting_digest(now).filter(recipient_id=user_id).claim(now)
+    if token is None:
+        return SendReport()
+    rows = list(
+        Reminder.objects.filter(claim_token=token)
+        .select_related("recipient", "patient")
+        .order_by("created_at", "pk")
+    )
+    connection = get_connection()
+    try:
+        return _email_group(rows, token=token, connection=connection, digest=True)
+    finally:
+        connection.close()

@@ -1,0 +1,112 @@
+"""`manage.py send_reminders`, the demo data, Celery beat's schedule and the admin."""
+
+import io
+
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+
+from labparcours.celery import app
+from labparcours.models import AccessLogEntry, Notification, Reminder
+from tests.conftest import World, client_for
+from tests.reminders.conftest import frozen, moment, planned_sic
+
+
+def send_reminders(*args: str) -> str:
+    out = io.StringIO()
+    call_command("send_reminders", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_it_prints_what_it_sent_then_sends_nothing_the_second_time(world: World) -> None:
+    planned_sic(world.own, due=moment(-3).date())
+    with frozen(moment(0)):
+        assert send_reminders() == "2 reminders sent, 0 skipped (already sent)"
+        assert send_reminders() == "0 reminders sent, 2 skipped (already sent)"
+    assert len(mail.outbox) == 1  # the coordinator's two reminders in one e-mail
+
+
+def test_it_can_send_the_digests_at_once(world: World) -> None:
+    from labparcours.models import NotificationPreference
+
+    NotificationPreference.objects.create(
+        user=world.coordinator, kind="team_incomplete", channel="digest"
+    )
+    with frozen(moment(0)):
+        output = send_reminders("--digest")
+    assert output.splitlines() == [
+        "0 reminders sent, 0 skipped (already sent), 1 kept for the daily digest",
+        "Daily digests: 1 e-mails, 1 reminders in them",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_reminders_in_the_coordinators_bell() -> None:
+    call_command("seed_demo", stdout=io.StringIO())
+    unread = Notification.objects.filter(user__email="coordinatrice@demo.test").unread()
+    assert unread.count() >= 3
+    assert send_reminders().startswith("0 reminders sent,")
+    rows = Reminder.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Reminder.objects.count() == rows
+
+
+def test_beat_runs_the_sweep_and_the_digest() -> None:
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    app.loader.import_default_modules()
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks
+        assert isinstance(entry["schedule"], crontab)
+    tasks = {entry["task"] for entry in schedule.values()}
+    assert tasks == {
+        "labparcours.tasks.sweep_reminders",
+        "labparcours.tasks.queue_reminder_digests",
+    }
+
+
+def test_the_tasks_are_acknowledged_late_and_retried_a_bounded_number_of_times() -> None:
+    app.loader.import_default_modules()
+    for name in (
+        "labparcours.tasks.sweep_reminders",
+        "labparcours.tasks.send_reminder_batch",
+        "labparcours.tasks.queue_reminder_digests",
+        "labparcours.tasks.send_reminder_digest",
+    ):
+        task = app.tasks[name]
+        assert task.acks_late is True
+        assert task.max_retries == 5
+        assert task.retry_backoff
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/labparcours/reminder/",
+        "/admin/labparcours/notification/",
+        "/admin/labparcours/notificationpreference/",
+    ],
+)
+def test_the_ledger_has_an_admin_page(world: World, url: str) -> None:
+    planned_sic(world.own, due=moment(-3).date())
+    with frozen(moment(0)):
+        send_reminders()
+    world.admin.is_superuser = True
+    world.admin.save()
+    page = client_for(world.admin).get(url)
+    assert page.status_code == 200
+    assert world.own.last_name not in page.content.decode()
+
+
+def test_opening_a_reminder_in_the_admin_is_logged_and_changes_nothing(world: World) -> None:
+    planned_sic(world.own, due=moment(-3).date())
+    with frozen(moment(0)):
+        send_reminders()
+    world.admin.is_superuser = True
+    world.admin.save()
+    reminder = Reminder.objects.get(patient=world.own)
+    client = client_for(world.admin)
+    assert client.get(f"/admin/labparcours/reminder/{reminder.pk}/change/").status_code == 200
+    assert AccessLogEntry.objects.filter(patient=world.own, what="admin: reminder").exists()
+    assert client.post(f"/admin/labparcours/reminder/{reminder.pk}/delete/").status_code == 403
