@@ -51,21 +51,7 @@ class PatientForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = (
-            "last_name",
-            "first_name",
-            "birth_name",
-            "birth_date",
-            "sex",
-            "nir",
-            "address",
-            "postal_code",
-            "city",
-            "phone",
-            "email",
-            "pathway",
-            "inclusion_criteria",
-        )
+        fields = Patient.EDITABLE_FIELDS
         widgets = {"birth_date": DateInput()}  # noqa: RUF012
 
     def clean_nir(self) -> str:

@@ -111,6 +111,23 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 class Patient(models.Model):
     """A patient included in the programme (patient inclus), on one or two pathways."""
 
+    # What the coordinator records and may correct (form and API alike).
+    EDITABLE_FIELDS = (
+        "last_name",
+        "first_name",
+        "birth_name",
+        "birth_date",
+        "sex",
+        "nir",
+        "address",
+        "postal_code",
+        "city",
+        "phone",
+        "email",
+        "pathway",
+        "inclusion_criteria",
+    )
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)

@@ -30,22 +30,7 @@ class ProfessionalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Professional
-        fields = (
-            "id",
-            "last_name",
-            "first_name",
-            "profession",
-            "rpps",
-            "practice_mode",
-            "organisation",
-            "address",
-            "postal_code",
-            "city",
-            "phone",
-            "email",
-            "mssante_email",
-            "has_account",
-        )
+        fields = ("id", *Professional.EDITABLE_FIELDS, "has_account")
 
     def get_has_account(self, obj: Professional) -> bool:
         return obj.user_id is not None

@@ -11,20 +11,7 @@ from teams.models import Profession, Professional, TeamRole
 class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = Professional
-        fields = (
-            "last_name",
-            "first_name",
-            "profession",
-            "rpps",
-            "practice_mode",
-            "organisation",
-            "address",
-            "postal_code",
-            "city",
-            "phone",
-            "email",
-            "mssante_email",
-        )
+        fields = Professional.EDITABLE_FIELDS
 
     def clean_rpps(self) -> str:
         return (self.cleaned_data.get("rpps") or "").replace(" ", "")

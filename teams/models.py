@@ -69,6 +69,22 @@ class ProfessionalQuerySet(models.QuerySet["Professional"]):
 class Professional(models.Model):
     """A health professional of the directory (annuaire des PS); may not have a login yet."""
 
+    # What the coordinator records in the directory (form and API alike).
+    EDITABLE_FIELDS = (
+        "last_name",
+        "first_name",
+        "profession",
+        "rpps",
+        "practice_mode",
+        "organisation",
+        "address",
+        "postal_code",
+        "city",
+        "phone",
+        "email",
+        "mssante_email",
+    )
+
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
