@@ -233,6 +233,7 @@ class ReminderKind(models.TextChoices):
 
     SIC_DUE = "sic_due", _("SIC due soon and not scheduled")
     SIC_OVERDUE = "sic_overdue", _("SIC overdue")
+    SIC_TO_RECORD = "sic_to_record", _("SIC past but not recorded")
     CONTRIBUTION = "contribution", _("Contribution to submit before a SIC")
     PATIENT_FORM = "patient_form", _("Patient experience form to fill in")
     SIC_TOMORROW = "sic_tomorrow", _("SIC tomorrow")

@@ -67,6 +67,7 @@ def _titles() -> dict[str, str]:
     return {
         ReminderKind.SIC_DUE: _("SIC to schedule — %(initials)s"),
         ReminderKind.SIC_OVERDUE: _("SIC overdue — %(initials)s"),
+        ReminderKind.SIC_TO_RECORD: _("SIC to record — %(initials)s"),
         ReminderKind.CONTRIBUTION: _("Contribution to submit — %(initials)s"),
         ReminderKind.PATIENT_FORM: _("Experience form to fill in — %(initials)s"),
         ReminderKind.SIC_TOMORROW: _("SIC tomorrow — %(initials)s"),
@@ -89,6 +90,11 @@ def _text(reminder: Reminder, initials: str) -> str:  # noqa: PLR0911 — one br
     if kind == ReminderKind.SIC_OVERDUE:
         return _(
             "The SIC of patient %(initials)s was due on %(date)s and is still not scheduled."
+        ) % {"initials": initials, "date": _day(context["date"])}
+    if kind == ReminderKind.SIC_TO_RECORD:
+        return _(
+            "The SIC of patient %(initials)s took place on %(date)s: please record the "
+            "attendance, the minutes and the decisions."
         ) % {"initials": initials, "date": _day(context["date"])}
     if kind == ReminderKind.CONTRIBUTION:
         return _(

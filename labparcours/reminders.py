@@ -46,11 +46,13 @@ KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.COORDINATOR: (
         ReminderKind.SIC_DUE,
         ReminderKind.SIC_OVERDUE,
+        ReminderKind.SIC_TO_RECORD,
         ReminderKind.PLAN_UNANSWERED,
         ReminderKind.TEAM_INCOMPLETE,
     ),
     Role.CLINICIAN: (
         ReminderKind.SIC_DUE,
+        ReminderKind.SIC_TO_RECORD,
         ReminderKind.CONTRIBUTION,
         ReminderKind.SIC_TOMORROW,
         ReminderKind.ACTIONS_LATE,
@@ -234,6 +236,40 @@ def sics_overdue(now: datetime.datetime) -> list[Candidate]:
                 {"date": due.isoformat(), "days": days_late},
             )
         )
+    return candidates
+
+
+def sics_to_record(now: datetime.datetime) -> list[Candidate]:
+    """A SIC whose date is over by a day and still not recorded as held → the coordinator and
+    the GP, every N days until it is recorded (or cancelled): until then, the next SIC cannot
+    become due."""
+    every = settings.LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS
+    sics = _included(Sic.objects.to_record(now - datetime.timedelta(days=1)))
+    gps = _member_users(sics.values("patient_id"), roles=[TeamRole.GP])
+    candidates = []
+    for sic_id, patient_id, at, coordinator_id, coordinator_active in sics.values_list(
+        "pk",
+        "patient_id",
+        "scheduled_at",
+        "patient__coordinator_id",
+        "patient__coordinator__is_active",
+    ):
+        day = timezone.localdate(at)
+        period = ((timezone.localdate(now) - day).days - 1) // every
+        recipients = [coordinator_id] if coordinator_active else []
+        recipients += [user_id for _role, user_id in gps.get(patient_id, [])]
+        candidates += [
+            Candidate(
+                ReminderKind.SIC_TO_RECORD,
+                user_id,
+                patient_id,
+                f"sic:{sic_id}",
+                f"{day.isoformat()}/{period}",
+                reverse("sic:hold", args=[sic_id]),
+                {"date": day.isoformat()},
+            )
+            for user_id in recipients
+        ]
     return candidates
 
 
@@ -499,6 +535,7 @@ def teams_incomplete(now: datetime.datetime) -> list[Candidate]:
 RULES = (
     sics_due,
     sics_overdue,
+    sics_to_record,
     contributions_missing,
     sics_tomorrow,
     plans_unanswered,

@@ -59,6 +59,11 @@ class SicQuerySet(models.QuerySet["Sic"]):
         """Open SICs whose due date has passed (a point de rupture)."""
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
+    def to_record(self, now: datetime.datetime | None = None) -> SicQuerySet:
+        """Scheduled SICs whose time is over but that nobody recorded as held (a point de
+        rupture: the next SIC cannot become due until this one is recorded)."""
+        return self.filter(status=SicStatus.SCHEDULED, scheduled_at__lt=now or timezone.now())
+
     def due_within(self, days: int, today: datetime.date | None = None) -> SicQuerySet:
         today = today or timezone.localdate()
         return self.open().filter(due_date__range=(today, today + datetime.timedelta(days=days)))
@@ -121,6 +126,11 @@ class Sic(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_date < timezone.localdate()
+
+    @property
+    def awaits_record(self) -> bool:
+        """Its time is over and it is still not recorded as held (or cancelled)."""
+        return self.status == SicStatus.SCHEDULED and self.scheduled_at < timezone.now()
 
     @property
     def ends_at(self) -> datetime.datetime | None:

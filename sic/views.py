@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
@@ -36,10 +37,11 @@ from sic.services import (
 )
 
 VIEWS = {
-    "overdue": _("Overdue"),
-    "due": _("Due within 30 days"),
-    "scheduled": _("Scheduled"),
-    "held": _("Held"),
+    "overdue": gettext_lazy("Overdue"),
+    "to_record": gettext_lazy("To record"),
+    "due": gettext_lazy("Due within 30 days"),
+    "scheduled": gettext_lazy("Scheduled"),
+    "held": gettext_lazy("Held"),
 }
 
 
@@ -56,6 +58,8 @@ def sic_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if view == "due":
         sics = sics.due_within(30, today)
+    elif view == "to_record":
+        sics = sics.to_record().order_by("scheduled_at")
     elif view == "scheduled":
         sics = sics.filter(status=SicStatus.SCHEDULED).order_by("scheduled_at")
     elif view == "held":
@@ -67,6 +71,7 @@ def sic_list(request: HttpRequest) -> HttpResponse:
     counts = {
         "overdue": visible_sics(request.user).overdue(today).count(),
         "due": visible_sics(request.user).due_within(30, today).count(),
+        "to_record": visible_sics(request.user).to_record().count(),
     }
     return render(
         request,

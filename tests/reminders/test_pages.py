@@ -146,8 +146,14 @@ def test_reading_requires_a_post(rung: World) -> None:
 @pytest.mark.parametrize(
     ("role", "kinds"),
     [
-        ("coordinator", {"sic_due", "sic_overdue", "plan_unanswered", "team_incomplete"}),
-        ("gp", {"sic_due", "contribution", "sic_tomorrow", "actions_late", "manual"}),
+        (
+            "coordinator",
+            {"sic_due", "sic_overdue", "sic_to_record", "plan_unanswered", "team_incomplete"},
+        ),
+        (
+            "gp",
+            {"sic_due", "sic_to_record", "contribution", "sic_tomorrow", "actions_late", "manual"},
+        ),
         ("patient_user", {"patient_form", "sic_tomorrow", "plan_to_answer", "actions_late"}),
         ("admin", set()),
     ],
@@ -164,6 +170,7 @@ def test_saving_the_preferences(world: World) -> None:
     data = {
         "sic_due": Channel.EMAIL,
         "sic_overdue": Channel.DIGEST,
+        "sic_to_record": Channel.EMAIL,
         "plan_unanswered": Channel.IN_APP,
         "team_incomplete": Channel.EMAIL,
     }

@@ -361,3 +361,41 @@ def test_nobody_is_reminded_about_a_patient_who_left_the_programme(quiet_world: 
     quiet_world.own.exit(reason="moved", on=timezone.localdate())
     sweep_at(moment(0))
     assert rows(ReminderKind.SIC_OVERDUE) == []
+
+
+# --- A SIC whose date is over but that nobody recorded ---------------------------------------
+
+
+def test_it_reminds_to_record_a_sic_the_day_after_then_weekly(quiet_world: World) -> None:
+    world = quiet_world
+    sic = planned_sic(world.own, due=moment(5).date())
+    with frozen(moment(0)):
+        sic_schedule(sic=sic, at=moment(3, 14))
+    sweep_at(moment(4, 8))  # the evening after: not yet
+    assert rows(ReminderKind.SIC_TO_RECORD) == []
+    sweep_at(moment(4, 15))  # a day after it began
+    assert recipients(ReminderKind.SIC_TO_RECORD) == [world.coordinator.email, world.gp.email]
+    assert rows(ReminderKind.SIC_TO_RECORD)[0].link == f"/sic/{sic.pk}/compte-rendu/"
+    sweep_at(moment(10, 15))
+    assert len(rows(ReminderKind.SIC_TO_RECORD)) == 2
+    sweep_at(moment(11, 15))
+    assert len(rows(ReminderKind.SIC_TO_RECORD)) == 4
+
+
+def test_recording_the_sic_stops_the_reminders(quiet_world: World) -> None:
+    from sic.services import sic_hold
+
+    sic = planned_sic(quiet_world.own, due=moment(5).date())
+    with frozen(moment(0)):
+        sic_schedule(sic=sic, at=moment(3, 14))
+    with frozen(moment(6)):
+        sic_hold(
+            sic=sic,
+            minutes="ok",
+            patient_present=True,
+            caregiver_present=False,
+            present_memberships=[],
+            decisions=[],
+        )
+    sweep_at(moment(7))
+    assert rows(ReminderKind.SIC_TO_RECORD) == []

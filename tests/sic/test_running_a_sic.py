@@ -106,3 +106,14 @@ def test_the_api_filters_sics_by_status_and_due_date(world: World, sics) -> None
         "/api/v1/sics/", {"due_before": (due - datetime.timedelta(days=1)).isoformat()}
     )
     assert empty.json()["count"] == 0
+
+
+def test_a_sic_past_but_not_recorded_is_flagged_on_the_calendar(world: World, sics) -> None:
+    import time_machine
+
+    with time_machine.travel(soon(11), tick=False):
+        client = client_for(world.coordinator)
+        page = client.get("/sic/", {"vue": "to_record"}).content.decode()
+        assert "À enregistrer" in page
+        assert str(world.own) in page
+        assert "SIC passées non enregistrées" in page
