@@ -156,6 +156,9 @@ def seed_sics(today: datetime.date) -> None:
             cancelled = _scheduled(patient, today - 10 * day)
             cancelled.cancel(reason="Patiente hospitalisée la veille (décompensation).")
             sic_ensure_planned(patient=patient)
+        elif patient.last_name == "Wallart":
+            # Held three days ago by video, but nobody has recorded it yet.
+            _scheduled(patient, today - 3 * day)
         elif months >= 4:  # noqa: PLR2004
             _held(patient, patient.inclusion_date + 40 * day, with_contributions=True)
             if months >= 11:  # noqa: PLR2004

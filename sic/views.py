@@ -40,8 +40,8 @@ VIEWS = {
     "overdue": gettext_lazy("Overdue"),
     "to_record": gettext_lazy("To record"),
     "due": gettext_lazy("Due within 30 days"),
-    "scheduled": gettext_lazy("Scheduled"),
-    "held": gettext_lazy("Held"),
+    "scheduled": gettext_lazy("Scheduled SICs"),
+    "held": gettext_lazy("SICs held"),
 }
 
 
