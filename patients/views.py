@@ -46,6 +46,7 @@ from sic.selectors import my_contribution_states, open_sic_by_patient
 from teams.models import REQUIRED_ROLES, Membership
 
 PAGE_SIZE = 25
+MY_PATIENTS_PAGE_SIZE = 50
 
 
 def _filtered_patients(request: HttpRequest, form: DashboardFilterForm) -> QuerySet[Patient]:
@@ -111,13 +112,15 @@ def my_patients(request: HttpRequest) -> HttpResponse:
     """A clinician's patients: those whose team they are an active member of."""
     require(request.user.role == Role.CLINICIAN)
     mine = Membership.objects.active().filter(professional__user=request.user)
-    patients = list(
+    page = Paginator(
         with_team_counts(visible_patients(request.user).included())
         .prefetch_related(
             Prefetch("care_team__memberships", queryset=mine, to_attr="my_memberships")
         )
-        .order_by("last_name", "first_name")
-    )
+        .order_by("last_name", "first_name", "pk"),
+        MY_PATIENTS_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    patients = list(page)
     log_access(request, patients, "my patients")
     sics = open_sic_by_patient([p.pk for p in patients])
     mine = my_contribution_states(request.user, list(sics.values()))
@@ -125,7 +128,7 @@ def my_patients(request: HttpRequest) -> HttpResponse:
         (p, missing_roles_of(p), sics.get(p.pk), mine.get(getattr(sics.get(p.pk), "pk", None)))
         for p in patients
     ]
-    return render(request, "patients/my_patients.html", {"rows": rows})
+    return render(request, "patients/my_patients.html", {"rows": rows, "page": page})
 
 
 def _patient_context(patient: Patient) -> dict[str, Any]:

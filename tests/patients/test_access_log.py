@@ -1,3 +1,5 @@
+import pytest
+
 from labparcours.models import AccessLogEntry
 from tests.conftest import World, client_for
 
@@ -48,3 +50,20 @@ def test_an_admin_filters_the_log_by_user(world: World) -> None:
     page = client_for(world.admin).get("/gestion/journal-acces/", {"user": "gp@"}).content.decode()
     assert "gp@example.test" in page
     assert "nurse@example.test" not in page
+
+
+def test_my_patients_is_paginated_and_logs_only_the_page_shown(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from patients import views
+    from tests.factories import PatientFactory, full_team
+
+    monkeypatch.setattr(views, "MY_PATIENTS_PAGE_SIZE", 2)
+    for _ in range(2):
+        full_team(PatientFactory(coordinator=world.coordinator), gp=world.gp.professional)
+    first = client_for(world.gp).get("/mes-patients/")
+    assert len(first.context["rows"]) == 2
+    assert "Page 1 sur 2" in first.content.decode()
+    assert AccessLogEntry.objects.filter(user=world.gp, what="my patients").count() == 2
+    second = client_for(world.gp).get("/mes-patients/", {"page": 2})
+    assert len(second.context["rows"]) == 1
