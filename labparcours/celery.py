@@ -4,12 +4,21 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "labparcours.settings")
 
 app = Celery("labparcours")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_to_start_without_a_secret_key(**kwargs: object) -> None:
+    from labparcours.startup import require_secret_key
+
+    require_secret_key()
 
 
 def ensure_broker_folders() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import timezone
 
@@ -37,6 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # The live server of the browser tests speaks plain HTTP, and builds its middleware once
     # per session, before any per-test override applies.
     settings.SECURE_SSL_REDIRECT = False
+    try:
+        settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key when it is read
+    except ImproperlyConfigured:
+        settings.SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 
 
 def need(available: bool, reason: str) -> None:
@@ -87,6 +92,10 @@ def _test_settings(settings: pytest.FixtureRequest) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    try:
+        settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key when it is read
+    except ImproperlyConfigured:
+        settings.SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
