@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -32,10 +32,15 @@ def invitation_recipients(sic: Sic) -> list[str]:
     return sorted({e.lower() for e in emails if e})
 
 
-def send_sic_invitations_now(sic_id: int) -> int:
+def send_sic_invitation_now(sic_id: int, email: str, sequence: int) -> bool:
+    """E-mail one recipient the invitation (or cancellation) of version `sequence` of a SIC.
+
+    Nothing is sent when the SIC has changed since (a newer invitation follows) — so a late
+    retry never delivers an outdated date. Returns whether it was sent.
+    """
     sic = Sic.objects.select_related("patient__user").get(pk=sic_id)
-    if sic.scheduled_at is None:
-        return 0
+    if sic.scheduled_at is None or sic.ics_sequence != sequence:
+        return False
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "sic": sic,
@@ -47,13 +52,9 @@ def send_sic_invitations_now(sic_id: int) -> int:
         subject = render_to_string("emails/sic_invitation_subject.txt", context).strip()
         text = render_to_string("emails/sic_invitation.txt", context)
         html = render_to_string("emails/sic_invitation.html", context)
-    ics = sic_calendar(sic)
     method = "CANCEL" if context["cancelled"] else "REQUEST"
-    recipients = invitation_recipients(sic)
-    with get_connection() as connection:
-        for email in recipients:
-            message = EmailMultiAlternatives(subject, text, to=[email], connection=connection)
-            message.attach_alternative(html, "text/html")
-            message.attach("sic.ics", ics, f"text/calendar; method={method}; charset=utf-8")
-            message.send()
-    return len(recipients)
+    message = EmailMultiAlternatives(subject, text, to=[email])
+    message.attach_alternative(html, "text/html")
+    message.attach("sic.ics", sic_calendar(sic), f"text/calendar; method={method}; charset=utf-8")
+    message.send()
+    return True

@@ -107,3 +107,39 @@ def test_a_video_link_is_generated_unguessable_and_replaceable(world: World) -> 
     assert len(sic.video_url) - len(prefix) >= 20  # an unguessable room name
     other = sic_schedule(sic=sic, at=soon(11), video_url="https://visio.chu-lille.fr/salle-12")
     assert other.video_url == "https://visio.chu-lille.fr/salle-12"
+
+
+def test_a_failed_invitation_is_retried_for_its_recipient_only(
+    world: World, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.mail.message import EmailMessage
+
+    from sic.tasks import send_sic_invitation
+
+    sent = EmailMessage.send
+    failing = {world.nurse.email}
+
+    def flaky(self, fail_silently=False):
+        if self.to[0] in failing:
+            failing.clear()  # the mail server refuses once
+            raise ConnectionRefusedError("SMTP down")
+        return sent(self, fail_silently)
+
+    monkeypatch.setattr(EmailMessage, "send", flaky)
+    monkeypatch.setattr(send_sic_invitation, "max_retries", 1)
+    schedule(world, django_capture_on_commit_callbacks)
+    recipients = [m.to[0] for m in mail.outbox]
+    assert sorted(recipients) == sorted(set(recipients))  # nobody got it twice
+    assert world.nurse.email in recipients  # the retry reached the nurse
+
+
+def test_an_outdated_invitation_is_not_sent(world: World) -> None:
+    from sic.notifications import send_sic_invitation_now
+
+    sic = sic_schedule(sic=sic_ensure_planned(patient=world.own), at=soon(10))
+    first_sequence = sic.ics_sequence
+    sic_schedule(sic=sic, at=soon(12))
+    assert send_sic_invitation_now(sic.pk, world.gp.email, first_sequence) is False
+    assert mail.outbox == []
+    assert send_sic_invitation_now(sic.pk, world.gp.email, first_sequence + 1) is True
+    assert len(mail.outbox) == 1
