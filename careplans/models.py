@@ -129,10 +129,6 @@ class CarePlan(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
-    @property
-    def is_in_force(self) -> bool:
-        return self.status == PlanStatus.VALIDATED
-
     def ensure_editable(self) -> None:
         if not self.is_editable:
             raise InvalidTransition(

@@ -45,8 +45,8 @@ from teams.models import Membership
 PATIENT_SIDE = {Role.PATIENT, Role.CAREGIVER}
 
 
-def _members(plan_or_patient: Any) -> list[Membership]:
-    patient_id = getattr(plan_or_patient, "patient_id", None) or plan_or_patient.pk
+def _members(patient_id: object) -> list[Membership]:
+    """The patient's active team members: who may carry an action."""
     return list(
         Membership.objects.active()
         .filter(team__patient_id=patient_id)
@@ -77,7 +77,7 @@ def patient_plans(request: HttpRequest, pk: str) -> HttpResponse:
 
 def _plan_context(request: HttpRequest, plan: CarePlan) -> dict[str, Any]:
     can_edit = plan.is_editable and can_lead_team(request.user, plan.patient)
-    members = _members(plan)
+    members = _members(plan.patient_id)
     return {
         "plan": plan,
         "patient": plan.patient,
@@ -135,7 +135,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _lead_plan(request, pk)
-    form = ActionForm(request.POST, memberships=_members(plan))
+    form = ActionForm(request.POST, memberships=_members(plan.patient_id))
     if form.is_valid():
         try:
             careplan_add_action(plan=plan, action=form.action())
@@ -194,7 +194,7 @@ def from_sic(request: HttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC decisions")
     require(can_lead_team(request.user, sic.patient))
     decisions = list(sic.decisions.all())
-    members = _members(sic.patient)
+    members = _members(sic.patient_id)
     initial = [{"decision": d.pk, "what": d.text, "include": True} for d in decisions]
     formset = DecisionFormSet(
         posted(request), initial=initial, form_kwargs={"memberships": members}

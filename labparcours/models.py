@@ -75,31 +75,6 @@ class User(AbstractUser):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
-
-    @property
-    def is_clinician(self) -> bool:
-        return self.role == Role.CLINICIAN
-
-    @property
-    def is_patient(self) -> bool:
-        return self.role == Role.PATIENT
-
-    @property
-    def is_caregiver(self) -> bool:
-        return self.role == Role.CAREGIVER
-
-    @property
-    def sees_whole_programme(self) -> bool:
-        """Admins and coordinators see every patient of the programme."""
-        return self.role in {Role.ADMIN, Role.COORDINATOR}
-
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +36,7 @@ from sic.models import (
     Sic,
     SicStatus,
 )
-from teams.models import REQUIRED_ROLES, Membership, TeamRole
+from teams.models import REQUIRED_ROLES, Membership, TeamRole, team_incomplete
 
 logger = logging.getLogger(__name__)
 
@@ -504,13 +504,10 @@ def teams_incomplete(now: datetime.datetime) -> list[Candidate]:
     once per inclusion."""
     today = timezone.localdate(now)
     limit = today - datetime.timedelta(days=settings.LABPARCOURS_REMINDER_TEAM_INCOMPLETE_DAYS)
-    missing_any = Q()
-    for role in REQUIRED_ROLES:
-        missing_any |= Q(**{f"n_{role}": 0})
     patients = (
         with_team_counts(Patient.objects.included())
         .filter(inclusion_date__lte=limit, coordinator__is_active=True)
-        .filter(missing_any)
+        .filter(team_incomplete())
     )
     counts = [f"n_{role}" for role in REQUIRED_ROLES]
     candidates = []

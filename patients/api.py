@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
 from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_read_access_log
@@ -144,6 +145,4 @@ class PatientViewSet(
         return Response(PatientSerializer(patient, context=self.get_serializer_context()).data)
 
     def log(self, patient: Patient, what: str) -> None:
-        from labparcours.access import log_access
-
         log_access(self.request, patient, f"{what} (api)")

@@ -198,10 +198,6 @@ class Patient(models.Model):
         return f"{self.last_name.upper()} {self.first_name}"
 
     @property
-    def full_name(self) -> str:
-        return str(self)
-
-    @property
     def initials(self) -> str:
         return f"{self.first_name[:1]}.{self.last_name[:1]}.".upper()
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 
 from labparcours.access import log_access
 from labparcours.models import AccessLogEntry, User
 from patients.models import Patient, PatientStatus
-from teams.models import REQUIRED_ROLES
+from teams.models import role_counts
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
@@ -39,22 +39,7 @@ def own_patient(request: HttpRequest, *, what: str) -> Patient:
 
 def with_team_counts(qs: QuerySet[Patient]) -> QuerySet[Patient]:
     """Annotate the active members per required role (n_gp, n_nurse…), in the same query."""
-    active = Q(care_team__memberships__left_at__isnull=True)
-    return qs.annotate(
-        **{
-            f"n_{role}": Count(
-                "care_team__memberships",
-                filter=active & Q(care_team__memberships__role=role),
-            )
-            for role in REQUIRED_ROLES
-        }
-    )
-
-
-def missing_roles_of(patient: Patient) -> list[str]:
-    from teams.models import TeamRole
-
-    return [TeamRole(role) for role in REQUIRED_ROLES if not getattr(patient, f"n_{role}", 0)]
+    return qs.annotate(**role_counts("care_team__"))
 
 
 def programme_overview() -> dict[str, Any]:

@@ -35,7 +35,6 @@ from patients.forms import (
 from patients.models import Caregiver, Consent, Patient, PatientStatus
 from patients.selectors import (
     access_patient,
-    missing_roles_of,
     own_patient,
     visible_patients,
     with_team_counts,
@@ -43,7 +42,7 @@ from patients.selectors import (
 from patients.services import caregiver_add, consent_record, patient_create, patient_include
 from sic.models import Sic
 from sic.selectors import my_contribution_states, open_sic_by_patient
-from teams.models import REQUIRED_ROLES, Membership
+from teams.models import Membership, missing_roles_counted, team_incomplete
 
 PAGE_SIZE = 25
 MY_PATIENTS_PAGE_SIZE = 50
@@ -66,13 +65,10 @@ def _filtered_patients(request: HttpRequest, form: DashboardFilterForm) -> Query
         qs = qs.filter(pathway=data["pathway"])
     if data["status"]:
         qs = qs.filter(status=data["status"])
-    no_member = Q()
-    for role in REQUIRED_ROLES:
-        no_member |= Q(**{f"n_{role}": 0})
     if data["team"] == "incomplete":
-        qs = qs.filter(no_member)
+        qs = qs.filter(team_incomplete())
     elif data["team"] == "complete":
-        qs = qs.exclude(no_member)
+        qs = qs.exclude(team_incomplete())
     return qs
 
 
@@ -85,11 +81,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
     page = Paginator(qs, PAGE_SIZE).get_page(page_number)
     sics = open_sic_by_patient([p.pk for p in page])
-    rows = [(patient, missing_roles_of(patient), sics.get(patient.pk)) for patient in page]
+    rows = [(patient, missing_roles_counted(patient), sics.get(patient.pk)) for patient in page]
     log_access(request, page.object_list, "dashboard")
-    incomplete = Q()
-    for role in REQUIRED_ROLES:
-        incomplete |= Q(**{f"n_{role}": 0})
     context = {
         "form": form,
         "page": page,
@@ -97,7 +90,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "stats": {
             "included": Patient.objects.included().count(),
             "candidates": Patient.objects.filter(status=PatientStatus.CANDIDATE).count(),
-            "incomplete": with_team_counts(Patient.objects.included()).filter(incomplete).count(),
+            "incomplete": with_team_counts(Patient.objects.included())
+            .filter(team_incomplete())
+            .count(),
             "sic_overdue": Sic.objects.overdue().count(),
         },
     }
@@ -125,7 +120,7 @@ def my_patients(request: HttpRequest) -> HttpResponse:
     sics = open_sic_by_patient([p.pk for p in patients])
     mine = my_contribution_states(request.user, list(sics.values()))
     rows = [
-        (p, missing_roles_of(p), sics.get(p.pk), mine.get(getattr(sics.get(p.pk), "pk", None)))
+        (p, missing_roles_counted(p), sics.get(p.pk), mine.get(getattr(sics.get(p.pk), "pk", None)))
         for p in patients
     ]
     return render(request, "patients/my_patients.html", {"rows": rows, "page": page})

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
 from labparcours.permissions import can_browse_directory, can_manage_patients
 from patients.selectors import visible_patients
@@ -145,8 +146,6 @@ class CareTeamViewSet(
                 added_by=request.user,
             )
             return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
-        from labparcours.access import log_access
-
         log_access(request, team.patient, "care team members (api)")
         memberships = team.memberships.select_related("professional").order_by("left_at", "role")
         return Response(MembershipSerializer(memberships, many=True).data)

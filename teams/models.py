@@ -129,10 +129,6 @@ class Professional(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
-    def is_liberal(self) -> bool:
-        return self.practice_mode == PracticeMode.LIBERAL
-
-    @property
     def default_team_role(self) -> str:
         if self.profession in SPECIALIST_PROFESSIONS:
             return TeamRole.SPECIALIST
@@ -152,16 +148,36 @@ class TeamRole(models.TextChoices):
 REQUIRED_ROLES = (TeamRole.GP, TeamRole.NURSE, TeamRole.PHARMACIST, TeamRole.SPECIALIST)
 
 
+def role_counts(path: str = "") -> dict[str, Count]:
+    """Annotations n_gp, n_nurse…: the active members per required role, in the same query.
+
+    `path` leads from the annotated model to the team: "" from a team, "care_team__" from a
+    patient.
+    """
+    memberships = f"{path}memberships"
+    active = Q(**{f"{memberships}__left_at__isnull": True})
+    return {
+        f"n_{role}": Count(memberships, filter=active & Q(**{f"{memberships}__role": role}))
+        for role in REQUIRED_ROLES
+    }
+
+
+def team_incomplete() -> Q:
+    """On rows annotated with `role_counts`: some required role has no active member."""
+    condition = Q()
+    for role in REQUIRED_ROLES:
+        condition |= Q(**{f"n_{role}": 0})
+    return condition
+
+
+def missing_roles_counted(row: object) -> list[TeamRole]:
+    """The required roles with no active member, read from `role_counts` annotations."""
+    return [TeamRole(role) for role in REQUIRED_ROLES if not getattr(row, f"n_{role}", 0)]
+
+
 class CareTeamQuerySet(models.QuerySet["CareTeam"]):
     def with_role_counts(self) -> CareTeamQuerySet:
-        """Annotate the number of active members per required role, in one query."""
-        active = Q(memberships__left_at__isnull=True)
-        return self.annotate(
-            **{
-                f"n_{role}": Count("memberships", filter=active & Q(memberships__role=role))
-                for role in REQUIRED_ROLES
-            }
-        )
+        return self.annotate(**role_counts())
 
 
 class CareTeam(models.Model):
@@ -181,19 +197,12 @@ class CareTeam(models.Model):
     def __str__(self) -> str:
         return gettext("Team of %(patient)s") % {"patient": self.patient}
 
-    def missing_roles(self, counts: dict[str, int] | None = None) -> list[TeamRole]:
-        """Required roles with no active member; uses `with_role_counts` when annotated."""
-        if counts is None:
-            if hasattr(self, "n_gp"):
-                counts = {role: getattr(self, f"n_{role}") for role in REQUIRED_ROLES}
-            else:
-                counts = dict(
-                    self.memberships.active()
-                    .values_list("role")
-                    .annotate(n=Count("id"))
-                    .values_list("role", "n")
-                )
-        return [TeamRole(role) for role in REQUIRED_ROLES if not counts.get(role)]
+    def missing_roles(self) -> list[TeamRole]:
+        """Required roles with no active member; read from `with_role_counts` when annotated."""
+        if hasattr(self, "n_gp"):
+            return missing_roles_counted(self)
+        present = set(self.memberships.active().values_list("role", flat=True))
+        return [TeamRole(role) for role in REQUIRED_ROLES if role not in present]
 
     @property
     def is_complete(self) -> bool:

@@ -51,5 +51,5 @@ def log_in(page, email: str, password: str) -> None:
     page.goto("/compte/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()

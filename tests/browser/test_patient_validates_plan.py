@@ -34,8 +34,8 @@ def test_the_patient_reads_and_validates_the_plan_on_a_phone(
     assert box["width"] > 300  # a large button across the phone's width
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "patient-plan-phone.png"), full_page=True)
-    button.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        button.click()
     assert page.get_by_text("Merci : votre plan est validé et en vigueur.").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.VALIDATED

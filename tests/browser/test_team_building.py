@@ -46,8 +46,9 @@ def test_the_coordinator_includes_a_patient_and_builds_a_complete_team(page) -> 
             .or_(page.locator("#candidates .candidate").filter(has_text=last))
         )
         candidate.first.wait_for()
-        candidate.first.locator("button").click()
-        page.wait_for_load_state("networkidle")
+        # Adding posts the form and reloads the page: wait for that page, not the old one.
+        with page.expect_navigation():
+            candidate.first.locator("button").click()
         assert page.locator("#members").get_by_text(last).count() >= 1
 
     assert page.get_by_text("L’équipe est complète.").is_visible()
