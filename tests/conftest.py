@@ -82,6 +82,14 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Uploaded files go to a folder of the test, never to the developer's var/."""
+    base = tmp_path_factory.mktemp("uploads")
+    settings.PRIVATE_MEDIA_ROOT = base / "private"
+    settings.MEDIA_ROOT = base / "media"
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings: pytest.FixtureRequest) -> None:
     settings.MFA_REQUIRED_ROLES = []
     settings.ACCOUNT_RATE_LIMITS = False
