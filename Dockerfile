@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     LABPARCOURS_VAR_DIR=/app/var \
     DJANGO_STATIC_ROOT=/app/staticfiles \
-    DJANGO_MEDIA_ROOT=/app/media
+    DJANGO_MEDIA_ROOT=/app/media \
+    DJANGO_PRIVATE_MEDIA_ROOT=/app/private
 
 # Libraries WeasyPrint needs to render the PDFs, and a font for them.
 RUN apt-get update \
@@ -30,8 +31,9 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only DJANGO_DEBUG=0 \
         python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home labparcours \
-    && mkdir -p /app/var/beat /app/media \
-    && chown -R labparcours:labparcours /app/var /app/media /app/staticfiles
+    && mkdir -p /app/var/beat /app/media /app/private \
+    && chown -R labparcours:labparcours /app/var /app/media /app/private /app/staticfiles \
+    && chmod 700 /app/private
 USER labparcours
 
 EXPOSE 8000

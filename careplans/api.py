@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, QuerySet
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -19,6 +20,7 @@ from careplans.selectors import visible_plans
 from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer
 from labparcours.errors import DomainError
+from labparcours.uploads import UploadSerializerField, serve_upload
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -71,7 +73,7 @@ class ValidateSerializer(serializers.Serializer):
     method = serializers.ChoiceField(
         choices=ValidationMethod.choices, default=ValidationMethod.ONLINE
     )
-    scan = serializers.FileField(required=False)
+    scan = UploadSerializerField(required=False)
 
 
 class ChangesSerializer(serializers.Serializer):
@@ -129,6 +131,25 @@ class CarePlanViewSet(
                 raise PermissionDenied(exc.message) from exc
             raise
         return self._answer(plan)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def scan(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        """The scanned sheet of a validation on paper, as a download (404 when there is none)."""
+        plan = self.get_object()
+        return serve_upload(
+            request,
+            plan.validation_scan,
+            patient=plan.patient,
+            what="care plan (signed sheet) (api)",
+            filename=plan.scan_filename,
+        )
 
     @extend_schema(request=ChangesSerializer, responses=CarePlanSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes")

@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from careplans.models import Action, ActionStatus, Owner, ValidationMethod
+from labparcours.uploads import UploadField
 from patients.forms import DateInput
 from teams.models import Membership
 
@@ -101,9 +101,6 @@ class DecisionRowForm(OwnerMixin, forms.Form):
 DecisionFormSet = forms.formset_factory(DecisionRowForm, extra=0)
 
 
-MAX_SCAN_BYTES = 10 * 1024 * 1024
-
-
 class RecordValidationForm(forms.Form):
     """The coordinator records a validation the patient gave by phone or on paper."""
 
@@ -111,18 +108,11 @@ class RecordValidationForm(forms.Form):
         label=_("How did the patient validate?"),
         choices=[(m.value, m.label) for m in (ValidationMethod.PHONE, ValidationMethod.PAPER)],
     )
-    scan = forms.FileField(
+    scan = UploadField(
         label=_("Scanned signed sheet"),
         required=False,
-        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
         help_text=_("Required for a validation on paper (PDF or image)."),
     )
-
-    def clean_scan(self) -> Any:
-        scan = self.cleaned_data.get("scan")
-        if scan and scan.size > MAX_SCAN_BYTES:
-            raise forms.ValidationError(_("The scan is too large (10 MB at most)."))
-        return scan
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

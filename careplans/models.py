@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from labparcours.errors import InvalidTransition
 from labparcours.models import Role
+from labparcours.uploads import GeneratedName, private_storage
 
 if TYPE_CHECKING:
     from labparcours.models import User
@@ -89,7 +90,10 @@ class CarePlan(models.Model):
         _("how"), max_length=10, choices=ValidationMethod.choices, blank=True
     )
     validation_scan = models.FileField(
-        _("scanned signed sheet"), upload_to="careplans/scans/%Y/", blank=True
+        _("scanned signed sheet"),
+        upload_to=GeneratedName("careplans/scans"),
+        storage=private_storage,
+        blank=True,
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
 
@@ -124,6 +128,11 @@ class CarePlan(models.Model):
             "version": self.version,
             "patient": self.patient,
         }
+
+    @property
+    def scan_filename(self) -> str:
+        """The name the signed sheet is downloaded under: nothing of the patient in it."""
+        return f"plan-de-soins-v{self.version}-feuille-signee"
 
     @property
     def is_editable(self) -> bool:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/<int:pk>/valider/", views.plan_validate, name="validate"),
     path("plans/<int:pk>/modifications/", views.plan_request_changes, name="request_changes"),
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="pdf"),
+    path("plans/<int:pk>/feuille-signee/", views.plan_scan, name="validation_scan"),
     path("sic/<int:pk>/plan/", views.from_sic, name="from_sic"),
     path("mon-plan/", views.my_plan, name="my_plan"),
     path("mes-actions/", views.my_actions, name="my_actions"),

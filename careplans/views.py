@@ -38,6 +38,7 @@ from labparcours.errors import DomainError
 from labparcours.http import attempt, posted, safe_next
 from labparcours.models import Role
 from labparcours.permissions import can_lead_team, require
+from labparcours.uploads import serve_upload
 from patients.selectors import access_patient, own_patient
 from sic.selectors import access_sic
 from teams.models import Membership
@@ -315,6 +316,19 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("The action is updated."),
         )
     return redirect(safe_next(request, "careplans:my_actions"))
+
+
+@login_required
+def plan_scan(request: HttpRequest, pk: int) -> FileResponse:
+    """The scanned sheet of a validation on paper, for everyone who may see the plan."""
+    plan = get_object_or_404(visible_plans(request.user).select_related("patient"), pk=pk)
+    return serve_upload(
+        request,
+        plan.validation_scan,
+        patient=plan.patient,
+        what="care plan (signed sheet)",
+        filename=plan.scan_filename,
+    )
 
 
 @login_required

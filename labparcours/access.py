@@ -41,6 +41,7 @@ READ_LABELS = {
     "care plans": _("Care plans"),
     "care plan (PDF)": _("Care plan (PDF)"),
     "care plan (validation)": _("Care plan (validation)"),
+    "care plan (signed sheet)": _("Care plan (signed sheet)"),
     "my actions": _("My actions"),
     "reminders": _("Reminders"),
 }

@@ -1,13 +1,13 @@
 """draft → proposed → validated, or changes requested → revised → proposed again."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from careplans.models import CarePlan, PlanStatus
 from careplans.services import careplan_add_goal, careplan_start
 from labparcours.errors import InvalidTransition
 from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for
+from tests.uploads import signed_sheet
 
 
 def test_validating_a_draft_is_refused(world: World) -> None:
@@ -104,16 +104,14 @@ def test_the_coordinator_records_a_validation_by_phone(world: World, plans) -> N
     assert plans["own"].validated_by == world.coordinator
 
 
-def test_a_paper_validation_needs_the_scanned_sheet(
-    world: World, plans, settings, tmp_path
-) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_a_paper_validation_needs_the_scanned_sheet(world: World, plans) -> None:
     client = client_for(world.coordinator)
     refused = client.post(f"/plans/{plans['own'].pk}/validation/", {"method": "paper"})
     assert refused.status_code == 400
     assert "Joignez la feuille scannée signée par le patient." in refused.content.decode()
-    scan = SimpleUploadedFile("signature.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
-    client.post(f"/plans/{plans['own'].pk}/validation/", {"method": "paper", "scan": scan})
+    client.post(
+        f"/plans/{plans['own'].pk}/validation/", {"method": "paper", "scan": signed_sheet()}
+    )
     plans["own"].refresh_from_db()
     assert plans["own"].validation_method == "paper"
     assert plans["own"].validation_scan.name.endswith(".pdf")

@@ -13,6 +13,7 @@ from tests.matrix import (
     matrix_tests,
     patient_of,
 )
+from tests.uploads import signed_sheet
 
 LEAD = frozenset({"coordinator", "gp"})
 TEAM = frozenset({"admin", "coordinator", *CLINICIANS})
@@ -39,6 +40,10 @@ def propose(world: World, target: str) -> None:
     world.drafts[target].propose()
 
 
+def attach_scan(world: World, target: str) -> None:
+    world.validated[target].validation_scan.save("scan.pdf", signed_sheet())
+
+
 def pl(path: str, plan: str = "validated"):
     return lambda w, t: path.format(
         plan=getattr(w, plan)[t].pk,
@@ -57,6 +62,9 @@ PAGES = [
         otherwise={"patient_user": 404, "caregiver_user": 404},
     ),
     Case("plan pdf", pl("/plans/{plan}/pdf/"), EVERYONE_IN_SCOPE),
+    Case(
+        "signed sheet", pl("/plans/{plan}/feuille-signee/"), EVERYONE_IN_SCOPE, before=attach_scan
+    ),
     Case("my plan", pl("/mon-plan/"), PATIENT_SIDE, about_patient=False),
     Case(
         "my actions",
@@ -122,6 +130,12 @@ API = [
     Case("careplans", pl("/api/v1/careplans/"), frozenset(ROLES), about_patient=False),
     Case("careplan", pl("/api/v1/careplans/{plan}/"), EVERYONE_IN_SCOPE),
     Case("careplan pdf", pl("/api/v1/careplans/{plan}/pdf/"), EVERYONE_IN_SCOPE),
+    Case(
+        "careplan scan",
+        pl("/api/v1/careplans/{plan}/scan/"),
+        EVERYONE_IN_SCOPE,
+        before=attach_scan,
+    ),
     Case(
         "validate",
         pl("/api/v1/careplans/{plan}/validate/", "drafts"),
