@@ -33,3 +33,24 @@ class RequireTwoFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user or an API caller receives is kept by a browser or a proxy.
+
+    Pages, PDFs, files and API answers carry patient data: `Cache-Control: no-store, private`
+    unless the view chose its own caching. The API authenticates tokens inside the view, so
+    its answers are covered by their path. Static files keep their long cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") or request.path.startswith("/static/"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store, private"
+        return response
