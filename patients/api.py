@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.access import log_access
-from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
+from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
 from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_read_access_log
 from patients.models import Consent, Patient
@@ -42,17 +42,10 @@ class PatientSerializer(serializers.ModelSerializer):
         )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        candidate = Patient(
-            **{**self._current(), **attrs}, coordinator=self.context["request"].user
-        )
-        model_clean(candidate)
-        attrs["nir"] = candidate.nir
+        patient = candidate(self, attrs, coordinator=self.context["request"].user)
+        model_clean(patient)
+        attrs["nir"] = patient.nir
         return attrs
-
-    def _current(self) -> dict[str, Any]:
-        if self.instance is None:
-            return {}
-        return {f: getattr(self.instance, f) for f in self.Meta.fields if f not in {"coordinator"}}
 
     def create(self, validated_data: dict[str, Any]) -> Patient:
         return patient_create(
