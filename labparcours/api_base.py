@@ -69,10 +69,10 @@ def candidate(serializer: serializers.ModelSerializer, attrs: dict[str, Any], **
     return obj
 
 
-def drf_errors(exc: DjangoValidationError) -> dict[str, Any] | list[str]:
+def drf_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     """A model's validation error in DRF's shape (`non_field_errors` for the whole object)."""
     if not hasattr(exc, "error_dict"):
-        return exc.messages
+        return {"non_field_errors": exc.messages}
     return {
         ("non_field_errors" if field == "__all__" else field): messages
         for field, messages in exc.message_dict.items()
