@@ -71,9 +71,12 @@ class PatientSideSicSerializer(serializers.ModelSerializer):
 
 
 class ScheduleSerializer(serializers.Serializer):
+    """Reads the date, duration and link; `sic_schedule` applies the same rules as the page
+    (`sic.validators`) and its refusal answers 400, field by field."""
+
     at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=10, max_value=120, default=20)
-    video_url = serializers.URLField(required=False, allow_blank=True, default="")
+    duration_minutes = serializers.IntegerField(default=20)
+    video_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class CancelSerializer(serializers.Serializer):
@@ -84,8 +87,12 @@ class HoldSerializer(serializers.Serializer):
     minutes = serializers.CharField()
     patient_present = serializers.BooleanField()
     caregiver_present = serializers.BooleanField(default=False)
-    present = serializers.ListField(child=serializers.IntegerField(), default=list)
-    decisions = serializers.ListField(child=serializers.CharField(max_length=500), default=list)
+    present = serializers.ListField(
+        child=serializers.IntegerField(),
+        default=list,
+        help_text="Ids of the team memberships invited to the SIC that attended it.",
+    )
+    decisions = serializers.ListField(child=serializers.CharField(), default=list)
 
 
 class ContributionSerializer(serializers.ModelSerializer):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sic.models import ContributionKind
+from sic.validators import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 
 TEXT = forms.Textarea(attrs={"rows": 4})
 
@@ -23,22 +22,22 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ScheduleForm(forms.Form):
+    """Reads the date, duration and link; the rules on them are `sic.validators`', run by
+    `sic_schedule` for the page and the API alike (the view shows their errors here)."""
+
     at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=10, max_value=120, initial=20
+        label=_("Duration (minutes)"),
+        initial=20,
+        widget=forms.NumberInput(attrs={"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}),
     )
-    video_url = forms.URLField(
+    video_url = forms.CharField(
         label=_("Video link"),
         required=False,
-        assume_scheme="https",
-        help_text=_("Leave empty to generate a private room."),
+        max_length=500,
+        widget=forms.URLInput,
+        help_text=_("An https:// link. Leave empty to generate a private room."),
     )
-
-    def clean_at(self) -> datetime.datetime:
-        at = self.cleaned_data["at"]
-        if at < timezone.now():
-            raise forms.ValidationError(_("A SIC cannot be scheduled in the past."))
-        return at
 
 
 class CancelForm(forms.Form):
