@@ -54,7 +54,7 @@ class PatientSerializer(serializers.ModelSerializer):
 
 
 class ConsentSerializer(serializers.ModelSerializer):
-    """A consent of the patient in `context["patient"]`; a delegation names one of the
+    """A consent of the patient. A delegation (`caregiver_delegation`) names one of the
     patient's caregivers, and may be given again after it was withdrawn."""
 
     recorded_by = serializers.StringRelatedField()
