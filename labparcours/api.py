@@ -2,11 +2,13 @@
 
 from typing import Any
 
-from rest_framework import status
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from labparcours.api_base import drf_errors
 from labparcours.errors import DomainError
 
 router = DefaultRouter()
@@ -15,6 +17,9 @@ router = DefaultRouter()
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        # A model's own validation, reached past the serializer: still a structured 400.
+        exc = serializers.ValidationError(drf_errors(exc))
     return drf_exception_handler(exc, context)
 
 

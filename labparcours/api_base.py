@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -55,12 +56,35 @@ class AccessLoggedMixin:
         return Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
 
 
+def candidate(serializer: serializers.ModelSerializer, attrs: dict[str, Any], **extra: Any) -> Any:
+    """The object as the request would save it, to run the model's validation on: a new one
+    (with `extra`, what the request does not send) on create, or a copy of the row with
+    `attrs` applied on update. The copy keeps its primary key and its "already saved" state,
+    so that uniqueness is checked against the other rows, never against itself."""
+    if serializer.instance is None:
+        return serializer.Meta.model(**attrs, **extra)
+    obj = copy.copy(serializer.instance)
+    for name, value in attrs.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def drf_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A model's validation error in DRF's shape (`non_field_errors` for the whole object)."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    return {
+        ("non_field_errors" if field == "__all__" else field): messages
+        for field, messages in exc.message_dict.items()
+    }
+
+
 def model_clean(instance: Any) -> None:
     """Run the model's own validation and report it as DRF errors, field by field."""
     try:
         instance.full_clean(validate_unique=True, validate_constraints=True)
     except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.message_dict) from exc
+        raise serializers.ValidationError(drf_errors(exc)) from exc
 
 
 class PdfRenderer(BaseRenderer):

@@ -8,6 +8,13 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
+def posted_id(request: HttpRequest, name: str = "id") -> int | None:
+    """A posted row id as an integer, or None when it is not one (a forged form): looked up
+    with `get_object_or_404`, it then answers 404 instead of failing."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def safe_next(request: HttpRequest, default: str) -> str:
     """The posted `next` address when it stays on this site, else `default` (no open redirect)."""
     from django.shortcuts import resolve_url

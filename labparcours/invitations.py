@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labparcours.errors import DomainError
+from labparcours.mail import render_text
 from labparcours.models import Invitation, InvitationKind, Role, User
 
 INVITATION_VALIDITY = datetime.timedelta(days=14)
@@ -58,7 +59,7 @@ def invitation_send(*, kind: str, email: str, invited_by: User, **target: object
     transaction.on_commit(
         lambda: send_mail(
             subject=_("[Lab Parcours] Your invitation"),
-            message=render_to_string("emails/invitation.txt", context),
+            message=render_text("emails/invitation.txt", context),
             html_message=render_to_string("emails/invitation.html", context),
             from_email=None,
             recipient_list=[invitation.email],

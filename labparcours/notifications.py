@@ -27,6 +27,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from labparcours.mail import render_text
 from labparcours.models import (
     Channel,
     Notification,
@@ -189,7 +190,7 @@ def reminder_email(
             "preferences_url": settings.SITE_URL + reverse("notification_preferences"),
             "notifications_url": settings.SITE_URL + reverse("notifications"),
         }
-        text = render_to_string("emails/reminder.txt", context)
+        text = render_text("emails/reminder.txt", context)
         html = render_to_string("emails/reminder.html", context)
     email = EmailMultiAlternatives(subject, text, to=[recipient.email])
     email.attach_alternative(html, "text/html")

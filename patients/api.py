@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.access import log_access
-from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
+from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
 from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_read_access_log
-from patients.models import Consent, Patient
+from patients.models import Caregiver, Consent, Patient
 from patients.selectors import visible_patients
 from patients.services import consent_record, patient_create, patient_include
 
@@ -42,17 +42,10 @@ class PatientSerializer(serializers.ModelSerializer):
         )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        candidate = Patient(
-            **{**self._current(), **attrs}, coordinator=self.context["request"].user
-        )
-        model_clean(candidate)
-        attrs["nir"] = candidate.nir
+        patient = candidate(self, attrs, coordinator=self.context["request"].user)
+        model_clean(patient)
+        attrs["nir"] = patient.nir
         return attrs
-
-    def _current(self) -> dict[str, Any]:
-        if self.instance is None:
-            return {}
-        return {f: getattr(self.instance, f) for f in self.Meta.fields if f not in {"coordinator"}}
 
     def create(self, validated_data: dict[str, Any]) -> Patient:
         return patient_create(
@@ -61,12 +54,31 @@ class PatientSerializer(serializers.ModelSerializer):
 
 
 class ConsentSerializer(serializers.ModelSerializer):
+    """A consent of the patient. A delegation (`caregiver_delegation`) names one of the
+    patient's caregivers, and may be given again after it was withdrawn."""
+
     recorded_by = serializers.StringRelatedField()
 
     class Meta:
         model = Consent
         fields = ("id", "kind", "caregiver", "given_at", "withdrawn_at", "recorded_by")
-        read_only_fields = ("id", "caregiver", "withdrawn_at", "recorded_by")
+        read_only_fields = ("id", "withdrawn_at", "recorded_by")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        patient = self.context.get("patient")
+        caregivers = patient.caregivers.all() if patient else Caregiver.objects.none()
+        self.fields["caregiver"].queryset = caregivers
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        model_clean(
+            Consent(
+                patient=self.context["patient"],
+                recorded_by=self.context["request"].user,
+                **attrs,
+            )
+        )
+        return attrs
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):
@@ -105,21 +117,19 @@ class PatientViewSet(
     @action(detail=True, methods=["get", "post"], serializer_class=ConsentSerializer)
     def consents(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
+        context = {**self.get_serializer_context(), "patient": patient}
         if request.method == "POST":
-            serializer = ConsentSerializer(data=request.data)
+            serializer = ConsentSerializer(data=request.data, context=context)
             serializer.is_valid(raise_exception=True)
-            if patient.consents.active().filter(kind=serializer.validated_data["kind"]).exists():
-                raise serializers.ValidationError({"kind": ["This consent is already recorded."]})
             consent = consent_record(
-                patient=patient,
-                kind=serializer.validated_data["kind"],
-                recorded_by=request.user,
-                given_at=serializer.validated_data.get("given_at"),
+                patient=patient, recorded_by=request.user, **serializer.validated_data
             )
-            return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+            return Response(
+                ConsentSerializer(consent, context=context).data, status=status.HTTP_201_CREATED
+            )
         self.log(patient, "consents")
         consents = patient.consents.select_related("recorded_by")
-        return Response(ConsentSerializer(consents, many=True).data)
+        return Response(ConsentSerializer(consents, many=True, context=context).data)
 
     @extend_schema(responses=AccessLogEntrySerializer(many=True))
     @action(

@@ -182,7 +182,10 @@ class Patient(models.Model):
         ordering = ("last_name", "first_name")
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["nir"], condition=~Q(nir=""), name="patient_unique_nir"
+                fields=["nir"],
+                condition=~Q(nir=""),
+                name="patient_unique_nir",
+                violation_error_message=_("A patient with this NIR is already recorded."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="included") | Q(inclusion_date__isnull=False),
@@ -339,16 +342,21 @@ class Consent(models.Model):
                 fields=["patient", "kind"],
                 condition=Q(withdrawn_at__isnull=True, caregiver__isnull=True),
                 name="consent_one_active_per_kind",
+                violation_error_message=_("This consent is already recorded."),
             ),
             models.UniqueConstraint(
                 fields=["patient", "kind", "caregiver"],
                 condition=Q(withdrawn_at__isnull=True, caregiver__isnull=False),
                 name="consent_one_active_delegation_per_caregiver",
+                violation_error_message=_("The patient already delegates to this caregiver."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="caregiver_delegation", caregiver__isnull=False)
                 | (~Q(kind="caregiver_delegation") & Q(caregiver__isnull=True)),
                 name="consent_delegation_names_caregiver",
+                violation_error_message=_(
+                    "A delegation names its caregiver, and only a delegation does."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=models.F("given_at")),

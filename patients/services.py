@@ -6,8 +6,10 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from labparcours.models import User
 from patients.models import Caregiver, Consent, ConsentKind, Patient
@@ -62,7 +64,12 @@ def consent_record(
         recorded_by=recorded_by,
     )
     consent.full_clean()
-    consent.save()
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError as exc:
+        # Another request recorded the same consent between the check and the write.
+        raise ValidationError(gettext("This consent is already recorded.")) from exc
     return consent
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
 from labparcours.errors import DomainError
-from labparcours.http import attempt, posted
+from labparcours.http import attempt, posted, posted_id
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind, Role
 from labparcours.permissions import (
@@ -291,7 +291,7 @@ def invite(request: HttpRequest, pk: str, kind: str) -> HttpResponse:
                 kind=kind, email=patient.email, invited_by=request.user, patient=patient
             )
         else:
-            caregiver = get_object_or_404(Caregiver, patient=patient, pk=request.POST.get("id"))
+            caregiver = get_object_or_404(Caregiver, patient=patient, pk=posted_id(request))
             invitation_send(
                 kind=InvitationKind.CAREGIVER,
                 email=caregiver.email,

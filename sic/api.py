@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -13,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.access import log_access
-from labparcours.api_base import AccessLoggedMixin, PdfRenderer
+from labparcours.api_base import AccessLoggedMixin, PdfRenderer, drf_errors
 from labparcours.errors import DomainError
 from labparcours.models import Role
 from labparcours.permissions import can_lead_team
-from sic.forms import MedicationReviewForm, contribution_form
+from sic.forms import content_as_form_data, content_errors, contribution_form
 from sic.models import Contribution, ContributionKind, Sic
 from sic.pdf import sic_report_pdf
 from sic.selectors import visible_sics, with_contribution_counts
@@ -70,9 +71,12 @@ class PatientSideSicSerializer(serializers.ModelSerializer):
 
 
 class ScheduleSerializer(serializers.Serializer):
+    """Reads the date, duration and link; `sic_schedule` applies the same rules as the page
+    (`sic.validators`) and its refusal answers 400, field by field."""
+
     at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=10, max_value=120, default=20)
-    video_url = serializers.URLField(required=False, allow_blank=True, default="")
+    duration_minutes = serializers.IntegerField(default=20)
+    video_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class CancelSerializer(serializers.Serializer):
@@ -83,8 +87,12 @@ class HoldSerializer(serializers.Serializer):
     minutes = serializers.CharField()
     patient_present = serializers.BooleanField()
     caregiver_present = serializers.BooleanField(default=False)
-    present = serializers.ListField(child=serializers.IntegerField(), default=list)
-    decisions = serializers.ListField(child=serializers.CharField(max_length=500), default=list)
+    present = serializers.ListField(
+        child=serializers.IntegerField(),
+        default=list,
+        help_text="Ids of the team memberships invited to the SIC that attended it.",
+    )
+    decisions = serializers.ListField(child=serializers.CharField(), default=list)
 
 
 class ContributionSerializer(serializers.ModelSerializer):
@@ -98,15 +106,13 @@ class ContributionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         kind = attrs.get("kind") or getattr(self.instance, "kind", None)
-        content = attrs.get("content", {})
-        if not isinstance(content, dict):
-            raise serializers.ValidationError({"content": ["An object is expected."]})
-        data = (
-            MedicationReviewForm.initial_from(content) if kind == "medication_review" else content
-        )
+        try:
+            data = content_as_form_data(kind, attrs.get("content", {}))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"content": drf_errors(exc)}) from exc
         form = contribution_form(kind, data=data, draft=not attrs.get("submit"))
         if not form.is_valid():
-            raise serializers.ValidationError({"content": form.errors.get_json_data()})
+            raise serializers.ValidationError({"content": content_errors(form)})
         attrs["content"] = form.content()
         return attrs
 

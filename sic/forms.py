@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sic.models import ContributionKind
+from sic.validators import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 
 TEXT = forms.Textarea(attrs={"rows": 4})
 
@@ -22,22 +22,22 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ScheduleForm(forms.Form):
+    """Reads the date, duration and link; the rules on them are `sic.validators`', run by
+    `sic_schedule` for the page and the API alike (the view shows their errors here)."""
+
     at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=10, max_value=120, initial=20
+        label=_("Duration (minutes)"),
+        initial=20,
+        widget=forms.NumberInput(attrs={"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}),
     )
-    video_url = forms.URLField(
+    video_url = forms.CharField(
         label=_("Video link"),
         required=False,
-        assume_scheme="https",
-        help_text=_("Leave empty to generate a private room."),
+        max_length=500,
+        widget=forms.URLInput,
+        help_text=_("An https:// link. Leave empty to generate a private room."),
     )
-
-    def clean_at(self) -> datetime.datetime:
-        at = self.cleaned_data["at"]
-        if at < timezone.now():
-            raise forms.ValidationError(_("A SIC cannot be scheduled in the past."))
-        return at
 
 
 class CancelForm(forms.Form):
@@ -229,6 +229,77 @@ FORM_OF_KIND: dict[str, type[ContributionForm]] = {
     ContributionKind.SPECIALIST_OPINION: SpecialistOpinionForm,
     ContributionKind.PATIENT_EXPERIENCE: PatientExperienceForm,
 }
+
+
+MEDICATION_KEYS = ("name", "dose", "adherence")
+
+
+def _medication_rows_data(medications: Any) -> dict[str, str]:
+    """The form's rows for a posted medication list: a list of at most MEDICATION_ROWS
+    objects whose name, dose and adherence are text."""
+    if not isinstance(medications, list):
+        raise ValidationError(_("A list of medications is expected."))
+    if len(medications) > MEDICATION_ROWS:
+        raise ValidationError(
+            _("At most %(count)d medications can be listed.") % {"count": MEDICATION_ROWS}
+        )
+    data = {}
+    for i, med in enumerate(medications):
+        if not isinstance(med, dict) or not all(
+            isinstance(med.get(key, ""), str) for key in MEDICATION_KEYS
+        ):
+            raise ValidationError(
+                _(
+                    "Medication %(row)d: an object is expected, "
+                    "its name, dose and adherence as text."
+                )
+                % {"row": i + 1}
+            )
+        data.update({f"med_{i}_{key}": med.get(key, "") for key in MEDICATION_KEYS})
+    return data
+
+
+def content_as_form_data(kind: str, content: Any) -> dict[str, Any]:
+    """A contribution's content as posted to the API, turned into its form's data.
+
+    The form then checks the values as on the page; this checks the shape the form cannot
+    read: an object whose values are text or numbers, and for the medication review a
+    list of medications. Raises ValidationError, field by field.
+    """
+    if not isinstance(content, dict):
+        raise ValidationError(_("An object is expected."))
+    errors: dict[str, Any] = {}
+    data: dict[str, Any] = {}
+    for name, value in content.items():
+        if kind == ContributionKind.MEDICATION_REVIEW and name == "medications":
+            try:
+                data.update(_medication_rows_data(value))
+            except ValidationError as exc:
+                errors[name] = exc
+        elif value is None or (
+            isinstance(value, str | int | float) and not isinstance(value, bool)
+        ):
+            data[name] = value
+        else:
+            errors[name] = ValidationError(_("Text or a number is expected."))
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def content_errors(form: ContributionForm) -> dict[str, list[str]]:
+    """A contribution form's errors named as in the content (`medications` for the rows)."""
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        if name.startswith("med_"):
+            row = int(name.split("_")[1]) + 1
+            errors.setdefault("medications", []).extend(
+                _("Medication %(row)d: %(error)s") % {"row": row, "error": m} for m in messages
+            )
+        else:
+            key = "non_field_errors" if name == "__all__" else name
+            errors.setdefault(key, []).extend(messages)
+    return errors
 
 
 def contribution_form(

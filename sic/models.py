@@ -10,6 +10,7 @@ import uuid
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from labparcours.errors import InvalidTransition
 from labparcours.models import Role
+from sic.validators import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, validate_video_url
 
 if TYPE_CHECKING:
     from labparcours.models import User
@@ -78,8 +80,17 @@ class Sic(models.Model):
     )
     due_date = models.DateField(_("due date"))
     scheduled_at = models.DateTimeField(_("date and time"), null=True, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=20)
-    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=20,
+        validators=[
+            MinValueValidator(MIN_DURATION_MINUTES),
+            MaxValueValidator(MAX_DURATION_MINUTES),
+        ],
+    )
+    video_url = models.URLField(
+        _("video link"), max_length=500, blank=True, validators=[validate_video_url]
+    )
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     ics_sequence = models.PositiveIntegerField(default=0, editable=False)
     held_at = models.DateTimeField(_("held on"), null=True, blank=True)

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from labparcours.mail import render_text
 from patients.models import ConsentKind
 from sic.ics import sic_calendar
 from sic.models import Sic, SicStatus
@@ -49,8 +50,8 @@ def send_sic_invitation_now(sic_id: int, email: str, sequence: int) -> bool:
             "rescheduled": sic.ics_sequence > 0 and sic.status == SicStatus.SCHEDULED,
             "link": settings.SITE_URL + reverse("sic:detail", args=[sic.pk]),
         }
-        subject = render_to_string("emails/sic_invitation_subject.txt", context).strip()
-        text = render_to_string("emails/sic_invitation.txt", context)
+        subject = " ".join(render_text("emails/sic_invitation_subject.txt", context).split())
+        text = render_text("emails/sic_invitation.txt", context)
         html = render_to_string("emails/sic_invitation.html", context)
     method = "CANCEL" if context["cancelled"] else "REQUEST"
     message = EmailMultiAlternatives(subject, text, to=[email])

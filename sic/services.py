@@ -22,6 +22,7 @@ from sic.models import (
     SicStatus,
     next_due_date,
 )
+from sic.validators import validate_hold, validate_schedule
 from teams.models import Membership
 
 
@@ -45,7 +46,10 @@ def _notify(sic: Sic) -> None:
 def sic_schedule(
     *, sic: Sic, at: datetime.datetime, duration_minutes: int = 20, video_url: str = ""
 ) -> Sic:
-    """Give the SIC a date (or a new one), invite the active members, send the calendar."""
+    """Give the SIC a date (or a new one), invite the active members, send the calendar.
+
+    Raises ValidationError, per field, for what the rules of `validate_schedule` refuse."""
+    validate_schedule(at=at, duration_minutes=duration_minutes, video_url=video_url)
     sic = Sic.objects.select_for_update().get(pk=sic.pk)
     sic.schedule(at=at, duration_minutes=duration_minutes, video_url=video_url)
     members = Membership.objects.active().filter(team__patient=sic.patient)
@@ -78,10 +82,18 @@ def sic_hold(
     present_memberships: Iterable[int],
     decisions: Iterable[str],
 ) -> Sic:
-    """Record the SIC as held: attendance, minutes, decisions; the next one becomes due."""
+    """Record the SIC as held: attendance, minutes, decisions; the next one becomes due.
+
+    Raises ValidationError, per field, for members who were not invited to it."""
     sic = Sic.objects.select_for_update().get(pk=sic.pk)
-    sic.hold(minutes=minutes, patient_present=patient_present, caregiver_present=caregiver_present)
     present = set(present_memberships)
+    decisions = list(decisions)
+    validate_hold(
+        invited=set(sic.attendances.values_list("membership_id", flat=True)),
+        present=present,
+        decisions=decisions,
+    )
+    sic.hold(minutes=minutes, patient_present=patient_present, caregiver_present=caregiver_present)
     for attendance in sic.attendances.all():
         attendance.present = attendance.membership_id in present
         attendance.save(update_fields=["present"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -143,13 +143,17 @@ def sic_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_lead_team(request.user, sic.patient))
     form = ScheduleForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        scheduled = attempt(
-            request,
-            lambda: sic_schedule(sic=sic, **form.cleaned_data),
-            success=_("The SIC is scheduled; the team has been invited."),
-        )
-        if scheduled:
-            return redirect("sic:detail", pk=sic.pk)
+        try:
+            scheduled = attempt(
+                request,
+                lambda: sic_schedule(sic=sic, **form.cleaned_data),
+                success=_("The SIC is scheduled; the team has been invited."),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if scheduled:
+                return redirect("sic:detail", pk=sic.pk)
     context = _sic_context(request, sic) | {"schedule_form": form, "cancel_form": CancelForm()}
     return render(request, "sic/sic_detail.html", context)
 
@@ -197,6 +201,8 @@ def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(request, _("The SIC is recorded as held. The next one is planned."))
             return redirect("sic:detail", pk=sic.pk)

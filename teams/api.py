@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labparcours.access import log_access
-from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
+from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
 from labparcours.permissions import can_browse_directory, can_manage_patients
 from patients.selectors import visible_patients
 from teams.models import CareTeam, Membership, Professional
@@ -37,13 +37,7 @@ class ProfessionalSerializer(serializers.ModelSerializer):
         return obj.user_id is not None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        candidate = Professional(**attrs)
-        if self.instance is not None:
-            candidate.pk = self.instance.pk
-            for field in self.Meta.fields:
-                if field not in attrs and hasattr(self.instance, field) and field != "id":
-                    setattr(candidate, field, getattr(self.instance, field))
-        model_clean(candidate)
+        model_clean(candidate(self, attrs))
         return attrs
 
 

@@ -121,7 +121,12 @@ class Professional(models.Model):
         ordering = ("last_name", "first_name")
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["rpps"], condition=~Q(rpps=""), name="professional_unique_rpps"
+                fields=["rpps"],
+                condition=~Q(rpps=""),
+                name="professional_unique_rpps",
+                violation_error_message=_(
+                    "A professional with this RPPS number is already recorded."
+                ),
             ),
         ]
 

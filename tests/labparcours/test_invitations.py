@@ -5,7 +5,7 @@ from django.test import Client
 
 from labparcours.models import Invitation, Role, User
 from tests.conftest import World, client_for
-from tests.factories import ProfessionalFactory
+from tests.factories import CaregiverFactory, ProfessionalFactory
 
 
 def invite_link() -> str:
@@ -109,3 +109,19 @@ def test_an_existing_account_cannot_be_invited_again(
     )
     assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_forged_caregiver_id_answers_404_and_sends_nothing(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    client = client_for(world.coordinator)
+    client.raise_request_exception = False
+    other_caregiver = CaregiverFactory(patient=world.other)
+    with django_capture_on_commit_callbacks(execute=True):
+        for forged in ("abc", "", "1 OR 1=1", "²", str(other_caregiver.pk)):
+            response = client.post(
+                f"/patients/{world.own.pk}/invitation/caregiver/", {"id": forged}
+            )
+            assert response.status_code == 404, forged
+    assert mail.outbox == []
+    assert not Invitation.objects.exists()

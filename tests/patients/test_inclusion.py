@@ -132,3 +132,12 @@ def test_a_patient_exits_and_keeps_their_record(world: World) -> None:
     assert response.status_code == 302
     world.own.refresh_from_db()
     assert (world.own.status, world.own.exit_reason) == ("exited", "moved")
+
+
+def test_it_refuses_the_nir_of_another_patient_with_a_clear_message(world: World) -> None:
+    twin = PatientFactory()
+    before = Patient.objects.count()
+    response = post(world, nir=twin.nir, birth_date=twin.birth_date.isoformat(), sex=twin.sex)
+    assert response.status_code == 200
+    assert "Un patient avec ce NIR est déjà enregistré." in response.content.decode()
+    assert Patient.objects.count() == before

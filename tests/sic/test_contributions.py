@@ -1,3 +1,5 @@
+import pytest
+
 from labparcours.models import AccessLogEntry
 from sic.models import Contribution, ContributionStatus
 from sic.services import sic_hold
@@ -168,3 +170,82 @@ def test_the_api_validates_the_structured_content(world: World, sics) -> None:
     )
     assert response.status_code == 201
     assert response.json()["status"] == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("medications", "error"),
+    [
+        (["Furosémide 40 mg"], "Médicament 1 : un objet est attendu"),
+        ([None, {"name": {"dci": "x"}, "dose": [1]}], "Médicament 1 : un objet est attendu"),
+        ([{"name": "Furosémide"}, {"name": {"dci": "x"}}], "Médicament 2 : un objet est attendu"),
+        ("Furosémide", "Une liste de médicaments est attendue."),
+        ([{"name": f"M{i}"} for i in range(9)], "Au plus 8 médicaments"),
+    ],
+)
+def test_the_api_refuses_a_malformed_medication_list_and_writes_nothing(
+    world: World, sics, medications: object, error: str
+) -> None:
+    client = client_for(world.pharmacist)
+    client.raise_request_exception = False
+    response = client.post(
+        f"/api/v1/sics/{sics['own'].pk}/contributions/",
+        {"kind": "medication_review", "content": {"medications": medications}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["content"]
+    assert list(response.json()["content"]) == ["medications"]
+    assert response.json()["content"]["medications"][0].startswith(error)
+    assert not Contribution.objects.exists()
+
+
+def test_the_team_gp_gets_a_400_too_not_a_500(world: World, sics) -> None:
+    client = client_for(world.gp)
+    client.raise_request_exception = False
+    response = client.post(
+        f"/api/v1/sics/{sics['own'].pk}/contributions/",
+        {"kind": "medication_review", "content": {"medications": [None, {"a": {"b": 1}}]}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not Contribution.objects.exists()
+
+
+def test_the_api_refuses_an_object_where_text_is_expected(world: World, sics) -> None:
+    client = client_for(world.gp)
+    response = client.post(
+        f"/api/v1/sics/{sics['own'].pk}/contributions/",
+        {"kind": "gp_summary", "content": {"history": {"nested": True}, "expectations": ["x"]}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "content": {
+            "history": ["Du texte ou un nombre est attendu."],
+            "expectations": ["Du texte ou un nombre est attendu."],
+        }
+    }
+    assert not Contribution.objects.exists()
+
+
+def test_the_api_names_a_row_without_a_medication_name(world: World, sics) -> None:
+    response = client_for(world.pharmacist).post(
+        f"/api/v1/sics/{sics['own'].pk}/contributions/",
+        {"kind": "medication_review", "content": {"medications": [{"dose": "40 mg"}]}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["content"] == {
+        "medications": ["Médicament 1 : Indiquez le nom du médicament de cette ligne."]
+    }
+
+
+def test_the_page_form_ignores_forged_medication_fields(world: World, sics) -> None:
+    client = client_for(world.pharmacist)
+    client.raise_request_exception = False
+    response = client.post(
+        url(sics, "medication_review"),
+        {"med_0_name": ["a", "b"], "med_0_adherence": "<script>", "medications": "[null]"},
+    )
+    assert response.status_code == 200
+    assert not Contribution.objects.exists()
