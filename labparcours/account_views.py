@@ -1,5 +1,6 @@
 """Account pages of our own: accepting an invitation, personal API tokens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -48,7 +49,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
-        request, "labparcours/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+        request,
+        "labparcours/api_tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_key": new_key,
+            "token_days": settings.LABPARCOURS_API_TOKEN_DAYS,
+        },
     )
 
 

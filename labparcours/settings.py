@@ -173,6 +173,9 @@ MFA_REQUIRED_ROLES = env_list(
     "LABPARCOURS_MFA_REQUIRED_ROLES", "" if DEBUG else "admin,coordinator"
 )
 
+# Personal API tokens expire this many days after their creation.
+LABPARCOURS_API_TOKEN_DAYS = env_int("LABPARCOURS_API_TOKEN_DAYS", 90)
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
