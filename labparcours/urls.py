@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from labparcours import notification_views, views
+from labparcours import account_views, notification_views, views
 from labparcours.api import router
+
+# The admin has no login form of its own: the site's login (two-factor, rate limits) first.
+admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -4,23 +4,20 @@ second factor can finish it, or log out, and do nothing else."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.regex_helper import normalize
 
-from labparcours.models import ApiToken, User
+from labparcours.models import ApiToken
 from tests.conftest import World, client_for
 from tests.factories import PASSWORD
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 — a test TOTP secret
+from tests.labparcours.logins import full_login, password_login, totp_code, with_totp
 
 # What a session that still owes the second factor may reach. Adding a name here is a
 # security decision: every other URL of the project must refuse such a session.
@@ -33,28 +30,6 @@ ALLOWED = {
     "set_language",
     "healthz",
 }
-
-
-def totp_code(secret: str = SECRET) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def password_login(user: User) -> Client:
-    client = Client()
-    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    return client
-
-
-def with_totp(user: User) -> User:
-    TOTP.activate(user, SECRET)
-    return user
-
-
-def full_login(user: User) -> Client:
-    """Password, then the authentication code: what allauth asks of a user with TOTP."""
-    client = password_login(user)
-    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
-    return client
 
 
 @pytest.fixture(autouse=True)
