@@ -160,6 +160,9 @@ ACCOUNT_ADAPTER = "labparcours.adapters.AccountAdapter"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lab Parcours] "
+# Failed logins: 10 a minute per client address, 5 per 5 minutes per (account, address) —
+# "key" is the account and the address (labparcours.adapters), so that nobody can lock a user
+# out from elsewhere.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LABPARCOURS_LOGIN_RATE", "10/m/ip,5/5m/key"),
     "login": "30/m/ip",
