@@ -161,6 +161,10 @@ ACCOUNT_ADAPTER = "labparcours.adapters.AccountAdapter"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lab Parcours] "
+# A password reset for an address without an account still sends one e-mail (our own text in
+# templates/account/email/unknown_account_*, with no sign-up link), so that neither the page
+# nor the time it takes tells whether the address has an account.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # Failed logins: 10 a minute per client address, 5 per 5 minutes per (account, address) —
 # "key" is the account and the address (labparcours.adapters), so that nobody can lock a user
 # out from elsewhere.
