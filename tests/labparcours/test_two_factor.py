@@ -172,6 +172,7 @@ def test_a_session_with_totp_finishes_by_entering_the_code(world: World) -> None
     client = client_for(with_totp(world.coordinator))
     refused = client.get("/coordination/")
     assert refused["Location"] == f"{reverse('mfa_reauthenticate')}?next=/coordination/"
+    assert 'name="code"' in client.get(refused["Location"]).content.decode()
     wrong = client.post(refused["Location"], {"code": "000000"})
     assert wrong.status_code == 200
     assert client.get("/coordination/").status_code == 302
