@@ -1,10 +1,18 @@
-"""Account pages of our own: accepting an invitation, personal API tokens."""
+"""Account pages of our own: accepting an invitation, personal API tokens, the admin's
+entrance."""
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,7 +56,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
-        request, "labparcours/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+        request,
+        "labparcours/api_tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_key": new_key,
+            "token_days": settings.LABPARCOURS_API_TOKEN_DAYS,
+        },
     )
 
 
@@ -58,3 +73,19 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ApiToken, user=request.user, pk=pk).revoke()
     messages.success(request, _("The token has been revoked."))
     return redirect("api_tokens")
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Stands for the admin's own login form, which would skip two-factor and the login rate
+    limits: the site's login comes first, then staff go on to the admin; anyone else signed
+    in is refused."""
+    target = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(target)
+    if not (request.user.is_active and request.user.is_staff):
+        raise PermissionDenied
+    return redirect(target)

@@ -1,4 +1,7 @@
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -13,3 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse(HOME_URL_NAME.get(request.user.role, "programme_home"))
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed logins per "key" (ACCOUNT_RATE_LIMITS["login_failed"]), which
+        # is the login alone: five failures from anywhere would lock the owner out too. With
+        # the client address in the key, the count is per (account, address); the per-address
+        # limit stays as allauth keeps it.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"

@@ -1,6 +1,8 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -12,8 +14,25 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at", "key")
-        read_only_fields = ("id", "prefix", "created_at", "last_used_at", "revoked_at", "key")
+        fields = (
+            "id",
+            "name",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "key",
+        )
+        read_only_fields = (
+            "id",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "key",
+        )
 
 
 class ApiTokenViewSet(
@@ -22,7 +41,12 @@ class ApiTokenViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The caller's own personal API tokens; DELETE revokes (the row stays)."""
+    """The caller's own personal API tokens; DELETE revokes (the row stays).
+
+    A token is created from a signed-in session only (with two-factor where the role requires
+    it): a token cannot create another one, so a leaked key cannot outlive its expiry or its
+    revocation.
+    """
 
     serializer_class = ApiTokenSerializer
     queryset = ApiToken.objects.all()
@@ -31,6 +55,13 @@ class ApiTokenViewSet(
         return super().get_queryset().filter(user=self.request.user.pk)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if isinstance(request.auth, ApiToken):
+            raise PermissionDenied(
+                {
+                    "code": "session_required",
+                    "detail": _("A token is created from a signed-in session, not with a token."),
+                }
+            )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = ApiToken.issue(user=request.user, name=serializer.validated_data["name"])

@@ -7,6 +7,10 @@ class LabParcoursConfig(AppConfig):
     verbose_name = _("Lab Parcours")
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
         from labparcours.celery import ensure_broker_folders
+        from labparcours.two_factor import count_activation
 
         ensure_broker_folders()
+        authenticator_added.connect(count_activation, dispatch_uid="labparcours.count_activation")

@@ -76,13 +76,9 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
-class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
-
-
 class ApiToken(models.Model):
-    """A personal API token (jeton d'API): created and revoked by its owner.
+    """A personal API token (jeton d'API): created by its owner from a signed-in session,
+    valid until it expires or its owner revokes it.
 
     Only a hash of the key is stored; the key is shown once, at creation.
     """
@@ -92,10 +88,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
@@ -113,16 +108,28 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
-        """Create a token and return it with its clear key, which is never stored."""
+        """Create a token valid for LABPARCOURS_API_TOKEN_DAYS and return it with its clear
+        key, which is never stored."""
         import secrets
 
+        from django.conf import settings
+
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[:8],
+            key_hash=cls.hash_key(key),
+            expires_at=timezone.now()
+            + datetime.timedelta(days=settings.LABPARCOURS_API_TOKEN_DAYS),
+        )
         return token, key
 
-    def revoke(self) -> None:
-        from django.utils import timezone
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
+    def revoke(self) -> None:
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "template_partials",
@@ -162,6 +163,13 @@ ACCOUNT_ADAPTER = "labparcours.adapters.AccountAdapter"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lab Parcours] "
+# A password reset for an address without an account still sends one e-mail (our own text in
+# templates/account/email/unknown_account_*, with no sign-up link), so that neither the page
+# nor the time it takes tells whether the address has an account.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Failed logins: 10 a minute per client address, 5 per 5 minutes per (account, address) —
+# "key" is the account and the address (labparcours.adapters), so that nobody can lock a user
+# out from elsewhere.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LABPARCOURS_LOGIN_RATE", "10/m/ip,5/5m/key"),
     "login": "30/m/ip",
@@ -174,6 +182,9 @@ MFA_TOTP_ISSUER = "Lab Parcours"
 MFA_REQUIRED_ROLES = env_list(
     "LABPARCOURS_MFA_REQUIRED_ROLES", "" if DEBUG else "admin,coordinator"
 )
+
+# Personal API tokens expire this many days after their creation.
+LABPARCOURS_API_TOKEN_DAYS = env_int("LABPARCOURS_API_TOKEN_DAYS", 90)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -243,6 +254,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "ENUM_NAME_OVERRIDES": {"ValidationMethodEnum": "careplans.models.ValidationMethod"},
+    # The documentation UI comes from our static files (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery --------------------------------------------------------------------------------

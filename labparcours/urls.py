@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from labparcours import notification_views, views
+from labparcours import account_views, notification_views, views
 from labparcours.api import router
+
+# The admin has no login form of its own: the site's login (two-factor, rate limits) first.
+admin.site.login = account_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -45,7 +48,8 @@ urlpatterns = [
     path("", include("careplans.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves its start-up script as a file (?script=): no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 admin.site.site_header = "Lab Parcours"

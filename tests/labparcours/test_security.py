@@ -1,5 +1,4 @@
 import pytest
-from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
@@ -14,12 +13,6 @@ def test_two_factor_is_required_for_coordinators_when_configured(world: World, s
     assert client_for(world.coordinator).get("/api/v1/patients/").status_code == 403
     # A patient is not forced.
     assert client_for(world.patient_user).get("/mon-dossier/").status_code == 200
-
-
-def test_two_factor_once_set_up_lets_the_coordinator_in(world: World, settings) -> None:
-    settings.MFA_REQUIRED_ROLES = ["coordinator"]
-    Authenticator.objects.create(user=world.coordinator, type=Authenticator.Type.TOTP, data={})
-    assert client_for(world.coordinator).get("/coordination/").status_code == 200
 
 
 def test_login_attempts_are_rate_limited(world: World, settings, password: str) -> None:
