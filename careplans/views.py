@@ -281,10 +281,13 @@ def plan_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_actions(request: HttpRequest) -> HttpResponse:
-    """A professional's actions across all their patients, from the plans in force."""
+    """A professional's actions across the patients in their scope who are still in the
+    programme, from the plans in force."""
     require(request.user.role == Role.CLINICIAN)
     actions = list(
-        Action.objects.in_force()
+        Action.objects.visible_to(request.user)
+        .of_included_patients()
+        .in_force()
         .owned_by(request.user)
         .select_related("plan__patient")
         .order_by("status", "due_date", "pk")
