@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from careplans.models import Action, CarePlan, Goal, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
-from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer
 from labparcours.errors import DomainError
 
@@ -145,10 +144,11 @@ class CarePlanViewSet(
         return self._answer(plan)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    @action(
+        detail=True, methods=["get"], renderer_classes=[PdfRenderer], access_what="care plan (PDF)"
+    )
     def pdf(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         plan = self.get_object()
-        log_access(request, plan.patient, "care plan (PDF)")
         return Response(
             careplan_pdf(plan),
             headers={

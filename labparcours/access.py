@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from labparcours.models import AccessLogEntry
@@ -65,13 +65,47 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def log_access(request: HttpRequest, patients: Patient | Iterable[Patient], what: str) -> None:
-    """Record that `request.user` read `what` about each patient, in one query."""
+    """Record that `request.user` read `what` about each patient.
+
+    Under `AccessLogMiddleware` (every request the site serves), the reads wait for the
+    answer and are written with the request's other reads in one query; elsewhere at once.
+    """
     from patients.models import Patient
 
     items = [patients] if isinstance(patients, Patient) else list(patients)
     if not items:
         return
     ip = client_ip(request)
-    AccessLogEntry.objects.bulk_create(
+    entries = [
         AccessLogEntry(patient=p, user=request.user, what=what[:120], ip_address=ip) for p in items
-    )
+    ]
+    pending = getattr(request, _PENDING, None)
+    if pending is None:
+        AccessLogEntry.objects.bulk_create(entries)
+    else:
+        pending.extend(entries)
+
+
+_PENDING = "_access_log_pending"
+
+
+def shown(status_code: int) -> bool:
+    """Whether an answer showed what the view read: a success, a redirect after a write, or a
+    form shown again with its errors (400). A refusal (401, 403, 404…) or an error shows
+    nothing, even when the view fetched the patient before refusing."""
+    return status_code <= 400
+
+
+class AccessLogMiddleware:
+    """Writes a request's reads once its answer is known, and only when it `shown` them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        pending: list[AccessLogEntry] = []
+        setattr(request, _PENDING, pending)
+        response = self.get_response(request)
+        if pending and shown(response.status_code):
+            AccessLogEntry.objects.bulk_create(pending)
+        return response

@@ -11,7 +11,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
 from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_read_access_log
@@ -102,7 +101,12 @@ class PatientViewSet(
         return visible_patients(self.request.user).order_by("last_name", "first_name", "pk")
 
     @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=ConsentSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ConsentSerializer,
+        access_what="consents",
+    )
     def consents(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
         if request.method == "POST":
@@ -117,7 +121,6 @@ class PatientViewSet(
                 given_at=serializer.validated_data.get("given_at"),
             )
             return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
-        self.log(patient, "consents")
         consents = patient.consents.select_related("recorded_by")
         return Response(ConsentSerializer(consents, many=True).data)
 
@@ -127,6 +130,7 @@ class PatientViewSet(
         methods=["get"],
         url_path="access-log",
         serializer_class=AccessLogEntrySerializer,
+        access_what="access log",
     )
     def access_log(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
@@ -143,6 +147,3 @@ class PatientViewSet(
         patient = self.get_object()
         patient_include(patient=patient)
         return Response(PatientSerializer(patient, context=self.get_serializer_context()).data)
-
-    def log(self, patient: Patient, what: str) -> None:
-        log_access(self.request, patient, f"{what} (api)")
