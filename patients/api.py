@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, model_clean
-from labparcours.models import AccessLogEntry
+from labparcours.models import AccessLogEntry, Role
 from labparcours.permissions import can_read_access_log
 from patients.models import Consent, Patient
 from patients.selectors import visible_patients
@@ -69,11 +69,22 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):
+    """A read as the patient and their caregiver see it: who (name, and profession or role)
+    and when — never the reader's IP address."""
+
     user = serializers.StringRelatedField()
+    role = serializers.CharField(source="reader_role", read_only=True)
 
     class Meta:
         model = AccessLogEntry
-        fields = ("at", "user", "what", "ip_address")
+        fields = ("at", "user", "role", "what")
+
+
+class AdminAccessLogEntrySerializer(AccessLogEntrySerializer):
+    """A read as programme management sees it: with the address it came from."""
+
+    class Meta(AccessLogEntrySerializer.Meta):
+        fields = (*AccessLogEntrySerializer.Meta.fields, "ip_address")
 
 
 class PatientFilter(django_filters.FilterSet):
@@ -136,9 +147,16 @@ class PatientViewSet(
         patient = self.get_object()
         if not can_read_access_log(request.user, patient):
             raise PermissionDenied
-        entries = AccessLogEntry.objects.filter(patient=patient).select_related("user")
+        entries = AccessLogEntry.objects.filter(patient=patient).select_related(
+            "user__professional"
+        )
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(AccessLogEntrySerializer(page, many=True).data)
+        serializer = (
+            AdminAccessLogEntrySerializer
+            if request.user.role == Role.ADMIN
+            else AccessLogEntrySerializer
+        )
+        return self.get_paginated_response(serializer(page, many=True).data)
 
     @extend_schema(request=None, responses=PatientSerializer)
     @action(detail=True, methods=["post"])
