@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -58,10 +62,53 @@ def read_label(what: str) -> str:
     return f"{label} (API)" if what.endswith(_API) else label
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"LABPARCOURS_TRUSTED_PROXIES: {exc}") from exc
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; gunicorn is configured to
-    # trust only the local proxy's X-Forwarded-For, which Django then sees as REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the client, for the access log and the login rate limits.
+
+    Neither gunicorn nor Django reads X-Forwarded-For: REMOTE_ADDR is whoever opened the
+    connection. When that is a trusted reverse proxy (LABPARCOURS_TRUSTED_PROXIES), the
+    client is the right-most X-Forwarded-For address that is not itself a trusted proxy:
+    each proxy appends the address it was reached from, and anything to the left of the
+    first untrusted one was written by the client, who may forge it. From any other
+    address, X-Forwarded-For is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = _networks(tuple(settings.LABPARCOURS_TRUSTED_PROXIES))
+    if remote is None or not trusted:
+        return remote
+
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
+        return address is not None and any(address in network for network in trusted)
+
+    if not is_trusted(_address(remote)):
+        return remote
+    client = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:  # garbled: nothing further left can be believed
+            break
+        client = str(address)
+        if not is_trusted(address):
+            break
+    return client
 
 
 def log_access(request: HttpRequest, patients: Patient | Iterable[Patient], what: str) -> None:

@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 
+from labparcours.access import client_ip
 from labparcours.roles import HOME_URL_NAME
 
 
@@ -13,3 +15,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse(HOME_URL_NAME.get(request.user.role, "programme_home"))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client address the access log records (trusted proxies only), so that the
+        login rate limits count each client, not the reverse proxy."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
