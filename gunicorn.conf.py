@@ -27,7 +27,9 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Remote address, time, method, PATH ONLY (%(U)s, never %(r)s or %(q)s), protocol, status,
-# response size, duration in ms.
+# response size, duration in ms. The remote address is the connection's, the reverse proxy's
+# behind one: gunicorn does not read X-Forwarded-For. The application resolves the client's
+# address itself, from trusted proxies only (labparcours.access.client_ip).
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 _QUERY = re.compile(r"(/[^\s\"?]*)\?\S*")

@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from careplans.models import Action, CarePlan, Goal, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
-from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer
 from labparcours.errors import DomainError
 from labparcours.uploads import UploadSerializerField, serve_upload
@@ -139,17 +138,11 @@ class CarePlanViewSet(
             (200, "image/png"): OpenApiTypes.BINARY,
         }
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], access_what="care plan (signed sheet)")
     def scan(self, request: Request, pk: str | None = None) -> HttpResponseBase:
         """The scanned sheet of a validation on paper, as a download (404 when there is none)."""
         plan = self.get_object()
-        return serve_upload(
-            request,
-            plan.validation_scan,
-            patient=plan.patient,
-            what="care plan (signed sheet) (api)",
-            filename=plan.scan_filename,
-        )
+        return serve_upload(plan.validation_scan, filename=plan.scan_filename)
 
     @extend_schema(request=ChangesSerializer, responses=CarePlanSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes")
@@ -166,10 +159,11 @@ class CarePlanViewSet(
         return self._answer(plan)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    @action(
+        detail=True, methods=["get"], renderer_classes=[PdfRenderer], access_what="care plan (PDF)"
+    )
     def pdf(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         plan = self.get_object()
-        log_access(request, plan.patient, "care plan (PDF)")
         return Response(
             careplan_pdf(plan),
             headers={

@@ -249,6 +249,17 @@ OPEN_ACTION_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
+    def visible_to(self, user: User) -> ActionQuerySet:
+        """Actions of the plans of the patients in `user`'s scope (Patient.visible_to)."""
+        return self.filter(plan__in=CarePlan.objects.visible_to(user))
+
+    def of_included_patients(self) -> ActionQuerySet:
+        """Actions of patients still in the programme: an exited patient's plan is history,
+        readable by the team, but no longer work to do."""
+        from patients.models import PatientStatus
+
+        return self.filter(plan__patient__status=PatientStatus.INCLUDED)
+
     def in_force(self) -> ActionQuerySet:
         return self.filter(plan__status=PlanStatus.VALIDATED)
 

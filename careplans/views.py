@@ -282,10 +282,13 @@ def plan_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_actions(request: HttpRequest) -> HttpResponse:
-    """A professional's actions across all their patients, from the plans in force."""
+    """A professional's actions across the patients in their scope who are still in the
+    programme, from the plans in force."""
     require(request.user.role == Role.CLINICIAN)
     actions = list(
-        Action.objects.in_force()
+        Action.objects.visible_to(request.user)
+        .of_included_patients()
+        .in_force()
         .owned_by(request.user)
         .select_related("plan__patient")
         .order_by("status", "due_date", "pk")
@@ -321,14 +324,8 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_scan(request: HttpRequest, pk: int) -> FileResponse:
     """The scanned sheet of a validation on paper, for everyone who may see the plan."""
-    plan = get_object_or_404(visible_plans(request.user).select_related("patient"), pk=pk)
-    return serve_upload(
-        request,
-        plan.validation_scan,
-        patient=plan.patient,
-        what="care plan (signed sheet)",
-        filename=plan.scan_filename,
-    )
+    plan = access_plan(request, pk, what="care plan (signed sheet)")
+    return serve_upload(plan.validation_scan, filename=plan.scan_filename)
 
 
 @login_required

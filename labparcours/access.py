@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import ipaddress
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from labparcours.models import AccessLogEntry
@@ -59,20 +63,97 @@ def read_label(what: str) -> str:
     return f"{label} (API)" if what.endswith(_API) else label
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"LABPARCOURS_TRUSTED_PROXIES: {exc}") from exc
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; gunicorn is configured to
-    # trust only the local proxy's X-Forwarded-For, which Django then sees as REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the client, for the access log and the login rate limits.
+
+    Neither gunicorn nor Django reads X-Forwarded-For: REMOTE_ADDR is whoever opened the
+    connection. When that is a trusted reverse proxy (LABPARCOURS_TRUSTED_PROXIES), the
+    client is the right-most X-Forwarded-For address that is not itself a trusted proxy:
+    each proxy appends the address it was reached from, and anything to the left of the
+    first untrusted one was written by the client, who may forge it. From any other
+    address, X-Forwarded-For is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = _networks(tuple(settings.LABPARCOURS_TRUSTED_PROXIES))
+    if remote is None or not trusted:
+        return remote
+
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
+        return address is not None and any(address in network for network in trusted)
+
+    if not is_trusted(_address(remote)):
+        return remote
+    client = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:  # garbled: nothing further left can be believed
+            break
+        client = str(address)
+        if not is_trusted(address):
+            break
+    return client
 
 
 def log_access(request: HttpRequest, patients: Patient | Iterable[Patient], what: str) -> None:
-    """Record that `request.user` read `what` about each patient, in one query."""
+    """Record that `request.user` read `what` about each patient.
+
+    Under `AccessLogMiddleware` (every request the site serves), the reads wait for the
+    answer and are written with the request's other reads in one query; elsewhere at once.
+    """
     from patients.models import Patient
 
     items = [patients] if isinstance(patients, Patient) else list(patients)
     if not items:
         return
     ip = client_ip(request)
-    AccessLogEntry.objects.bulk_create(
+    entries = [
         AccessLogEntry(patient=p, user=request.user, what=what[:120], ip_address=ip) for p in items
-    )
+    ]
+    pending = getattr(request, _PENDING, None)
+    if pending is None:
+        AccessLogEntry.objects.bulk_create(entries)
+    else:
+        pending.extend(entries)
+
+
+_PENDING = "_access_log_pending"
+
+
+def shown(status_code: int) -> bool:
+    """Whether an answer showed what the view read: a success, a redirect after a write, or a
+    form shown again with its errors (400). A refusal (401, 403, 404…) or an error shows
+    nothing, even when the view fetched the patient before refusing."""
+    return status_code <= 400
+
+
+class AccessLogMiddleware:
+    """Writes a request's reads once its answer is known, and only when it `shown` them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        pending: list[AccessLogEntry] = []
+        setattr(request, _PENDING, pending)
+        response = self.get_response(request)
+        if pending and shown(response.status_code):
+            AccessLogEntry.objects.bulk_create(pending)
+        return response

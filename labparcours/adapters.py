@@ -2,9 +2,11 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 
+from labparcours.access import client_ip
 from labparcours.roles import HOME_URL_NAME
 
 
@@ -23,3 +25,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # the client address in the key, the count is per (account, address); the per-address
         # limit stays as allauth keeps it.
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client address the access log records (trusted proxies only), so that the
+        login rate limits count each client, not the reverse proxy."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,23 +28,85 @@ from labparcours.models import (
 )
 
 
-class PatientDataAdmin(SimpleHistoryAdmin):
-    """Base of the admins of patient data: opening an object is logged as a read."""
+class PatientReadsLogged:
+    """Every admin page that shows a patient's data is logged as a read of that patient: the
+    change form, the history, a historical version, the delete confirmation, the change list
+    (each patient on the page, in one query). Logged once the page is answered: a refusal
+    (403, 404) or a redirect after a write logs nothing.
+
+    `patient_path` leads from a row to its patient ("" when the row is the patient).
+    """
 
     patient_path: str = "patient"
+    # Where each admin page puts what it shows.
+    SHOWN_ONE = ("original", "object")
+    SHOWN_MANY = "queryset"  # the confirmation of a bulk action
 
     def patient_of(self, obj: Any) -> Any:
-        for attr in self.patient_path.split("__"):
+        for attr in filter(None, self.patient_path.split("__")):
             obj = getattr(obj, attr)
         return obj
+
+    def get_list_select_related(self, request: HttpRequest) -> Any:
+        related = super().get_list_select_related(request)  # type: ignore[misc]
+        if self.patient_path and isinstance(related, list | tuple):
+            return (*related, self.patient_path)
+        return related
+
+    def _log_shown(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        context = getattr(response, "context_data", None)
+        if response.status_code != 200 or not context:
+            return response
+        if "cl" in context:
+            rows = list(context["cl"].result_list)
+        elif self.SHOWN_MANY in context:
+            rows = list(context[self.SHOWN_MANY])
+        else:
+            rows = [context[key] for key in self.SHOWN_ONE if context.get(key) is not None][:1]
+        patients = {}
+        for row in rows:
+            try:
+                patient = self.patient_of(row)
+            except ObjectDoesNotExist:  # a historical version whose patient is gone
+                continue
+            patients[patient.pk] = patient
+        log_access(request, patients.values(), f"admin: {self.model._meta.model_name}")  # type: ignore[attr-defined]
+        return response
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return self._log_shown(request, super().changelist_view(request, extra_context))  # type: ignore[misc]
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            log_access(request, self.patient_of(obj), f"admin: {self.model._meta.model_name}")
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        return self._log_shown(request, response)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        return self._log_shown(request, super().delete_view(request, object_id, extra_context))  # type: ignore[misc]
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        return self._log_shown(request, super().history_view(request, object_id, extra_context))  # type: ignore[misc]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        return self._log_shown(request, response)
+
+
+class PatientDataAdmin(PatientReadsLogged, SimpleHistoryAdmin):
+    """Base of the admins of patient data, with their history; every read is logged."""
+
+    def render_history_view(
+        self, request: HttpRequest, template: str, context: dict, **kwargs: Any
+    ) -> HttpResponse:
+        # A lazy response keeps its context, so that `_log_shown` sees what is shown.
+        return TemplateResponse(request, template, context, **kwargs)
 
 
 @admin.register(User)
@@ -110,7 +174,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(PatientReadsLogged, admin.ModelAdmin):
     """The reminder ledger, read-only: rows are written by the sweep and the sending tasks.
     Opening one is logged as a read of the patient's data."""
 
@@ -161,14 +225,6 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            log_access(request, obj.patient, "admin: reminder")
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Notification)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import permissions, serializers
+from rest_framework import permissions, serializers, status
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,25 +35,50 @@ class CoordinatorWrites(permissions.IsAuthenticated):
 
 
 class AccessLoggedMixin:
-    """Log every patient read by list and retrieve; `patient_of` maps a row to its patient."""
+    """Every answer that carries a patient's data is logged as a read, here and only here.
+
+    What a handler fetched is what it read: the rows of a list page, and the object of every
+    detail route — retrieve, update and each detail `@action` — through `get_object`;
+    `patient_of` maps a row to its patient. The reads are written once the answer is known,
+    in `finalize_response`, and only for a success (2xx): a refusal (403), a 404 or a
+    rejected payload (400) writes no read, even when the object was fetched before the
+    refusal. `access_what` names the read; an action names its own with
+    `@action(..., access_what="…")`.
+    """
 
     access_what = "api"
     patient_of: Callable[[Any], Any] = staticmethod(lambda obj: obj)
+
+    def mark_read(self, rows: Iterable[Any]) -> None:
+        """Record that the answer shows these rows' patients (logged if it succeeds)."""
+        read = self.__dict__.setdefault("_patients_read", {})
+        for row in rows:
+            patient = self.patient_of(row)
+            read[patient.pk] = patient
+
+    def get_object(self) -> Any:
+        obj = super().get_object()  # type: ignore[misc]
+        self.mark_read([obj])
+        return obj
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         rows = page if page is not None else list(queryset)
-        log_access(request, [self.patient_of(row) for row in rows], f"{self.access_what} (api)")
+        self.mark_read(rows)
         data = self.get_serializer(rows, many=True).data  # type: ignore[attr-defined]
         if page is not None:
             return self.get_paginated_response(data)  # type: ignore[attr-defined]
         return Response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()  # type: ignore[attr-defined]
-        log_access(request, self.patient_of(instance), f"{self.access_what} (api)")
-        return Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        read = self.__dict__.get("_patients_read")
+        if read and status.is_success(response.status_code):
+            log_access(request, read.values(), f"{self.access_what} (api)")
+        return response
 
 
 def candidate(serializer: serializers.ModelSerializer, attrs: dict[str, Any], **extra: Any) -> Any:

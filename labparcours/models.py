@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -163,6 +164,14 @@ class AccessLogEntry(models.Model):
         from labparcours.access import read_label
 
         return read_label(self.what)
+
+    @property
+    def reader_role(self) -> str:
+        """What the reader is, as the patient is shown: their profession, else their role."""
+        try:
+            return str(self.user.professional.get_profession_display())
+        except ObjectDoesNotExist:
+            return str(self.user.get_role_display())
 
 
 class InvitationKind(models.TextChoices):

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from careplans.models import Action, CarePlan, Owner, PlanStatus
 from labparcours.models import Reminder, ReminderKind, Role, User
-from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from patients.selectors import with_team_counts
+from patients.models import Patient, PatientStatus
+from patients.selectors import patient_audience, with_team_counts
 from sic.models import (
     KIND_OF_TEAM_ROLE,
     Attendance,
@@ -36,7 +36,7 @@ from sic.models import (
     Sic,
     SicStatus,
 )
-from teams.models import REQUIRED_ROLES, Membership, TeamRole, team_incomplete
+from teams.models import REQUIRED_ROLES, TeamRole, team_incomplete
 
 logger = logging.getLogger(__name__)
 
@@ -108,30 +108,14 @@ def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _active_consent(kind: str, patient_path: str) -> Exists:
-    return Exists(
-        Consent.objects.filter(
-            patient=OuterRef(patient_path),
-            kind=kind,
-            withdrawn_at__isnull=True,
-            caregiver__isnull=True,
-        )
-    )
-
-
 def _member_users(
     patients: QuerySet, roles: Iterable[str] | None = None
 ) -> dict[uuid.UUID, list[tuple[str, int]]]:
-    """Patient id → [(team role, user id)] of the active members with an account who may see
-    the patient (the patient shares their data with the team), in one query."""
-    members = Membership.objects.active().filter(
-        team__patient__in=patients,
-        professional__user__isnull=False,
-        professional__user__is_active=True,
-    )
+    """Patient id → [(team role, user id)] of the members of the patients' audience who have
+    an account, in one query."""
+    members = patient_audience(patients).members.filter(professional__user__isnull=False)
     if roles is not None:
         members = members.filter(role__in=list(roles))
-    members = members.filter(_active_consent(ConsentKind.TEAM_SHARING, "team__patient"))
     result: dict[uuid.UUID, list[tuple[str, int]]] = defaultdict(list)
     for patient_id, role, user_id in members.values_list(
         "team__patient_id", "role", "professional__user_id"
@@ -153,20 +137,11 @@ class PatientSide:
 
 
 def _patient_side(patients: QuerySet, *, attending: bool = False) -> PatientSide:
-    """In two queries. `attending`: only patients who agreed to attend their SICs."""
-    own = Patient.objects.filter(pk__in=patients, user__isnull=False, user__is_active=True)
-    delegated = Consent.objects.filter(
-        patient=OuterRef("patient_id"),
-        caregiver=OuterRef("pk"),
-        kind=ConsentKind.CAREGIVER_DELEGATION,
-        withdrawn_at__isnull=True,
-    )
-    caregivers = Caregiver.objects.filter(
-        patient__in=patients, user__isnull=False, user__is_active=True
-    ).filter(Exists(delegated))
-    if attending:
-        own = own.filter(_active_consent(ConsentKind.SIC_ATTENDANCE, "pk"))
-        caregivers = caregivers.filter(_active_consent(ConsentKind.SIC_ATTENDANCE, "patient_id"))
+    """The patient's side of the audience, with an account, in two queries. `attending`:
+    only patients who agreed to attend their SICs."""
+    audience = patient_audience(patients, attending=attending)
+    own = audience.patients.filter(user__isnull=False)
+    caregivers = audience.caregivers.filter(user__isnull=False)
     by_patient: dict[uuid.UUID, list[int]] = defaultdict(list)
     for patient_id, user_id in caregivers.values_list("patient_id", "user_id").order_by("pk"):
         by_patient[patient_id].append(user_id)
@@ -354,16 +329,12 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
         )
     )
     invited: dict[int, list[int]] = defaultdict(list)
-    attendances = (
-        Attendance.objects.filter(
-            sic__in=sics,
-            membership__left_at__isnull=True,
-            membership__professional__user__isnull=False,
-            membership__professional__user__is_active=True,
-        )
-        .filter(_active_consent(ConsentKind.TEAM_SHARING, "sic__patient"))
-        .order_by("pk")
-    )
+    audience = patient_audience(sics.values("patient_id"))
+    attendances = Attendance.objects.filter(
+        sic__in=sics,
+        membership__in=audience.members,
+        membership__professional__user__isnull=False,
+    ).order_by("pk")
     for sic_id, user_id in attendances.values_list("sic_id", "membership__professional__user_id"):
         invited[sic_id].append(user_id)
     patient_side = _patient_side(sics.values("patient_id"), attending=True)
@@ -462,21 +433,16 @@ def actions_late(now: datetime.datetime) -> list[Candidate]:
     year, week, _ = today.isocalendar()
     cycle = f"{year}-W{week:02d}"
     actions = _included(Action.objects.in_force().late(today), "plan__patient")
-    patient_side = _patient_side(actions.values("plan__patient_id"))
+    patients = actions.values("plan__patient_id")
+    patient_side = _patient_side(patients)
+    members = patient_audience(patients).members.filter(professional__user__isnull=False)
     counts: dict[tuple[int, uuid.UUID, str], int] = defaultdict(int)
     rows = actions.annotate(
-        shares=_active_consent(ConsentKind.TEAM_SHARING, "plan__patient")
-    ).values_list(
-        "owner",
-        "plan__patient_id",
-        "membership__left_at",
-        "membership__professional__user_id",
-        "membership__professional__user__is_active",
-        "shares",
-    )
-    for owner, patient_id, left_at, member_user, member_active, shares in rows:
+        reachable=Exists(members.filter(pk=OuterRef("membership_id")))
+    ).values_list("owner", "plan__patient_id", "membership__professional__user_id", "reachable")
+    for owner, patient_id, member_user, reachable in rows:
         if owner == Owner.MEMBER:
-            if member_user and member_active and left_at is None and shares:
+            if reachable:
                 counts[(member_user, patient_id, reverse("careplans:my_actions"))] += 1
         elif owner == Owner.PATIENT and patient_id in patient_side.patient:
             counts[

@@ -24,17 +24,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from labparcours.access import log_access
-
 if TYPE_CHECKING:
-    from patients.models import Patient
+    pass
 
 # The only kinds of file accepted, by sniffed content type, with the extension they are stored
 # and served under.
@@ -312,25 +310,19 @@ def _open_stored(fieldfile: FieldFile) -> IO[bytes]:
     raise Http404
 
 
-def serve_upload(
-    request: HttpRequest,
-    fieldfile: FieldFile,
-    *,
-    patient: Patient,
-    what: str,
-    filename: str,
-) -> FileResponse:
+def serve_upload(fieldfile: FieldFile, *, filename: str) -> FileResponse:
     """Answer an uploaded file as a download, to a caller the access scope has admitted.
 
-    The read is logged; the type is sniffed again from the bytes (a file stored by an older
-    version is answered as octet-stream unless it is an accepted kind); `filename` is a
-    generated stem, the extension follows the content. Never cached, never rendered inline."""
+    The caller fetched the object through its app's access function (a selector's `access_*`
+    on pages, `get_object` in the API), which logged the read. The type is sniffed again from
+    the bytes (a file stored by an older version is answered as octet-stream unless it is an
+    accepted kind); `filename` is a generated stem, the extension follows the content. Never
+    cached, never rendered inline."""
     if not fieldfile:
         raise Http404
     stored = _open_stored(fieldfile)
     content_type, extension = sniff(stored.read(_HEAD))
     stored.seek(0)
-    log_access(request, patient, what)
     response = FileResponse(
         stored,
         as_attachment=True,

@@ -19,9 +19,7 @@ class PatientAdmin(PatientDataAdmin):
     list_select_related = ("coordinator",)
     raw_id_fields = ("coordinator", "user")
     inlines = (ConsentInline,)
-
-    def patient_of(self, obj: Patient) -> Patient:
-        return obj
+    patient_path = ""
 
     @admin.display(description=_("patient"))
     def initials(self, obj: Patient) -> str:

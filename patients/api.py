@@ -11,9 +11,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
-from labparcours.models import AccessLogEntry
+from labparcours.models import AccessLogEntry, Role
 from labparcours.permissions import can_read_access_log
 from patients.models import Caregiver, Consent, Patient
 from patients.selectors import visible_patients
@@ -82,11 +81,22 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):
+    """A read as the patient and their caregiver see it: who (name, and profession or role)
+    and when — never the reader's IP address."""
+
     user = serializers.StringRelatedField()
+    role = serializers.CharField(source="reader_role", read_only=True)
 
     class Meta:
         model = AccessLogEntry
-        fields = ("at", "user", "what", "ip_address")
+        fields = ("at", "user", "role", "what")
+
+
+class AdminAccessLogEntrySerializer(AccessLogEntrySerializer):
+    """A read as programme management sees it: with the address it came from."""
+
+    class Meta(AccessLogEntrySerializer.Meta):
+        fields = (*AccessLogEntrySerializer.Meta.fields, "ip_address")
 
 
 class PatientFilter(django_filters.FilterSet):
@@ -114,7 +124,12 @@ class PatientViewSet(
         return visible_patients(self.request.user).order_by("last_name", "first_name", "pk")
 
     @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=ConsentSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ConsentSerializer,
+        access_what="consents",
+    )
     def consents(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
         context = {**self.get_serializer_context(), "patient": patient}
@@ -127,7 +142,6 @@ class PatientViewSet(
             return Response(
                 ConsentSerializer(consent, context=context).data, status=status.HTTP_201_CREATED
             )
-        self.log(patient, "consents")
         consents = patient.consents.select_related("recorded_by")
         return Response(ConsentSerializer(consents, many=True, context=context).data)
 
@@ -137,14 +151,22 @@ class PatientViewSet(
         methods=["get"],
         url_path="access-log",
         serializer_class=AccessLogEntrySerializer,
+        access_what="access log",
     )
     def access_log(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
         if not can_read_access_log(request.user, patient):
             raise PermissionDenied
-        entries = AccessLogEntry.objects.filter(patient=patient).select_related("user")
+        entries = AccessLogEntry.objects.filter(patient=patient).select_related(
+            "user__professional"
+        )
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(AccessLogEntrySerializer(page, many=True).data)
+        serializer = (
+            AdminAccessLogEntrySerializer
+            if request.user.role == Role.ADMIN
+            else AccessLogEntrySerializer
+        )
+        return self.get_paginated_response(serializer(page, many=True).data)
 
     @extend_schema(request=None, responses=PatientSerializer)
     @action(detail=True, methods=["post"])
@@ -153,6 +175,3 @@ class PatientViewSet(
         patient = self.get_object()
         patient_include(patient=patient)
         return Response(PatientSerializer(patient, context=self.get_serializer_context()).data)
-
-    def log(self, patient: Patient, what: str) -> None:
-        log_access(self.request, patient, f"{what} (api)")

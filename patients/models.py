@@ -77,6 +77,11 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         Admins and coordinators see the whole programme; a clinician the patients whose team
         they are an active member of and who consent to sharing within the team; a patient
         their own record; a caregiver the patient who delegated to them.
+
+        Leaving the programme (exit) does not change the scope: the team keeps reading the
+        patient's history. What asks for work stops instead: « Mes actions », reminders and
+        SIC invitations leave exited patients out (`included()`, `patients.selectors.
+        patient_audience`).
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from labparcours.access import log_access
 from labparcours.models import AccessLogEntry, User
-from patients.models import Patient, PatientStatus
-from teams.models import role_counts
+from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
+from teams.models import Membership, role_counts
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
@@ -35,6 +36,65 @@ def own_patient(request: HttpRequest, *, what: str) -> Patient:
         raise Http404
     log_access(request, patient, what)
     return patient
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may be told about some patients: reminders and SIC invitations go to them only."""
+
+    members: QuerySet[Membership]
+    patients: QuerySet[Patient]
+    caregivers: QuerySet[Caregiver]
+
+
+def _active_consent(kind: str, patient_path: str) -> Exists:
+    return Exists(
+        Consent.objects.filter(
+            patient=OuterRef(patient_path), kind=kind, withdrawn_at__isnull=True, caregiver=None
+        )
+    )
+
+
+def _reachable(user_path: str) -> Q:
+    """No account (an e-mail address only), or an account still active."""
+    return Q(**{f"{user_path}__isnull": True}) | Q(**{f"{user_path}__is_active": True})
+
+
+def patient_audience(
+    patients: QuerySet, *, attending: bool = False, exited_too: bool = False
+) -> Audience:
+    """The people who may be told about `patients` (a queryset of patients or of their ids),
+    the same rule for every reminder and every SIC invitation:
+
+    - the active team members, when the patient shares their data with the team;
+    - the patient, and the caregivers they delegated to (with `attending`: only when the
+      patient agreed to attend their SICs);
+    - never a deactivated account; only patients still in the programme (`exited_too` for
+      the cancellation of what they were already told).
+    """
+    in_programme = Patient.objects.filter(pk__in=patients)
+    if not exited_too:
+        in_programme = in_programme.included()
+    members = (
+        Membership.objects.active()
+        .filter(team__patient__in=in_programme)
+        .filter(_active_consent(ConsentKind.TEAM_SHARING, "team__patient"))
+        .filter(_reachable("professional__user"))
+    )
+    own = in_programme.filter(_reachable("user"))
+    delegated = Consent.objects.filter(
+        patient=OuterRef("patient_id"),
+        caregiver=OuterRef("pk"),
+        kind=ConsentKind.CAREGIVER_DELEGATION,
+        withdrawn_at__isnull=True,
+    )
+    caregivers = Caregiver.objects.filter(patient__in=in_programme).filter(
+        Exists(delegated), _reachable("user")
+    )
+    if attending:
+        own = own.filter(_active_consent(ConsentKind.SIC_ATTENDANCE, "pk"))
+        caregivers = caregivers.filter(_active_consent(ConsentKind.SIC_ATTENDANCE, "patient_id"))
+    return Audience(members=members, patients=own, caregivers=caregivers)
 
 
 def with_team_counts(qs: QuerySet[Patient]) -> QuerySet[Patient]:

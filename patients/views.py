@@ -342,6 +342,6 @@ def patient_access_log(request: HttpRequest, pk: str) -> HttpResponse:
     """One patient's access log, for programme management."""
     patient = access_patient(request, pk, what="access log")
     require(can_read_access_log(request.user, patient) and request.user.role == Role.ADMIN)
-    entries = AccessLogEntry.objects.filter(patient=patient).select_related("user")
+    entries = AccessLogEntry.objects.filter(patient=patient).select_related("user__professional")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "patients/access_log.html", {"patient": patient, "page": page})

@@ -13,7 +13,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer, drf_errors
 from labparcours.errors import DomainError
 from labparcours.models import Role
@@ -194,7 +193,12 @@ class SicViewSet(
         return self._answer(held)
 
     @extend_schema(request=ContributionSerializer, responses=ContributionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=ContributionSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ContributionSerializer,
+        access_what="SIC contributions",
+    )
     def contributions(self, request: Request, pk: str | None = None) -> Response:
         sic = self.get_object()
         if request.method == "POST":
@@ -219,14 +223,18 @@ class SicViewSet(
             return Response(
                 ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED
             )
-        log_access(request, sic.patient, "SIC contributions (api)")
         rows = (
             Contribution.objects.visible_to(request.user).filter(sic=sic).select_related("author")
         )
         return Response(ContributionSerializer(rows, many=True).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[PdfRenderer],
+        access_what="SIC report (PDF)",
+    )
     def report(
         self, request: Request, pk: str | None = None, format: str | None = None
     ) -> Response:  # noqa: A002
@@ -234,7 +242,6 @@ class SicViewSet(
         sic = self.get_object()
         if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
             raise PermissionDenied
-        log_access(request, sic.patient, "SIC report (PDF)")
         return Response(
             sic_report_pdf(sic),
             headers={"Content-Disposition": f'inline; filename="sic-{sic.pk}.pdf"'},

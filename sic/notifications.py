@@ -9,28 +9,28 @@ from django.urls import reverse
 from django.utils import translation
 
 from labparcours.mail import render_text
-from patients.models import ConsentKind
+from patients.models import Patient
+from patients.selectors import patient_audience
 from sic.ics import sic_calendar
 from sic.models import Sic, SicStatus
-from teams.models import Membership
 
 
 def invitation_recipients(sic: Sic) -> list[str]:
-    """Active members, the patient (if they agreed to attend SICs) and their delegated
-    caregivers: one address each."""
-    emails: list[str] = []
-    members = Membership.objects.active().filter(team__patient_id=sic.patient_id)
-    for member in members.select_related("professional__user"):
-        pro = member.professional
-        emails.append(pro.user.email if pro.user else pro.email)
-    patient = sic.patient
-    if patient.consents.active().filter(kind=ConsentKind.SIC_ATTENDANCE).exists():
-        emails.append(patient.user.email if patient.user else patient.email)
-        delegated = patient.caregivers.filter(
-            consents__kind=ConsentKind.CAREGIVER_DELEGATION, consents__withdrawn_at__isnull=True
-        )
-        emails.extend(c.user.email if c.user else c.email for c in delegated.select_related("user"))
-    return sorted({e.lower() for e in emails if e})
+    """One address for each person of the patient's audience (the rule reminders follow):
+    the members when the patient shares with the team, the patient and their delegated
+    caregivers when the patient agreed to attend SICs. An exited patient's SIC invites
+    nobody; its cancellation still reaches those the invitation reached."""
+    audience = patient_audience(
+        Patient.objects.filter(pk=sic.patient_id),
+        attending=True,
+        exited_too=sic.status == SicStatus.CANCELLED,
+    )
+    rows = [
+        *audience.members.values_list("professional__user__email", "professional__email"),
+        *audience.patients.values_list("user__email", "email"),
+        *audience.caregivers.values_list("user__email", "email"),
+    ]
+    return sorted({(account or address).lower() for account, address in rows if account or address})
 
 
 def send_sic_invitation_now(sic_id: int, email: str, sequence: int) -> bool:

@@ -11,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
 from labparcours.permissions import can_browse_directory, can_manage_patients
 from patients.selectors import visible_patients
@@ -126,7 +125,12 @@ class CareTeamViewSet(
         )
 
     @extend_schema(request=MembershipSerializer, responses=MembershipSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=MembershipSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=MembershipSerializer,
+        access_what="care team members",
+    )
     def members(self, request: Request, pk: str | None = None) -> Response:
         team = self.get_object()
         if request.method == "POST":
@@ -140,7 +144,6 @@ class CareTeamViewSet(
                 added_by=request.user,
             )
             return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
-        log_access(request, team.patient, "care team members (api)")
         memberships = team.memberships.select_related("professional").order_by("left_at", "role")
         return Response(MembershipSerializer(memberships, many=True).data)
 

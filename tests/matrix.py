@@ -1,6 +1,7 @@
 """The permission matrix: a page or endpoint × a role × (own patient, another patient).
 
 Outside the scope the answer is 404; inside it, an action the role may not do is 403.
+Either way, a refused request writes no read to the access log.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from labparcours.models import AccessLogEntry
 from tests.conftest import ROLES, World, client_for
 
 CLINICIANS = {"gp", "nurse", "pharmacist", "specialist"}
@@ -61,9 +63,11 @@ def expected(case: Case, role: str, target: str) -> int:
 
 
 def run(world: World, case: Case, role: str, target: str) -> int:
+    """The status of the answer; a refused answer must have written no read."""
     if case.before:
         case.before(world, target)
     client = client_for(world.user(role))
+    reads_before = AccessLogEntry.objects.count()
     url = case.url(world, target)
     data = case.data(world) if case.data else None
     if case.method == "post":
@@ -74,6 +78,8 @@ def run(world: World, case: Case, role: str, target: str) -> int:
         )
     else:
         response = client.get(url)
+    if response.status_code > 400:
+        assert AccessLogEntry.objects.count() == reads_before, "a refused request logged a read"
     return response.status_code
 
 

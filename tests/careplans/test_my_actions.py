@@ -45,3 +45,33 @@ def test_no_redirect_outside_the_site(world: World) -> None:
         f"/actions/{action.pk}/statut/", {"status": "done", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/mes-actions/"
+
+
+def test_it_hides_the_actions_of_a_patient_who_withdrew_team_sharing(world: World) -> None:
+    from labparcours.models import AccessLogEntry
+    from patients.models import ConsentKind
+
+    make_plan(world, status=PlanStatus.VALIDATED)
+    world.own.consents.get(kind=ConsentKind.TEAM_SHARING).withdraw()
+    page = client_for(world.nurse).get("/mes-actions/").content.decode()
+    assert "Pesée trois fois par semaine" not in page
+    assert world.own.last_name.upper() not in page
+    assert not AccessLogEntry.objects.filter(user=world.nurse, patient=world.own).exists()
+
+
+def test_it_hides_the_actions_of_a_member_who_left_the_team(world: World) -> None:
+    make_plan(world, status=PlanStatus.VALIDATED)
+    world.own.care_team.memberships.get(professional__user=world.nurse).leave()
+    page = client_for(world.nurse).get("/mes-actions/").content.decode()
+    assert "Pesée trois fois par semaine" not in page
+
+
+def test_an_exited_patient_leaves_my_actions_but_their_history_stays_readable(
+    world: World,
+) -> None:
+    make_plan(world, status=PlanStatus.VALIDATED)
+    world.own.exit(reason="moved")
+    nurse = client_for(world.nurse)
+    page = nurse.get("/mes-actions/").content.decode()
+    assert "Pesée trois fois par semaine" not in page
+    assert nurse.get(f"/patients/{world.own.pk}/plans/").status_code == 200

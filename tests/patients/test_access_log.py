@@ -67,3 +67,23 @@ def test_my_patients_is_paginated_and_logs_only_the_page_shown(
     assert AccessLogEntry.objects.filter(user=world.gp, what="my patients").count() == 2
     second = client_for(world.gp).get("/mes-patients/", {"page": 2})
     assert len(second.context["rows"]) == 1
+
+
+def test_the_patient_sees_who_and_when_but_never_the_readers_ip_address(world: World) -> None:
+    client_for(world.gp).get(f"/patients/{world.own.pk}/", REMOTE_ADDR="10.1.2.3")
+    for reader in (world.patient_user, world.caregiver_user):
+        page = client_for(reader).get("/mon-dossier/acces/").content.decode()
+        assert world.gp.get_full_name() in page
+        assert "10.1.2.3" not in page
+        body = client_for(reader).get(f"/api/v1/patients/{world.own.pk}/access-log/").json()
+        gp_read = next(r for r in body["results"] if r["what"] == "patient record")
+        assert gp_read["user"] == world.gp.get_full_name()
+        assert gp_read["role"] == "Médecin généraliste"
+        assert "ip_address" not in gp_read
+        assert "10.1.2.3" not in str(body)
+
+
+def test_programme_management_keeps_the_ip_address(world: World) -> None:
+    client_for(world.gp).get(f"/patients/{world.own.pk}/", REMOTE_ADDR="10.1.2.3")
+    body = client_for(world.admin).get(f"/api/v1/patients/{world.own.pk}/access-log/").json()
+    assert body["results"][-1]["ip_address"] == "10.1.2.3"

@@ -1,0 +1,119 @@
+"""API reads are logged in one place, automatically: every list, retrieve and detail action
+that answers with a patient's data; a refused request writes no read, on the API and on
+the pages."""
+
+import pytest
+from django.urls import reverse
+
+from careplans.models import PlanStatus
+from labparcours.api import router
+from labparcours.api_base import AccessLoggedMixin
+from labparcours.models import AccessLogEntry
+from sic.models import Contribution
+from tests.careplans.conftest import make_plan
+from tests.conftest import World, client_for, soon
+
+# One object per viewset whose reads are logged: a new viewset must say which to read here.
+OBJECTS = {
+    "patient": lambda world, sics: world.own.pk,
+    "team": lambda world, sics: world.own.care_team.pk,
+    "sic": lambda world, sics: sics["own"].pk,
+    "careplan": lambda world, sics: make_plan(world, status=PlanStatus.VALIDATED).pk,
+    "contribution": lambda world, sics: (
+        Contribution.objects.create(
+            sic=sics["own"],
+            kind="gp_summary",
+            author=world.gp,
+            entered_by=world.gp,
+            status="submitted",
+            submitted_at=sics["own"].scheduled_at,
+        ).pk
+    ),
+}
+
+
+def detail_reads() -> list:
+    """Every GET detail route of every viewset whose reads are logged, from the router."""
+    cases = []
+    for _prefix, viewset, basename in router.registry:
+        if not issubclass(viewset, AccessLoggedMixin):
+            continue
+        for route in router.get_routes(viewset):
+            if route.detail and "get" in route.mapping:
+                name = route.name.format(basename=basename)
+                cases.append(pytest.param(basename, name, route.mapping["get"], id=name))
+    return cases
+
+
+@pytest.mark.parametrize(("basename", "url_name", "handler"), detail_reads())
+def test_every_detail_read_of_the_api_is_logged(
+    world: World, sics, basename: str, url_name: str, handler: str
+) -> None:
+    pk = OBJECTS[basename](world, sics)
+    response = client_for(world.admin).get(reverse(url_name, args=[pk]))
+    assert response.status_code == 200, handler
+    whats = AccessLogEntry.objects.filter(user=world.admin, patient=world.own)
+    assert whats.exists(), f"{url_name} answered without logging the read"
+    assert all(w.endswith("(api)") for w in whats.values_list("what", flat=True))
+
+
+def test_the_answers_of_schedule_cancel_and_hold_are_logged(world: World, sics) -> None:
+    api = client_for(world.coordinator)
+    url = f"/api/v1/sics/{sics['own'].pk}/"
+    data = {"at": soon(20).isoformat()}
+    assert api.post(url + "schedule/", data, content_type="application/json").status_code == 200
+    hold = {"minutes": "Poids stable", "patient_present": True, "decisions": ["Pesée"]}
+    assert api.post(url + "hold/", hold, content_type="application/json").status_code == 200
+    following = world.own.sics.get(status="planned")
+    cancel = {"reason": "Hospitalisation"}
+    response = api.post(
+        f"/api/v1/sics/{following.pk}/cancel/", cancel, content_type="application/json"
+    )
+    assert response.status_code == 200
+    whats = AccessLogEntry.objects.filter(user=world.coordinator, patient=world.own)
+    assert list(whats.values_list("what", flat=True)) == ["SIC (api)"] * 3
+
+
+def test_reading_the_access_log_through_the_api_is_itself_logged(world: World) -> None:
+    response = client_for(world.patient_user).get(f"/api/v1/patients/{world.own.pk}/access-log/")
+    assert response.status_code == 200
+    assert AccessLogEntry.objects.filter(
+        user=world.patient_user, patient=world.own, what="access log (api)"
+    ).exists()
+
+
+def test_a_refused_api_request_writes_no_read(world: World, sics) -> None:
+    gp = client_for(world.gp)
+    patch = gp.patch(
+        f"/api/v1/patients/{world.own.pk}/", {"city": "Roubaix"}, content_type="application/json"
+    )
+    assert patch.status_code == 403  # fetched, then refused: the GP does not edit records
+    schedule = client_for(world.pharmacist).post(
+        f"/api/v1/sics/{sics['own'].pk}/schedule/",
+        {"at": soon(20).isoformat()},
+        content_type="application/json",
+    )
+    assert schedule.status_code == 403
+    access_log = gp.get(f"/api/v1/patients/{world.own.pk}/access-log/")
+    assert access_log.status_code == 403
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_rejected_api_payload_writes_no_read(world: World, sics) -> None:
+    response = client_for(world.coordinator).post(
+        f"/api/v1/sics/{sics['own'].pk}/schedule/",
+        {"at": "demain"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_refused_page_writes_no_read(world: World, sics) -> None:
+    # The page fetches the SIC (in the nurse's scope), then refuses: only the GP runs it.
+    assert client_for(world.nurse).get(f"/sic/{sics['own'].pk}/planifier/").status_code == 403
+    assert (
+        client_for(world.coordinator).get(f"/patients/{world.own.pk}/journal-acces/").status_code
+        == 403
+    )
+    assert not AccessLogEntry.objects.exists()
