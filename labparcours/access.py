@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,15 @@ def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
         return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
     except ValueError as exc:
         raise ImproperlyConfigured(f"LABPARCOURS_TRUSTED_PROXIES: {exc}") from exc
+
+
+def check_trusted_proxies(**kwargs: object) -> list[checks.CheckMessage]:
+    """A mistyped LABPARCOURS_TRUSTED_PROXIES stops the start, not the first request."""
+    try:
+        _networks(tuple(settings.LABPARCOURS_TRUSTED_PROXIES))
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="labparcours.E001")]
+    return []
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

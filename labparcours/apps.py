@@ -8,9 +8,12 @@ class LabParcoursConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.mfa.signals import authenticator_added
+        from django.core import checks
 
+        from labparcours.access import check_trusted_proxies
         from labparcours.celery import ensure_broker_folders
         from labparcours.two_factor import count_activation
 
         ensure_broker_folders()
+        checks.register(check_trusted_proxies)
         authenticator_added.connect(count_activation, dispatch_uid="labparcours.count_activation")

@@ -76,3 +76,13 @@ def test_a_malformed_trusted_proxy_setting_is_refused(world: World, settings, en
     settings.LABPARCOURS_TRUSTED_PROXIES = [entry]
     with pytest.raises(ImproperlyConfigured, match="LABPARCOURS_TRUSTED_PROXIES"):
         client_ip(RequestFactory().get("/", REMOTE_ADDR=PROXY))
+
+
+@pytest.mark.parametrize("entry", ["10.0.0.300", "proxy.internal"])
+def test_a_malformed_trusted_proxy_setting_stops_the_start(settings, entry) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.LABPARCOURS_TRUSTED_PROXIES = [entry]
+    with pytest.raises(SystemCheckError, match="LABPARCOURS_TRUSTED_PROXIES"):
+        call_command("check")
