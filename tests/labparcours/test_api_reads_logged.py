@@ -12,13 +12,21 @@ from labparcours.models import AccessLogEntry
 from sic.models import Contribution
 from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for, soon
+from tests.uploads import signed_sheet
+
+
+def _plan_validated_on_paper(world: World) -> int:
+    """A plan in force with a signed sheet, so that every detail route has something to read."""
+    plan = make_plan(world, status=PlanStatus.PROPOSED)
+    plan.validate(by=world.coordinator, method="paper", scan=signed_sheet())
+    return plan.pk
 
 # One object per viewset whose reads are logged: a new viewset must say which to read here.
 OBJECTS = {
     "patient": lambda world, sics: world.own.pk,
     "team": lambda world, sics: world.own.care_team.pk,
     "sic": lambda world, sics: sics["own"].pk,
-    "careplan": lambda world, sics: make_plan(world, status=PlanStatus.VALIDATED).pk,
+    "careplan": lambda world, sics: _plan_validated_on_paper(world),
     "contribution": lambda world, sics: (
         Contribution.objects.create(
             sic=sics["own"],
