@@ -14,16 +14,6 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = (
-            "id",
-            "name",
-            "prefix",
-            "created_at",
-            "expires_at",
-            "last_used_at",
-            "revoked_at",
-            "key",
-        )
         read_only_fields = (
             "id",
             "prefix",
@@ -33,6 +23,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "revoked_at",
             "key",
         )
+        fields = ("name", *read_only_fields)
 
 
 class ApiTokenViewSet(
