@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from weasyprint import HTML
 
 from careplans.models import Action, ActionStatus, CarePlan, Goal, Owner, PlanStatus
 from labparcours.models import User
@@ -83,6 +85,15 @@ def _plan(
     return plan
 
 
+def _signed_sheet(patient: Patient, plan: CarePlan) -> ContentFile:
+    """A one-page PDF standing for the sheet the patient signed on paper (initials only)."""
+    html = (
+        f"<h1>Plan de soins personnalisé — version {plan.version}</h1>"
+        f"<p>Patient : {patient.initials}</p><p>Lu et approuvé. Signature : ✍</p>"
+    )
+    return ContentFile(HTML(string=html).write_pdf(), name="feuille-signee.pdf")
+
+
 def seed_careplans(today: datetime.date) -> None:
     """Idempotent: patients who already have a plan are left as they are."""
     coordinator = User.objects.get(email="coordinatrice@demo.test")
@@ -123,12 +134,16 @@ def seed_careplans(today: datetime.date) -> None:
             CarePlan.objects.filter(pk=v2.pk).update(proposed_at=_aware(today - 8 * day))
         elif name in {"Vermeersch", "Dupuis", "Haddou"}:
             plan = _plan(patient, 1, coordinator, PlanStatus.PROPOSED, sic=first_sic, today=held)
+            # Mme Haddou signed her plan on paper: the scanned sheet is kept with it.
+            on_paper = name == "Haddou"
+            if on_paper:
+                plan.validation_scan.save("scan.pdf", _signed_sheet(patient, plan), save=True)
             CarePlan.objects.filter(pk=plan.pk).update(
                 status=PlanStatus.VALIDATED,
                 proposed_at=_aware(held + 2 * day),
                 validated_at=_aware(held + 9 * day),
                 validated_by=coordinator,
-                validation_method="phone",
+                validation_method="paper" if on_paper else "phone",
             )
         elif name == "Maes":
             # A plan in force with an action past its date: a point de rupture to follow.
