@@ -20,8 +20,6 @@ from django.utils import formats, timezone
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-    from reminders.models import Reminder
-
 
 @dataclass(frozen=True)
 class Kind:
@@ -55,20 +53,6 @@ class Candidate:
     @property
     def key(self) -> tuple[str, str, int, str]:
         return (self.kind, self.target_key, self.recipient_id, self.cycle)
-
-    def as_reminder(self, now: datetime.datetime) -> Reminder:
-        from reminders.models import Reminder
-
-        return Reminder(
-            kind=self.kind,
-            recipient_id=self.recipient_id,
-            patient_id=self.patient_id,
-            target_key=self.target_key,
-            cycle=self.cycle,
-            link=self.link,
-            context=self.context,
-            created_at=now,
-        )
 
 
 Rule = Callable[[datetime.datetime], list[Candidate]]

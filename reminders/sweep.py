@@ -65,7 +65,7 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
         new = [c for c in candidates if c.key not in existing]
         # In key order: two sweeps inserting the same rows wait for each other, never deadlock.
         new.sort(key=lambda c: (c.kind, c.target_key, c.recipient_id, c.cycle))
-        Reminder.objects.bulk_create([c.as_reminder(now) for c in new], ignore_conflicts=True)
+        Reminder.objects.bulk_create([_row(c, now) for c in new], ignore_conflicts=True)
         result.recorded = len(new)
         result.skipped = sum(1 for c in candidates if existing.get(c.key) == "done")
         result.batches = _batches_to_send(now, {c.key for c in candidates}, result)
@@ -84,6 +84,19 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
         result.cancelled,
     )
     return result
+
+
+def _row(candidate: Candidate, now: datetime.datetime) -> Reminder:
+    return Reminder(
+        kind=candidate.kind,
+        recipient_id=candidate.recipient_id,
+        patient_id=candidate.patient_id,
+        target_key=candidate.target_key,
+        cycle=candidate.cycle,
+        link=candidate.link,
+        context=candidate.context,
+        created_at=now,
+    )
 
 
 def _existing_states(candidates: list[Candidate]) -> dict[Key, str]:
