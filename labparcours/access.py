@@ -5,64 +5,14 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 
 from labparcours.models import AccessLogEntry
-
-if TYPE_CHECKING:
-    from patients.models import Patient
-
-
-# What a read was about, as stored in the log, and how it is shown to the patient.
-READ_LABELS = {
-    "dashboard": _("Programme dashboard"),
-    "my patients": _("List of my patients"),
-    "patient record": _("Patient record"),
-    "patient record (edit)": _("Patient record (edit)"),
-    "own record": _("Own record"),
-    "access log": _("Access log"),
-    "inclusion": _("Inclusion"),
-    "exit": _("Exit from the programme"),
-    "consents": _("Consents"),
-    "caregivers": _("Caregivers"),
-    "invitation": _("Invitation"),
-    "care team": _("Care team"),
-    "care team members": _("Care team"),
-    "patient": _("Patient record"),
-    "SIC calendar": _("SIC calendar"),
-    "SICs": _("SICs"),
-    "SIC": _("SIC"),
-    "SIC contribution": _("SIC contribution"),
-    "SIC contributions": _("SIC contributions"),
-    "SIC report (PDF)": _("SIC report (PDF)"),
-    "SIC decisions": _("SIC decisions"),
-    "care plan": _("Care plan"),
-    "care plans": _("Care plans"),
-    "care plan (PDF)": _("Care plan (PDF)"),
-    "care plan (validation)": _("Care plan (validation)"),
-    "care plan (signed sheet)": _("Care plan (signed sheet)"),
-    "my actions": _("My actions"),
-    "reminders": _("Reminders"),
-}
-_API = " (api)"
-
-
-_ADMIN = "admin: "
-
-
-def read_label(what: str) -> str:
-    if what.startswith(_ADMIN):
-        return str(_("Administration (%(what)s)") % {"what": what.removeprefix(_ADMIN)})
-    base = what.removesuffix(_API)
-    label = str(READ_LABELS.get(base, base))
-    return f"{label} (API)" if what.endswith(_API) else label
-
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -122,15 +72,13 @@ def client_ip(request: HttpRequest) -> str | None:
     return client
 
 
-def log_access(request: HttpRequest, patients: Patient | Iterable[Patient], what: str) -> None:
-    """Record that `request.user` read `what` about each patient.
+def log_access(request: HttpRequest, patients: Model | Iterable[Model], what: str) -> None:
+    """Record that `request.user` read `what` about each patient (one patient, or several).
 
     Under `AccessLogMiddleware` (every request the site serves), the reads wait for the
     answer and are written with the request's other reads in one query; elsewhere at once.
     """
-    from patients.models import Patient
-
-    items = [patients] if isinstance(patients, Patient) else list(patients)
+    items = [patients] if isinstance(patients, Model) else list(patients)
     if not items:
         return
     ip = client_ip(request)

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "sic",
     "careplans",
     "budget",
+    "reminders",
+    "programme",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "labparcours.context_processors.navigation",
+                "reminders.context_processors.bell",
             ],
         },
     },
@@ -375,7 +378,7 @@ LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reminders-sweep": {
-        "task": "labparcours.tasks.sweep_reminders",
+        "task": "reminders.tasks.sweep_reminders",
         "schedule": crontab(
             minute=LABPARCOURS_REMINDER_SWEEP_MINUTE, hour=LABPARCOURS_REMINDER_SWEEP_HOURS
         ),
@@ -383,7 +386,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "options": {"expires": 50 * 60},
     },
     "reminders-digest": {
-        "task": "labparcours.tasks.queue_reminder_digests",
+        "task": "reminders.tasks.queue_reminder_digests",
         "schedule": crontab(
             minute=LABPARCOURS_REMINDER_DIGEST_MINUTE, hour=LABPARCOURS_REMINDER_DIGEST_HOUR
         ),

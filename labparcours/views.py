@@ -1,28 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from labparcours.celery import app as celery_app
-from labparcours.models import Role
 from labparcours.roles import HOME_URL_NAME
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(HOME_URL_NAME.get(request.user.role, "account_logout"))
-
-
-@login_required
-def programme_home(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.ADMIN:
-        raise PermissionDenied
-    from patients.selectors import programme_overview
-
-    return render(request, "labparcours/programme_home.html", programme_overview())
 
 
 def _database_ok() -> bool:

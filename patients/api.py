@@ -16,7 +16,8 @@ from labparcours.models import AccessLogEntry, Role
 from labparcours.permissions import can_read_access_log
 from patients.models import Caregiver, Consent, Patient
 from patients.selectors import visible_patients
-from patients.services import consent_record, patient_create, patient_include
+from patients.services import consent_record, patient_create
+from programme.workflows import patient_include
 
 
 class PatientSerializer(serializers.ModelSerializer):
@@ -48,7 +49,7 @@ class PatientSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Patient:
         return patient_create(
-            coordinator=self.context["request"].user, consents=[], include=False, **validated_data
+            coordinator=self.context["request"].user, consents=[], **validated_data
         )
 
 

@@ -17,12 +17,9 @@ from teams.models import CareTeam
 
 
 @transaction.atomic
-def patient_create(
-    *, coordinator: User, consents: Iterable[str], include: bool, **fields: Any
-) -> Patient:
-    """Record a patient with their consents and an empty care team; include them at once
-    when asked (which raises InvalidTransition, and rolls everything back, if consents or
-    criteria are missing)."""
+def patient_create(*, coordinator: User, consents: Iterable[str], **fields: Any) -> Patient:
+    """Record a patient with their consents and an empty care team (a candidate: the
+    inclusion, which spans the apps, is `programme.workflows.patient_include`)."""
     patient = Patient(coordinator=coordinator, **fields)
     patient.full_clean()
     patient.save()
@@ -32,18 +29,6 @@ def patient_create(
         Consent(patient=patient, kind=kind, given_at=now, recorded_by=coordinator)
         for kind in consents
     )
-    if include:
-        patient_include(patient=patient)
-    return patient
-
-
-@transaction.atomic
-def patient_include(*, patient: Patient, on: datetime.date | None = None) -> Patient:
-    """Include the patient; their first SIC becomes due a few weeks later."""
-    from sic.services import sic_ensure_planned
-
-    patient.include(on=on)
-    sic_ensure_planned(patient=patient)
     return patient
 
 

@@ -39,7 +39,8 @@ from patients.selectors import (
     visible_patients,
     with_team_counts,
 )
-from patients.services import caregiver_add, consent_record, patient_create, patient_include
+from patients.services import caregiver_add, consent_record
+from programme.workflows import patient_include, patient_record
 from sic.models import Sic
 from sic.selectors import my_contribution_states, open_sic_by_patient
 from teams.models import Membership, missing_roles_counted, team_incomplete
@@ -184,7 +185,7 @@ def include(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         consents, include_now = data.pop("consents"), data.pop("include_now")
         try:
-            patient = patient_create(
+            patient = patient_record(
                 coordinator=request.user, consents=consents, include=include_now, **data
             )
         except DomainError as exc:

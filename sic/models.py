@@ -57,6 +57,10 @@ class SicQuerySet(models.QuerySet["Sic"]):
     def open(self) -> SicQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def not_scheduled(self) -> SicQuerySet:
+        """Planned SICs that have no date yet."""
+        return self.filter(status=SicStatus.PLANNED)
+
     def overdue(self, today: datetime.date | None = None) -> SicQuerySet:
         """Open SICs whose due date has passed (a point de rupture)."""
         return self.open().filter(due_date__lt=today or timezone.localdate())

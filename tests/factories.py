@@ -8,9 +8,9 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from labparcours.management.commands.seed_demo import nir, rpps
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
+from programme.management.commands.seed_demo import nir, rpps
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 
 PASSWORD = "correct-horse-battery"  # noqa: S105

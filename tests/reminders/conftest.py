@@ -12,9 +12,9 @@ from django.core import mail
 from django.utils import timezone
 
 from careplans.models import Action, CarePlan, PlanStatus
-from labparcours.models import Reminder
-from labparcours.reminders import SweepResult, reminders_sweep
 from patients.models import Patient
+from reminders.models import Reminder
+from reminders.sweep import SweepResult, reminders_sweep
 from sic.models import Sic
 from tests.conftest import World
 

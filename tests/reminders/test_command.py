@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from labparcours.celery import app
-from labparcours.models import AccessLogEntry, Notification, Reminder
+from labparcours.models import AccessLogEntry
+from reminders.models import Notification, Reminder
 from tests.conftest import World, client_for
 from tests.reminders.conftest import frozen, moment, planned_sic
 
@@ -29,7 +30,7 @@ def test_it_prints_what_it_sent_then_sends_nothing_the_second_time(world: World)
 
 
 def test_it_can_send_the_digests_at_once(world: World) -> None:
-    from labparcours.models import NotificationPreference
+    from reminders.models import NotificationPreference
 
     NotificationPreference.objects.create(
         user=world.coordinator, kind="team_incomplete", channel="digest"
@@ -61,18 +62,18 @@ def test_beat_runs_the_sweep_and_the_digest() -> None:
         assert isinstance(entry["schedule"], crontab)
     tasks = {entry["task"] for entry in schedule.values()}
     assert tasks == {
-        "labparcours.tasks.sweep_reminders",
-        "labparcours.tasks.queue_reminder_digests",
+        "reminders.tasks.sweep_reminders",
+        "reminders.tasks.queue_reminder_digests",
     }
 
 
 def test_the_tasks_are_acknowledged_late_and_retried_a_bounded_number_of_times() -> None:
     app.loader.import_default_modules()
     for name in (
-        "labparcours.tasks.sweep_reminders",
-        "labparcours.tasks.send_reminder_batch",
-        "labparcours.tasks.queue_reminder_digests",
-        "labparcours.tasks.send_reminder_digest",
+        "reminders.tasks.sweep_reminders",
+        "reminders.tasks.send_reminder_batch",
+        "reminders.tasks.queue_reminder_digests",
+        "reminders.tasks.send_reminder_digest",
     ):
         task = app.tasks[name]
         assert task.acks_late is True
@@ -83,9 +84,9 @@ def test_the_tasks_are_acknowledged_late_and_retried_a_bounded_number_of_times()
 @pytest.mark.parametrize(
     "url",
     [
-        "/admin/labparcours/reminder/",
-        "/admin/labparcours/notification/",
-        "/admin/labparcours/notificationpreference/",
+        "/admin/reminders/reminder/",
+        "/admin/reminders/notification/",
+        "/admin/reminders/notificationpreference/",
     ],
 )
 def test_the_ledger_has_an_admin_page(world: World, url: str) -> None:
@@ -107,6 +108,6 @@ def test_opening_a_reminder_in_the_admin_is_logged_and_changes_nothing(world: Wo
     world.admin.save()
     reminder = Reminder.objects.get(patient=world.own)
     client = client_for(world.admin)
-    assert client.get(f"/admin/labparcours/reminder/{reminder.pk}/change/").status_code == 200
+    assert client.get(f"/admin/reminders/reminder/{reminder.pk}/change/").status_code == 200
     assert AccessLogEntry.objects.filter(patient=world.own, what="admin: reminder").exists()
-    assert client.post(f"/admin/labparcours/reminder/{reminder.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/reminders/reminder/{reminder.pk}/delete/").status_code == 403

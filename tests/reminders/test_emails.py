@@ -6,8 +6,9 @@ import re
 import pytest
 from django.core import mail
 
-from labparcours.models import Reminder, ReminderKind
-from labparcours.notifications import reminder_email
+from reminders import registry
+from reminders.models import Reminder
+from reminders.sending import reminder_email
 from sic.models import ContributionKind
 from sic.services import sic_schedule
 from tests.conftest import World
@@ -91,7 +92,7 @@ def test_the_e_mails_are_in_french(world: World, scheduled) -> None:
     assert "Lab Parcours" in message.body
 
 
-@pytest.mark.parametrize("kind", list(ReminderKind.values))
+@pytest.mark.parametrize("kind", [kind.key for kind in registry.kinds()])
 def test_no_kind_of_reminder_tells_a_health_detail(world: World, kind: str) -> None:
     context = {
         "date": "2026-03-12",

@@ -11,9 +11,9 @@ from django.core.mail.backends import locmem
 from django.db import IntegrityError, connection, transaction
 from kombu.exceptions import OperationalError
 
-from labparcours.models import Reminder, ReminderKind
-from labparcours.notifications import reminders_send
-from labparcours.reminders import reminders_sweep
+from reminders.models import Reminder
+from reminders.sending import reminders_send
+from reminders.sweep import reminders_sweep
 from sic.services import sic_schedule
 from tests.conftest import World
 from tests.reminders.conftest import frozen, moment, outbox_to, planned_sic, sweep_at
@@ -145,21 +145,21 @@ def test_a_worker_killed_mid_send_loses_nothing(due: World, settings) -> None:
 def test_a_broker_down_loses_nothing(
     due: World, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    from labparcours.tasks import send_reminder_batch
+    from reminders.tasks import send_reminder_batch, sweep_reminders
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(send_reminder_batch, "delay", broker_down)
     with frozen(moment(0)), django_capture_on_commit_callbacks(execute=True):
-        reminders_sweep()
+        sweep_reminders()  # the beat task: queues the batches after the commit
     assert mail.outbox == []
     assert Reminder.objects.unsent().count() == 7
 
     monkeypatch.undo()
     with frozen(moment(0, 10)), django_capture_on_commit_callbacks(execute=True):
-        result = reminders_sweep()  # Celery runs the batches eagerly in the tests
-    assert result.queued == 7
+        queued = sweep_reminders()  # Celery runs the batches eagerly in the tests
+    assert queued == 7
     assert len(mail.outbox) == 7
     assert not Reminder.objects.unsent().exists()
 
@@ -203,4 +203,4 @@ def test_two_sweeps_at_once_record_and_send_each_reminder_once(needs_postgres, d
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         Reminder.objects.values_list("recipient__email", flat=True)
     )
-    assert Reminder.objects.filter(kind=ReminderKind.CONTRIBUTION).count() == 4
+    assert Reminder.objects.filter(kind="contribution").count() == 4

@@ -4,15 +4,9 @@ of a patient with the form to send one by hand."""
 import pytest
 from django.core import mail
 
-from labparcours.context_processors import Bell
-from labparcours.models import (
-    AccessLogEntry,
-    Channel,
-    Notification,
-    NotificationPreference,
-    Reminder,
-    ReminderKind,
-)
+from labparcours.models import AccessLogEntry
+from reminders.context_processors import Bell
+from reminders.models import Channel, Notification, NotificationPreference, Reminder
 from tests.conftest import ROLES, World, client_for
 from tests.matrix import COORDINATOR, STAFF, Case, expected, p, params, run
 from tests.reminders.conftest import moment, planned_sic, sweep_at
@@ -112,9 +106,7 @@ def test_marking_as_read_with_htmx_returns_the_row(rung: World) -> None:
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_the_page(rung: World) -> None:
-    notification = Notification.objects.get(
-        user=rung.coordinator, reminder__kind=ReminderKind.SIC_OVERDUE
-    )
+    notification = Notification.objects.get(user=rung.coordinator, reminder__kind="sic_overdue")
     response = client_for(rung.coordinator).post(
         f"/notifications/{notification.pk}/lue/", {"open": "1"}
     )
@@ -226,7 +218,7 @@ def test_the_coordinator_sends_a_reminder_by_hand(
             {"recipient": world.pharmacist.pk, "topic": "plan"},
         )
     assert response.status_code == 302
-    reminder = Reminder.objects.get(kind=ReminderKind.MANUAL)
+    reminder = Reminder.objects.get(kind="manual")
     assert (reminder.recipient, reminder.created_by) == (world.pharmacist, world.coordinator)
     assert reminder.sent_at is not None
     assert reminder.link == "/mes-actions/"
@@ -240,7 +232,7 @@ def test_the_coordinator_sends_a_reminder_by_hand(
             f"/patients/{world.own.pk}/relances/envoyer/",
             {"recipient": world.pharmacist.pk, "topic": "plan"},
         )
-    assert Reminder.objects.filter(kind=ReminderKind.MANUAL).count() == 2
+    assert Reminder.objects.filter(kind="manual").count() == 2
     assert len(mail.outbox) == 2
 
 

@@ -2,9 +2,8 @@
 
 from django.core import mail
 
-from labparcours.models import Channel, Notification, NotificationPreference, Reminder
-from labparcours.models import ReminderKind as Kind
-from labparcours.tasks import queue_reminder_digests
+from reminders.models import Channel, Notification, NotificationPreference, Reminder
+from reminders.tasks import queue_reminder_digests
 from tests.conftest import World
 from tests.reminders.conftest import frozen, moment, outbox_to, planned_sic, sweep_at
 
@@ -31,8 +30,8 @@ def test_by_default_a_reminder_is_e_mailed_and_shown_under_the_bell(world: World
 
 def test_in_the_app_only_sends_no_e_mail(world: World) -> None:
     overdue_and_incomplete(world)
-    prefer(world.coordinator, Kind.SIC_OVERDUE, Channel.IN_APP)
-    prefer(world.coordinator, Kind.TEAM_INCOMPLETE, Channel.IN_APP)
+    prefer(world.coordinator, "sic_overdue", Channel.IN_APP)
+    prefer(world.coordinator, "team_incomplete", Channel.IN_APP)
     result = sweep_at(moment(0))
     assert result.sent == 2
     assert mail.outbox == []
@@ -43,7 +42,7 @@ def test_in_the_app_only_sends_no_e_mail(world: World) -> None:
 
 def test_the_choice_is_per_kind(world: World) -> None:
     overdue_and_incomplete(world)
-    prefer(world.coordinator, Kind.SIC_OVERDUE, Channel.IN_APP)
+    prefer(world.coordinator, "sic_overdue", Channel.IN_APP)
     sweep_at(moment(0))
     (email,) = outbox_to(world.coordinator.email)
     assert "Équipe de soins incomplète" in email.subject
@@ -52,8 +51,8 @@ def test_the_choice_is_per_kind(world: World) -> None:
 
 def test_the_digest_gathers_a_days_reminders_in_one_e_mail(world: World) -> None:
     overdue_and_incomplete(world)
-    prefer(world.coordinator, Kind.SIC_OVERDUE, Channel.DIGEST)
-    prefer(world.coordinator, Kind.TEAM_INCOMPLETE, Channel.DIGEST)
+    prefer(world.coordinator, "sic_overdue", Channel.DIGEST)
+    prefer(world.coordinator, "team_incomplete", Channel.DIGEST)
     first = sweep_at(moment(0))
     assert (first.sent, first.digest) == (0, 2)
     assert mail.outbox == []
@@ -77,7 +76,7 @@ def test_a_failed_digest_is_sent_the_next_time(world: World, monkeypatch) -> Non
     from django.core.mail.backends import locmem
 
     overdue_and_incomplete(world)
-    prefer(world.coordinator, Kind.SIC_OVERDUE, Channel.DIGEST)
+    prefer(world.coordinator, "sic_overdue", Channel.DIGEST)
     sweep_at(moment(0))
     mail.outbox.clear()  # the team reminder went at once
 
@@ -88,18 +87,18 @@ def test_a_failed_digest_is_sent_the_next_time(world: World, monkeypatch) -> Non
         patch.setattr(locmem.EmailBackend, "send_messages", refuse)
         with frozen(moment(1, 7, 30)):
             queue_reminder_digests.delay()
-    row = Reminder.objects.get(kind=Kind.SIC_OVERDUE)
+    row = Reminder.objects.get(kind="sic_overdue")
     assert (row.sent_at, row.attempts, row.channel) == (None, 1, Channel.DIGEST)
     with frozen(moment(2, 7, 30)):
         queue_reminder_digests.delay()
     assert len(mail.outbox) == 1
-    assert Reminder.objects.get(kind=Kind.SIC_OVERDUE).sent_at is not None
+    assert Reminder.objects.get(kind="sic_overdue").sent_at is not None
 
 
 def test_one_users_choice_does_not_change_anothers(quiet_world: World) -> None:
     world = quiet_world
     planned_sic(world.own, due=moment(20).date())
-    prefer(world.coordinator, Kind.SIC_DUE, Channel.IN_APP)
+    prefer(world.coordinator, "sic_due", Channel.IN_APP)
     sweep_at(moment(0))
     assert outbox_to(world.coordinator.email) == []
     assert len(outbox_to(world.gp.email)) == 1

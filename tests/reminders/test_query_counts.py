@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from careplans.models import Action, CarePlan, Owner, PlanStatus
-from labparcours.models import Notification, Reminder, ReminderKind
-from labparcours.reminders import reminders_sweep
 from patients.models import Consent, ConsentKind, Patient, PatientStatus
+from reminders.models import Notification, Reminder
+from reminders.sweep import reminders_sweep
 from sic.models import Attendance, Sic, SicStatus
 from teams.models import CareTeam, Membership
 from tests.conftest import World, client_for
@@ -107,13 +107,13 @@ def test_a_sweep_runs_as_many_queries_for_2000_patients_as_for_20(world: World) 
     many, recorded_many = sweep_queries(world, 1980)
     # Every rule found something in both (a plan reminder for the coordinator per patient…).
     assert set(Reminder.objects.values_list("kind", flat=True)) >= {
-        ReminderKind.SIC_DUE,
-        ReminderKind.SIC_OVERDUE,
-        ReminderKind.CONTRIBUTION,
-        ReminderKind.SIC_TOMORROW,
-        ReminderKind.PLAN_UNANSWERED,
-        ReminderKind.ACTIONS_LATE,
-        ReminderKind.TEAM_INCOMPLETE,
+        "sic_due",
+        "sic_overdue",
+        "contribution",
+        "sic_tomorrow",
+        "plan_unanswered",
+        "actions_late",
+        "team_incomplete",
     }
     assert recorded_many > 100 * recorded_few / 2
     reads_few = [q for q in few if not is_ledger_insert(q)]
@@ -140,7 +140,7 @@ def test_the_notification_list_reads_a_constant_number_of_queries(
         client.get("/notifications/")
     for i in range(n):
         Reminder.objects.create(
-            kind=ReminderKind.MANUAL,
+            kind="manual",
             recipient=world.coordinator,
             patient=world.own,
             target_key="x",

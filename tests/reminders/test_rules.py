@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from careplans.models import ActionStatus, Owner
-from labparcours.models import ReminderKind
 from patients.models import ConsentKind
 from sic.models import ContributionKind
 from sic.services import contribution_for, sic_schedule
@@ -42,19 +41,19 @@ def test_it_reminds_the_coordinator_and_the_gp_30_days_before_the_due_date(
     world = quiet_world
     planned_sic(world.own, due=moment(40).date())
     sweep_at(moment(9))
-    assert recipients(ReminderKind.SIC_DUE) == []
+    assert recipients("sic_due") == []
     sweep_at(moment(10))
-    assert recipients(ReminderKind.SIC_DUE) == [world.coordinator.email, world.gp.email]
-    assert {r.cycle for r in rows(ReminderKind.SIC_DUE)} == {moment(40).date().isoformat()}
+    assert recipients("sic_due") == [world.coordinator.email, world.gp.email]
+    assert {r.cycle for r in rows("sic_due")} == {moment(40).date().isoformat()}
     sweep_at(moment(25))
-    assert len(rows(ReminderKind.SIC_DUE)) == 2
+    assert len(rows("sic_due")) == 2
 
 
 def test_it_stops_once_the_sic_is_scheduled(quiet_world: World) -> None:
     sic = planned_sic(quiet_world.own, due=moment(20).date())
     sic_schedule(sic=sic, at=moment(18, 14))
     sweep_at(moment(1))
-    assert rows(ReminderKind.SIC_DUE) == []
+    assert rows("sic_due") == []
 
 
 @pytest.mark.parametrize(("days", "reminded"), [(11, False), (10, True)])
@@ -62,7 +61,7 @@ def test_the_due_delay_is_a_setting(quiet_world: World, settings, days, reminded
     settings.LABPARCOURS_REMINDER_SIC_DUE_DAYS = 10
     planned_sic(quiet_world.own, due=moment(days).date())
     sweep_at(moment(0))
-    assert bool(rows(ReminderKind.SIC_DUE)) is reminded
+    assert bool(rows("sic_due")) is reminded
 
 
 # --- An overdue SIC, every 7 days until it is scheduled -------------------------------------
@@ -77,9 +76,9 @@ def test_it_reminds_the_coordinator_of_an_overdue_sic_every_seven_days(
     expected = {0: 0, 1: 1, 7: 1, 8: 2, 14: 2, 15: 3}
     for days, count in expected.items():
         sweep_at(moment(days))
-        assert len(rows(ReminderKind.SIC_OVERDUE)) == count, f"{days} days after the due date"
-    assert set(recipients(ReminderKind.SIC_OVERDUE)) == {world.coordinator.email}
-    assert [r.cycle for r in rows(ReminderKind.SIC_OVERDUE)] == [
+        assert len(rows("sic_overdue")) == count, f"{days} days after the due date"
+    assert set(recipients("sic_overdue")) == {world.coordinator.email}
+    assert [r.cycle for r in rows("sic_overdue")] == [
         f"{due.isoformat()}/0",
         f"{due.isoformat()}/1",
         f"{due.isoformat()}/2",
@@ -87,7 +86,7 @@ def test_it_reminds_the_coordinator_of_an_overdue_sic_every_seven_days(
     with frozen(moment(16)):
         sic_schedule(sic=sic, at=moment(20, 14))
     sweep_at(moment(22))
-    assert len(rows(ReminderKind.SIC_OVERDUE)) == 3
+    assert len(rows("sic_overdue")) == 3
 
 
 def test_the_overdue_frequency_is_a_setting(quiet_world: World, settings) -> None:
@@ -95,7 +94,7 @@ def test_the_overdue_frequency_is_a_setting(quiet_world: World, settings) -> Non
     planned_sic(quiet_world.own, due=moment(0).date())
     for days in (1, 2, 3, 4):
         sweep_at(moment(days))
-    assert len(rows(ReminderKind.SIC_OVERDUE)) == 2
+    assert len(rows("sic_overdue")) == 2
 
 
 # --- Contributions 7 and 2 days before the SIC ----------------------------------------------
@@ -115,22 +114,20 @@ def test_it_reminds_each_missing_author_seven_then_two_days_before(
 ) -> None:
     world = quiet_world
     sweep_at(moment(2))
-    assert rows(ReminderKind.CONTRIBUTION) == []
+    assert rows("contribution") == []
     sweep_at(moment(3, 8))
     authors = [world.nurse.email, world.pharmacist.email, world.specialist.email]
-    assert sorted(recipients(ReminderKind.CONTRIBUTION)) == sorted(authors)
-    assert {r.cycle for r in rows(ReminderKind.CONTRIBUTION)} == {
-        f"{moment(10).date().isoformat()}/J-7"
-    }
+    assert sorted(recipients("contribution")) == sorted(authors)
+    assert {r.cycle for r in rows("contribution")} == {f"{moment(10).date().isoformat()}/J-7"}
     sweep_at(moment(4))
-    assert len(rows(ReminderKind.CONTRIBUTION)) == 3
+    assert len(rows("contribution")) == 3
 
     with frozen(moment(5)):
         submit(scheduled, world.pharmacist, ContributionKind.MEDICATION_REVIEW)
     sweep_at(moment(7))
-    assert len(rows(ReminderKind.CONTRIBUTION)) == 3
+    assert len(rows("contribution")) == 3
     sweep_at(moment(8))
-    second = rows(ReminderKind.CONTRIBUTION, cycle__endswith="J-2")
+    second = rows("contribution", cycle__endswith="J-2")
     assert sorted(r.recipient.email for r in second) == sorted(
         [world.nurse.email, world.specialist.email]
     )
@@ -143,18 +140,18 @@ def test_a_draft_is_not_a_submitted_contribution(quiet_world: World, scheduled) 
     draft = contribution_for(sic=scheduled, kind="nursing_assessment", user=quiet_world.nurse)
     draft.save_content(content={"x": "y"}, by=quiet_world.nurse, submit=False)
     sweep_at(moment(3))
-    assert quiet_world.nurse.email in recipients(ReminderKind.CONTRIBUTION)
+    assert quiet_world.nurse.email in recipients("contribution")
 
 
 def test_a_late_first_sweep_sends_only_the_latest_threshold(quiet_world: World, scheduled) -> None:
     sweep_at(moment(9))
-    assert {r.cycle.split("/")[1] for r in rows(ReminderKind.CONTRIBUTION)} == {"J-2"}
+    assert {r.cycle.split("/")[1] for r in rows("contribution")} == {"J-2"}
 
 
 def test_nothing_is_reminded_once_the_sic_has_begun(quiet_world: World, scheduled) -> None:
     sweep_at(moment(10, 15))
-    assert rows(ReminderKind.CONTRIBUTION) == []
-    assert rows(ReminderKind.PATIENT_FORM) == []
+    assert rows("contribution") == []
+    assert rows("patient_form") == []
 
 
 def test_it_reminds_the_patient_and_the_caregiver_of_the_experience_form(
@@ -162,31 +159,29 @@ def test_it_reminds_the_patient_and_the_caregiver_of_the_experience_form(
 ) -> None:
     world = quiet_world
     sweep_at(moment(3))
-    assert recipients(ReminderKind.PATIENT_FORM) == [
+    assert recipients("patient_form") == [
         world.caregiver_user.email,
         world.patient_user.email,
     ]
-    assert rows(ReminderKind.PATIENT_FORM)[0].link == (
-        f"/sic/{scheduled.pk}/contribution/patient_experience/"
-    )
+    assert rows("patient_form")[0].link == (f"/sic/{scheduled.pk}/contribution/patient_experience/")
     with frozen(moment(4)):
         submit(scheduled, world.caregiver_user, ContributionKind.PATIENT_EXPERIENCE)
     sweep_at(moment(8))
-    assert len(rows(ReminderKind.PATIENT_FORM)) == 2
+    assert len(rows("patient_form")) == 2
 
 
 def test_the_days_before_are_a_setting(quiet_world: World, scheduled, settings) -> None:
     settings.LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE = [3]
     sweep_at(moment(6))
-    assert rows(ReminderKind.CONTRIBUTION) == []
+    assert rows("contribution") == []
     sweep_at(moment(7))
-    assert {r.cycle.split("/")[1] for r in rows(ReminderKind.CONTRIBUTION)} == {"J-3"}
+    assert {r.cycle.split("/")[1] for r in rows("contribution")} == {"J-3"}
 
 
 def test_a_member_who_left_is_not_reminded(quiet_world: World, scheduled) -> None:
     quiet_world.nurse.professional.memberships.get().leave()
     sweep_at(moment(3))
-    assert quiet_world.nurse.email not in recipients(ReminderKind.CONTRIBUTION)
+    assert quiet_world.nurse.email not in recipients("contribution")
 
 
 # --- The day before the SIC ------------------------------------------------------------------
@@ -197,9 +192,9 @@ def test_it_reminds_every_invited_member_and_the_patient_the_day_before(
 ) -> None:
     world = quiet_world
     sweep_at(moment(8))
-    assert rows(ReminderKind.SIC_TOMORROW) == []
+    assert rows("sic_tomorrow") == []
     sweep_at(moment(9, 8))
-    assert sorted(recipients(ReminderKind.SIC_TOMORROW)) == sorted(
+    assert sorted(recipients("sic_tomorrow")) == sorted(
         [
             world.gp.email,
             world.nurse.email,
@@ -209,18 +204,18 @@ def test_it_reminds_every_invited_member_and_the_patient_the_day_before(
             world.caregiver_user.email,
         ]
     )
-    row = rows(ReminderKind.SIC_TOMORROW)[0]
+    row = rows("sic_tomorrow")[0]
     assert row.context["video_url"] == scheduled.video_url
     assert row.context["time"] == "14:00"
     sweep_at(moment(9, 18))
     sweep_at(moment(10, 8))
-    assert len(rows(ReminderKind.SIC_TOMORROW)) == 6
+    assert len(rows("sic_tomorrow")) == 6
 
 
 def test_the_patient_who_does_not_attend_sics_is_not_told(quiet_world: World, scheduled) -> None:
     quiet_world.own.consents.get(kind=ConsentKind.SIC_ATTENDANCE).withdraw()
     sweep_at(moment(9))
-    emails = recipients(ReminderKind.SIC_TOMORROW)
+    emails = recipients("sic_tomorrow")
     assert quiet_world.patient_user.email not in emails
     assert quiet_world.caregiver_user.email not in emails
     assert quiet_world.gp.email in emails
@@ -231,7 +226,7 @@ def test_a_rescheduled_sic_is_reminded_for_its_new_date(quiet_world: World, sche
     with frozen(moment(9, 10)):
         sic_schedule(sic=scheduled, at=moment(10, 17))
     sweep_at(moment(9, 11))
-    gp_rows = rows(ReminderKind.SIC_TOMORROW, recipient=quiet_world.gp)
+    gp_rows = rows("sic_tomorrow", recipient=quiet_world.gp)
     assert [r.context["time"] for r in gp_rows] == ["14:00", "17:00"]
 
 
@@ -244,19 +239,19 @@ def test_it_reminds_the_patient_after_7_days_then_the_coordinator_after_14(
     world = quiet_world
     plan = proposed_plan(world, world.own, moment(0, 11))
     sweep_at(moment(6, 18))
-    assert rows(ReminderKind.PLAN_TO_ANSWER) == []
+    assert rows("plan_to_answer") == []
     sweep_at(moment(7, 8))
-    assert recipients(ReminderKind.PLAN_TO_ANSWER) == [
+    assert recipients("plan_to_answer") == [
         world.caregiver_user.email,
         world.patient_user.email,
     ]
-    assert rows(ReminderKind.PLAN_UNANSWERED) == []
+    assert rows("plan_unanswered") == []
     sweep_at(moment(13, 19))
-    assert rows(ReminderKind.PLAN_UNANSWERED) == []
+    assert rows("plan_unanswered") == []
     sweep_at(moment(14, 8))
-    assert recipients(ReminderKind.PLAN_UNANSWERED) == [world.coordinator.email]
-    assert rows(ReminderKind.PLAN_UNANSWERED)[0].link == f"/plans/{plan.pk}/"
-    assert len(rows(ReminderKind.PLAN_TO_ANSWER)) == 2
+    assert recipients("plan_unanswered") == [world.coordinator.email]
+    assert rows("plan_unanswered")[0].link == f"/plans/{plan.pk}/"
+    assert len(rows("plan_to_answer")) == 2
 
 
 def test_an_answered_plan_is_not_reminded(quiet_world: World) -> None:
@@ -264,8 +259,8 @@ def test_an_answered_plan_is_not_reminded(quiet_world: World) -> None:
     with frozen(moment(3)):
         plan.validate(by=quiet_world.patient_user)
     sweep_at(moment(15))
-    assert rows(ReminderKind.PLAN_TO_ANSWER) == []
-    assert rows(ReminderKind.PLAN_UNANSWERED) == []
+    assert rows("plan_to_answer") == []
+    assert rows("plan_unanswered") == []
 
 
 @pytest.mark.parametrize(("days", "reminded"), [(2, False), (3, True)])
@@ -273,7 +268,7 @@ def test_the_plan_delays_are_settings(quiet_world: World, settings, days, remind
     settings.LABPARCOURS_REMINDER_PLAN_PATIENT_DAYS = 3
     proposed_plan(quiet_world, quiet_world.own, moment(0, 11))
     sweep_at(moment(days))
-    assert bool(rows(ReminderKind.PLAN_TO_ANSWER)) is reminded
+    assert bool(rows("plan_to_answer")) is reminded
 
 
 # --- Actions past their date: a weekly digest to their owner ---------------------------------
@@ -292,22 +287,22 @@ def test_it_reminds_the_owners_of_late_actions_once_a_week(quiet_world: World) -
     late_action(plan, owner=Owner.PROVIDER, provider="Diététicienne", due=due)
     late_action(plan, owner=Owner.MEMBER, membership=nurse, due=due).set_status(ActionStatus.DONE)
     sweep_at(moment(2))
-    assert rows(ReminderKind.ACTIONS_LATE) == []
+    assert rows("actions_late") == []
     sweep_at(moment(3))
-    assert recipients(ReminderKind.ACTIONS_LATE) == [
+    assert recipients("actions_late") == [
         world.caregiver_user.email,
         world.patient_user.email,
         world.nurse.email,
     ]
-    nurse_row = rows(ReminderKind.ACTIONS_LATE, recipient=world.nurse)[0]
+    nurse_row = rows("actions_late", recipient=world.nurse)[0]
     assert nurse_row.context == {"count": 2}
     assert nurse_row.link == "/mes-actions/"
     week = (moment(3).date() + DAY * 7).isocalendar()
     sweep_at(moment(3, 15))
-    assert len(rows(ReminderKind.ACTIONS_LATE)) == 3
+    assert len(rows("actions_late")) == 3
     sweep_at(moment(10))
-    assert len(rows(ReminderKind.ACTIONS_LATE)) == 6
-    assert rows(ReminderKind.ACTIONS_LATE, recipient=world.nurse)[-1].cycle == (
+    assert len(rows("actions_late")) == 6
+    assert rows("actions_late", recipient=world.nurse)[-1].cycle == (
         f"{week.year}-W{week.week:02d}"
     )
 
@@ -317,7 +312,7 @@ def test_actions_of_a_plan_not_in_force_are_not_reminded(quiet_world: World) -> 
     plan = proposed_plan(quiet_world, quiet_world.own, moment(0))
     late_action(plan, owner=Owner.MEMBER, membership=nurse, due=moment(-5).date())
     sweep_at(moment(0))
-    assert rows(ReminderKind.ACTIONS_LATE) == []
+    assert rows("actions_late") == []
 
 
 # --- A team incomplete 30 days after inclusion -----------------------------------------------
@@ -330,27 +325,27 @@ def test_it_reminds_the_coordinator_of_a_team_incomplete_30_days_after_inclusion
     patient = PatientFactory(coordinator=world.coordinator, inclusion_date=moment(0).date())
     MembershipFactory(patient=patient, professional=ProfessionalFactory(), role="gp")
     sweep_at(moment(29))
-    assert rows(ReminderKind.TEAM_INCOMPLETE) == []
+    assert rows("team_incomplete") == []
     sweep_at(moment(30))
-    (row,) = rows(ReminderKind.TEAM_INCOMPLETE)
+    (row,) = rows("team_incomplete")
     assert (row.recipient, row.patient) == (world.coordinator, patient)
     assert row.context["missing"] == ["nurse", "pharmacist", "specialist"]
     assert row.link == f"/patients/{patient.pk}/equipe/"
     sweep_at(moment(45))
-    assert len(rows(ReminderKind.TEAM_INCOMPLETE)) == 1
+    assert len(rows("team_incomplete")) == 1
 
 
 def test_a_complete_team_is_not_reminded(quiet_world: World) -> None:
     sweep_at(moment(0))
-    assert rows(ReminderKind.TEAM_INCOMPLETE) == []
+    assert rows("team_incomplete") == []
 
 
 def test_the_other_patients_incomplete_team_is_reported(world: World, settings) -> None:
     settings.LABPARCOURS_REMINDER_TEAM_INCOMPLETE_DAYS = 61
     sweep_at(moment(0))
-    assert rows(ReminderKind.TEAM_INCOMPLETE) == []
+    assert rows("team_incomplete") == []
     sweep_at(moment(1))
-    assert [r.patient for r in rows(ReminderKind.TEAM_INCOMPLETE)] == [world.other]
+    assert [r.patient for r in rows("team_incomplete")] == [world.other]
 
 
 # --- Patients who left the programme --------------------------------------------------------
@@ -360,7 +355,7 @@ def test_nobody_is_reminded_about_a_patient_who_left_the_programme(quiet_world: 
     planned_sic(quiet_world.own, due=moment(-20).date())
     quiet_world.own.exit(reason="moved", on=timezone.localdate())
     sweep_at(moment(0))
-    assert rows(ReminderKind.SIC_OVERDUE) == []
+    assert rows("sic_overdue") == []
 
 
 # --- A SIC whose date is over but that nobody recorded ---------------------------------------
@@ -372,14 +367,14 @@ def test_it_reminds_to_record_a_sic_the_day_after_then_weekly(quiet_world: World
     with frozen(moment(0)):
         sic_schedule(sic=sic, at=moment(3, 14))
     sweep_at(moment(4, 8))  # the evening after: not yet
-    assert rows(ReminderKind.SIC_TO_RECORD) == []
+    assert rows("sic_to_record") == []
     sweep_at(moment(4, 15))  # a day after it began
-    assert recipients(ReminderKind.SIC_TO_RECORD) == [world.coordinator.email, world.gp.email]
-    assert rows(ReminderKind.SIC_TO_RECORD)[0].link == f"/sic/{sic.pk}/compte-rendu/"
+    assert recipients("sic_to_record") == [world.coordinator.email, world.gp.email]
+    assert rows("sic_to_record")[0].link == f"/sic/{sic.pk}/compte-rendu/"
     sweep_at(moment(10, 15))
-    assert len(rows(ReminderKind.SIC_TO_RECORD)) == 2
+    assert len(rows("sic_to_record")) == 2
     sweep_at(moment(11, 15))
-    assert len(rows(ReminderKind.SIC_TO_RECORD)) == 4
+    assert len(rows("sic_to_record")) == 4
 
 
 def test_recording_the_sic_stops_the_reminders(quiet_world: World) -> None:
@@ -398,4 +393,4 @@ def test_recording_the_sic_stops_the_reminders(quiet_world: World) -> None:
             decisions=[],
         )
     sweep_at(moment(7))
-    assert rows(ReminderKind.SIC_TO_RECORD) == []
+    assert rows("sic_to_record") == []

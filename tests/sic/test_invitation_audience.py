@@ -7,9 +7,9 @@ from django.core import mail
 from django.utils import timezone
 
 from labparcours.models import User
-from labparcours.reminders import sics_tomorrow
 from patients.models import ConsentKind
 from sic.notifications import invitation_recipients
+from sic.reminders import sics_tomorrow
 from sic.services import sic_cancel, sic_ensure_planned, sic_schedule
 from tests.conftest import World, soon
 

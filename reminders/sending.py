@@ -23,22 +23,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from labparcours.mail import render_text
-from labparcours.models import (
-    Channel,
-    Notification,
-    NotificationPreference,
-    Reminder,
-    ReminderKind,
-    User,
-)
-from labparcours.reminders import Topic
-from sic.models import ContributionKind
-from teams.models import TeamRole
+from labparcours.models import User
+from reminders import registry
+from reminders.models import Channel, Notification, NotificationPreference, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -60,112 +51,16 @@ class Message:
         return settings.SITE_URL + self.link
 
 
-def _day(value: str) -> str:
-    return formats.date_format(datetime.date.fromisoformat(value), "j F Y")
-
-
-def _titles() -> dict[str, str]:
-    return {
-        ReminderKind.SIC_DUE: _("SIC to schedule — %(initials)s"),
-        ReminderKind.SIC_OVERDUE: _("SIC overdue — %(initials)s"),
-        ReminderKind.SIC_TO_RECORD: _("SIC to record — %(initials)s"),
-        ReminderKind.CONTRIBUTION: _("Contribution to submit — %(initials)s"),
-        ReminderKind.PATIENT_FORM: _("Experience form to fill in — %(initials)s"),
-        ReminderKind.SIC_TOMORROW: _("SIC tomorrow — %(initials)s"),
-        ReminderKind.PLAN_TO_ANSWER: _("Care plan waiting for an answer — %(initials)s"),
-        ReminderKind.PLAN_UNANSWERED: _("Care plan unanswered — %(initials)s"),
-        ReminderKind.ACTIONS_LATE: _("Actions past their date — %(initials)s"),
-        ReminderKind.TEAM_INCOMPLETE: _("Care team incomplete — %(initials)s"),
-        ReminderKind.MANUAL: _("Reminder from your coordinator — %(initials)s"),
-    }
-
-
-def _text(reminder: Reminder, initials: str) -> str:  # noqa: PLR0911 — one branch per kind
-    context = reminder.context
-    kind = reminder.kind
-    if kind == ReminderKind.SIC_DUE:
-        return _("The SIC of patient %(initials)s is due on %(date)s and is not scheduled yet.") % {
-            "initials": initials,
-            "date": _day(context["date"]),
-        }
-    if kind == ReminderKind.SIC_OVERDUE:
-        return _(
-            "The SIC of patient %(initials)s was due on %(date)s and is still not scheduled."
-        ) % {"initials": initials, "date": _day(context["date"])}
-    if kind == ReminderKind.SIC_TO_RECORD:
-        return _(
-            "The SIC of patient %(initials)s took place on %(date)s: please record the "
-            "attendance, the minutes and the decisions."
-        ) % {"initials": initials, "date": _day(context["date"])}
-    if kind == ReminderKind.CONTRIBUTION:
-        return _(
-            "Your contribution (%(contribution)s) to the SIC of patient %(initials)s on "
-            "%(date)s has not been submitted yet."
-        ) % {
-            "contribution": ContributionKind(context["contribution"]).label,
-            "initials": initials,
-            "date": _day(context["date"]),
-        }
-    if kind == ReminderKind.PATIENT_FORM:
-        return _(
-            "The patient experience form for the SIC of %(date)s (patient %(initials)s) has not "
-            "been filled in yet. It helps the team prepare the meeting with you."
-        ) % {"initials": initials, "date": _day(context["date"])}
-    if kind == ReminderKind.SIC_TOMORROW:
-        return _(
-            "The SIC of patient %(initials)s takes place tomorrow, %(date)s at %(time)s, by video."
-        ) % {"initials": initials, "date": _day(context["date"]), "time": context["time"]}
-    if kind == ReminderKind.PLAN_TO_ANSWER:
-        return _(
-            "A care plan for patient %(initials)s was proposed on %(date)s: please read it, then "
-            "validate it or ask for changes."
-        ) % {"initials": initials, "date": _day(context["date"])}
-    if kind == ReminderKind.PLAN_UNANSWERED:
-        return _(
-            "The care plan proposed to patient %(initials)s on %(date)s has had no answer for "
-            "%(days)s days."
-        ) % {"initials": initials, "date": _day(context["date"]), "days": context["days"]}
-    if kind == ReminderKind.ACTIONS_LATE:
-        count = context["count"]
-        return ngettext(
-            "%(count)s action of the care plan of patient %(initials)s is past its date.",
-            "%(count)s actions of the care plan of patient %(initials)s are past their date.",
-            count,
-        ) % {"count": count, "initials": initials}
-    if kind == ReminderKind.TEAM_INCOMPLETE:
-        return _(
-            "The care team of patient %(initials)s is still incomplete %(days)s days after "
-            "inclusion. Missing: %(roles)s."
-        ) % {
-            "initials": initials,
-            "days": context["days"],
-            "roles": ", ".join(str(TeamRole(role).label) for role in context["missing"]),
-        }
-    topic = context.get("topic")
-    if topic == Topic.SIC:
-        text = _(
-            "Your coordinator reminds you of the coming SIC of patient %(initials)s: "
-            "please prepare it."
-        )
-    elif topic == Topic.PLAN:
-        text = _(
-            "Your coordinator asks you to look at the care plan of patient %(initials)s in "
-            "Lab Parcours."
-        )
-    else:
-        text = _(
-            "Something about patient %(initials)s waits for you in Lab Parcours: please log in."
-        )
-    return text % {"initials": initials}
-
-
 def message_for(reminder: Reminder) -> Message:
-    """The words of a reminder, in the active language; only the patient's initials."""
+    """The words of a reminder, in the active language, from its kind in the registry; only
+    the patient's initials."""
     initials = reminder.patient.initials
-    title = _titles()[reminder.kind] % {"initials": initials}
-    video_url = reminder.context.get("video_url", "") if reminder.kind == "sic_tomorrow" else ""
+    kind = registry.kind(reminder.kind)
     return Message(
-        title=title, text=_text(reminder, initials), link=reminder.link, video_url=video_url
+        title=str(kind.title) % {"initials": initials},
+        text=kind.text(reminder.context, initials),
+        link=reminder.link,
+        video_url=reminder.context.get("video_url", ""),
     )
 
 

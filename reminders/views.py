@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from labparcours.http import posted
-from labparcours.models import Channel, Notification, NotificationPreference, Reminder, User
-from labparcours.notifications import message_for
+from labparcours.models import User
 from labparcours.permissions import can_manage_patients, can_see_programme, require
-from labparcours.reminders import KINDS_BY_ROLE, Topic, manual_recipients, reminder_send_manual
 from patients.models import Patient
 from patients.selectors import access_patient, visible_patients
+from reminders import registry
+from reminders.manual import Topic, manual_recipients, reminder_send_manual
+from reminders.models import Channel, Notification, NotificationPreference
+from reminders.sending import message_for
 
 PAGE_SIZE = 25
 
@@ -34,13 +36,13 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.kinds = KINDS_BY_ROLE.get(user.role, ())
+        self.kinds = [kind.key for kind in registry.kinds_for(user.role)]
         current = NotificationPreference.objects.channels([user.pk])
-        for kind in self.kinds:
-            self.fields[kind] = forms.ChoiceField(
-                label=Reminder(kind=kind).get_kind_display(),
+        for kind in registry.kinds_for(user.role):
+            self.fields[kind.key] = forms.ChoiceField(
+                label=kind.label,
                 choices=Channel.choices,
-                initial=current.get((user.pk, kind), Channel.EMAIL),
+                initial=current.get((user.pk, kind.key), Channel.EMAIL),
             )
 
     def save(self) -> None:
@@ -77,7 +79,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(n, message_for(n.reminder)) for n in page]
-    return render(request, "labparcours/notification_list.html", {"page": page, "rows": rows})
+    return render(request, "reminders/notification_list.html", {"page": page, "rows": rows})
 
 
 @login_required
@@ -94,7 +96,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         notification.refresh_from_db(fields=["read_at"])
         context = {"notification": notification, "message": message_for(notification.reminder)}
-        return render(request, "labparcours/notification_list.html#row", context)
+        return render(request, "reminders/notification_list.html#row", context)
     return redirect("notifications")
 
 
@@ -114,7 +116,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your choices are saved."))
         return redirect("notification_preferences")
-    return render(request, "labparcours/notification_preferences.html", {"form": form})
+    return render(request, "reminders/notification_preferences.html", {"form": form})
 
 
 def _access_reminders(request: HttpRequest, pk: str) -> Patient:
@@ -142,7 +144,7 @@ def patient_reminders(request: HttpRequest, pk: str) -> HttpResponse:
         "rows": rows,
         "form": ManualReminderForm(patient=patient) if can_send else None,
     }
-    return render(request, "labparcours/reminder_list.html", context)
+    return render(request, "reminders/reminder_list.html", context)
 
 
 @login_required

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from labparcours.notifications import digest_recipients, reminders_send_digest
-from labparcours.reminders import reminders_sweep
+from reminders.sending import digest_recipients, reminders_send_digest
+from reminders.sweep import reminders_sweep
 
 
 class Command(BaseCommand):

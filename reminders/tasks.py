@@ -5,11 +5,15 @@ rows they work on are claimed with a conditional update, so a task run twice, or
 workers, sends nothing twice; acknowledged late, a task lost with its worker runs again.
 """
 
-from celery import shared_task
-from django.db import DatabaseError
+import logging
 
-from labparcours.notifications import digest_recipients, reminders_send, reminders_send_digest
-from labparcours.reminders import reminders_sweep
+from celery import shared_task
+from django.db import DatabaseError, transaction
+
+from reminders.sending import digest_recipients, reminders_send, reminders_send_digest
+from reminders.sweep import reminders_sweep
+
+logger = logging.getLogger(__name__)
 
 RETRYING = {
     "acks_late": True,
@@ -24,7 +28,9 @@ RETRYING = {
 @shared_task(**RETRYING)
 def sweep_reminders() -> int:
     """Record what is due in the ledger and queue the sending; returns the rows queued."""
-    return reminders_sweep().queued
+    result = reminders_sweep()
+    transaction.on_commit(lambda: queue_batches(result.batches), robust=True)
+    return result.queued
 
 
 @shared_task(**RETRYING)
@@ -43,3 +49,17 @@ def queue_reminder_digests() -> int:
 @shared_task(**RETRYING)
 def send_reminder_digest(user_id: int) -> int:
     return reminders_send_digest(user_id).sent
+
+
+def queue_batches(batches: list[list[int]]) -> None:
+    """Hand each batch to a worker; call it once the rows are committed."""
+    for index, batch in enumerate(batches):
+        try:
+            send_reminder_batch.delay(batch)
+        except Exception:
+            # The broker is down: the rows stay unsent in the ledger for the next sweep.
+            logger.exception(
+                "Could not queue reminders; %s batches left for the next sweep",
+                len(batches) - index,
+            )
+            return

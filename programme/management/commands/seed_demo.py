@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from careplans.demo import seed_careplans
-from labparcours.demo_reminders import seed_reminders
 from labparcours.models import AccessLogEntry, Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient
 from patients.validators import nir_key
+from reminders.sweep import reminders_sweep
 from sic.demo import seed_sics
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 from teams.validators import luhn_ok
@@ -444,7 +444,7 @@ class Command(BaseCommand):
         self.access_history(marcel, pros)
         seed_sics(today)
         seed_careplans(today)
-        seed_reminders()
+        reminders_sweep(inline=True)  # the bell already rings on first login
 
     def professionals(self) -> dict[str, Professional]:
         result = {}

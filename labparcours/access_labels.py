@@ -1,0 +1,48 @@
+"""What a read of the access log was about, as stored (`AccessLogEntry.what`), and how it is
+shown to the patient. Apart from the code that writes the log, so the model can read it."""
+
+from django.utils.translation import gettext_lazy as _
+
+# What a read was about, as stored in the log, and how it is shown to the patient.
+READ_LABELS = {
+    "dashboard": _("Programme dashboard"),
+    "my patients": _("List of my patients"),
+    "patient record": _("Patient record"),
+    "patient record (edit)": _("Patient record (edit)"),
+    "own record": _("Own record"),
+    "access log": _("Access log"),
+    "inclusion": _("Inclusion"),
+    "exit": _("Exit from the programme"),
+    "consents": _("Consents"),
+    "caregivers": _("Caregivers"),
+    "invitation": _("Invitation"),
+    "care team": _("Care team"),
+    "care team members": _("Care team"),
+    "patient": _("Patient record"),
+    "SIC calendar": _("SIC calendar"),
+    "SICs": _("SICs"),
+    "SIC": _("SIC"),
+    "SIC contribution": _("SIC contribution"),
+    "SIC contributions": _("SIC contributions"),
+    "SIC report (PDF)": _("SIC report (PDF)"),
+    "SIC decisions": _("SIC decisions"),
+    "care plan": _("Care plan"),
+    "care plans": _("Care plans"),
+    "care plan (PDF)": _("Care plan (PDF)"),
+    "care plan (validation)": _("Care plan (validation)"),
+    "care plan (signed sheet)": _("Care plan (signed sheet)"),
+    "my actions": _("My actions"),
+    "reminders": _("Reminders"),
+}
+_API = " (api)"
+
+
+_ADMIN = "admin: "
+
+
+def read_label(what: str) -> str:
+    if what.startswith(_ADMIN):
+        return str(_("Administration (%(what)s)") % {"what": what.removeprefix(_ADMIN)})
+    base = what.removesuffix(_API)
+    label = str(READ_LABELS.get(base, base))
+    return f"{label} (API)" if what.endswith(_API) else label

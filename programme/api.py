@@ -1,0 +1,20 @@
+"""The API router (/api/v1/): every app's viewsets, under one root."""
+
+from rest_framework.routers import DefaultRouter
+
+from careplans.api import CarePlanViewSet
+from labparcours.api_tokens import ApiTokenViewSet
+from patients.api import PatientViewSet
+from sic.api import ContributionViewSet, SicViewSet
+from teams.api import CareTeamViewSet, ProfessionalViewSet
+
+router = DefaultRouter()
+router.register("patients", PatientViewSet, basename="patient")
+router.register("professionals", ProfessionalViewSet, basename="professional")
+router.register("teams", CareTeamViewSet, basename="team")
+router.register("sics", SicViewSet, basename="sic")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("careplans", CarePlanViewSet, basename="careplan")
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+urlpatterns = router.urls
