@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from labparcours.errors import InvalidTransition
 from labparcours.models import Role
+from labparcours.roles import PROGRAMME_STAFF
 from patients import criteria
 from patients.validators import normalise_nir, validate_nir
 
@@ -85,7 +86,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role in {Role.ADMIN, Role.COORDINATOR}:
+        if user.role in PROGRAMME_STAFF:
             return self.all()
         if user.role == Role.CLINICIAN:
             from teams.models import Membership
