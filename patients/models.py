@@ -82,7 +82,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         Leaving the programme (exit) does not change the scope: the team keeps reading the
         patient's history. What asks for work stops instead: « Mes actions », reminders and
         SIC invitations leave exited patients out (`included()`, `patients.selectors.
-        patient_audience`).
+        patient_audience`, the stated mirror of this scope: who may be told about a patient).
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
