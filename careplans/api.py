@@ -9,7 +9,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,8 +16,8 @@ from rest_framework.response import Response
 from careplans.models import Action, CarePlan, Goal, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
+from careplans.services import careplan_validation_record
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer
-from labparcours.errors import DomainError
 from labparcours.uploads import UploadSerializerField, serve_upload
 
 
@@ -119,16 +118,12 @@ class CarePlanViewSet(
         plan = self.get_object()
         payload = ValidateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            plan.validate(
-                by=request.user,
-                method=payload.validated_data["method"],
-                scan=payload.validated_data.get("scan"),
-            )
-        except DomainError as exc:
-            if exc.code in {"not_the_patient", "not_the_coordinator"}:
-                raise PermissionDenied(exc.message) from exc
-            raise
+        careplan_validation_record(
+            plan=plan,
+            by=request.user,
+            method=payload.validated_data["method"],
+            scan=payload.validated_data.get("scan"),
+        )
         return self._answer(plan)
 
     @extend_schema(
@@ -150,12 +145,7 @@ class CarePlanViewSet(
         plan = self.get_object()
         payload = ChangesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            plan.request_changes(by=request.user, comment=payload.validated_data["comment"])
-        except DomainError as exc:
-            if exc.code == "not_the_patient":
-                raise PermissionDenied(exc.message) from exc
-            raise
+        plan.request_changes(by=request.user, comment=payload.validated_data["comment"])
         return self._answer(plan)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})

@@ -114,12 +114,6 @@ class RecordValidationForm(forms.Form):
         help_text=_("Required for a validation on paper (PDF or image)."),
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("method") == ValidationMethod.PAPER and not data.get("scan"):
-            self.add_error("scan", _("Attach the scanned sheet signed by the patient."))
-        return data
-
 
 class ChangesForm(forms.Form):
     comment = forms.CharField(

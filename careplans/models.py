@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from labparcours.errors import InvalidTransition
-from labparcours.models import Role
+from careplans.rules import can_answer_for_patient, can_record_validation
+from labparcours.errors import InvalidTransition, NotAllowed
 from labparcours.uploads import GeneratedName, private_storage
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ class CarePlan(models.Model):
         if self.status != PlanStatus.PROPOSED:
             raise InvalidTransition(gettext("Only a plan proposed to the patient can be answered."))
         if not can_answer_for_patient(by):
-            raise InvalidTransition(
+            raise NotAllowed(
                 gettext("Only the patient, or their caregiver, can ask for changes."),
                 code="not_the_patient",
             )
@@ -172,13 +173,16 @@ class CarePlan(models.Model):
         self.changes_requested_at = timezone.now()
         self.save(update_fields=["status", "changes_comment", "changes_requested_at"])
 
+    @transaction.atomic
     def validate(
         self, *, by: User, method: str = ValidationMethod.ONLINE, scan: object = None
     ) -> None:
-        """proposed → validated (in force); the plan in force before it is superseded.
+        """proposed → validated (in force); the plan in force before it is superseded — the
+        two rows written together or not at all.
 
         Online, only the patient or their delegated caregiver validates. The coordinator may
-        record a validation given by phone or on paper (with the scanned sheet).
+        record a validation given by phone or on paper (with the scanned sheet). Pages and API
+        record it through `careplans.services.careplan_validation_record`.
         """
         if self.status != PlanStatus.PROPOSED:
             raise InvalidTransition(
@@ -186,17 +190,20 @@ class CarePlan(models.Model):
             )
         method = ValidationMethod(method)
         if method == ValidationMethod.ONLINE and not can_answer_for_patient(by):
-            raise InvalidTransition(
+            raise NotAllowed(
                 gettext("Only the patient, or their caregiver, can validate the plan."),
                 code="not_the_patient",
             )
-        if method != ValidationMethod.ONLINE and by.role != Role.COORDINATOR:
-            raise InvalidTransition(
+        if method != ValidationMethod.ONLINE and not can_record_validation(by):
+            raise NotAllowed(
                 gettext("Only the coordinator records a validation by phone or on paper."),
                 code="not_the_coordinator",
             )
         if method == ValidationMethod.PAPER and not scan:
-            raise InvalidTransition(gettext("Attach the scanned sheet signed by the patient."))
+            raise ValidationError(
+                {"scan": gettext("Attach the scanned sheet signed by the patient.")},
+                code="required",
+            )
         now = timezone.now()
         CarePlan.objects.filter(patient_id=self.patient_id, status=PlanStatus.VALIDATED).update(
             status=PlanStatus.SUPERSEDED, superseded_at=now
@@ -208,11 +215,6 @@ class CarePlan(models.Model):
         if scan:
             self.validation_scan = scan
         self.save()
-
-
-def can_answer_for_patient(user: User) -> bool:
-    """The patient or their caregiver (the scope already checked the delegation)."""
-    return user.role in {Role.PATIENT, Role.CAREGIVER}
 
 
 class Goal(models.Model):

@@ -7,13 +7,14 @@ from django.http import Http404, HttpRequest
 
 from careplans.models import CarePlan, PlanStatus
 from labparcours.access import log_access
-from labparcours.models import Role, User
+from labparcours.models import User
+from labparcours.permissions import is_patient_side
 
 
 def visible_plans(user: User) -> QuerySet[CarePlan]:
     """Plans of the patients in scope; the patient's side does not see drafts in the making."""
     plans = CarePlan.objects.visible_to(user)
-    if user.role in {Role.PATIENT, Role.CAREGIVER}:
+    if is_patient_side(user):
         plans = plans.exclude(status=PlanStatus.DRAFT)
     return plans
 

@@ -9,7 +9,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from careplans.models import Action, ActionStatus, CarePlan, Goal, Owner, PlanStatus
+from careplans.models import (
+    Action,
+    ActionStatus,
+    CarePlan,
+    Goal,
+    Owner,
+    PlanStatus,
+    ValidationMethod,
+)
 from labparcours.errors import DomainError, InvalidTransition
 from labparcours.models import User
 from patients.models import Patient
@@ -94,6 +102,27 @@ def careplan_from_sic(*, sic: Sic, by: User, rows: Iterable[DecisionAction]) -> 
     for action in actions:
         action.full_clean(exclude=["plan", "decision"])
     Action.objects.bulk_create(actions)
+    return plan
+
+
+@transaction.atomic
+def careplan_validation_record(
+    *, plan: CarePlan, by: User, method: str = ValidationMethod.ONLINE, scan: object = None
+) -> CarePlan:
+    """Record the patient's validation of their plan: online by the patient or their
+    caregiver, by phone or on paper (with the scanned sheet) by the coordinator.
+
+    The one write of a validation: the page and the API both call it, so its rules (who may,
+    the scanned sheet of a paper validation) hold the same on both, and what follows a
+    validation (issue 12: indemnities) has exactly one place to go. Raises `NotAllowed` for a
+    role that may not (403), `ValidationError` for a missing sheet (400), `InvalidTransition`
+    for a plan not proposed (409).
+    """
+    # Two validations of the same patient's plans at once would both supersede "the plan in
+    # force": the patient's row serialises them.
+    Patient.objects.select_for_update().filter(pk=plan.patient_id).first()
+    plan.refresh_from_db()
+    plan.validate(by=by, method=method, scan=scan)
     return plan
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from careplans.forms import (
 )
 from careplans.models import Action, CarePlan, Goal, PlanStatus, ValidationMethod
 from careplans.pdf import careplan_pdf
+from careplans.rules import can_follow_action, can_record_validation, can_see_my_actions
 from careplans.selectors import access_plan, visible_plans
 from careplans.services import (
     DecisionAction,
@@ -31,19 +32,18 @@ from careplans.services import (
     careplan_from_sic,
     careplan_remove,
     careplan_start,
+    careplan_validation_record,
     in_force_and_open,
 )
 from labparcours.access import log_access
 from labparcours.errors import DomainError
 from labparcours.http import attempt, posted, safe_next
-from labparcours.models import Role
-from labparcours.permissions import can_lead_team, require
+from labparcours.permissions import is_patient_side, require
 from labparcours.uploads import serve_upload
 from patients.selectors import access_patient, own_patient
 from sic.selectors import access_sic
 from teams.models import Membership
-
-PATIENT_SIDE = {Role.PATIENT, Role.CAREGIVER}
+from teams.rules import can_lead_team
 
 
 def _members(patient_id: object) -> list[Membership]:
@@ -60,7 +60,7 @@ def _members(patient_id: object) -> list[Membership]:
 def patient_plans(request: HttpRequest, pk: str) -> HttpResponse:
     """The care plans of a patient: the one in force, the one in the making, the history."""
     patient = access_patient(request, pk, what="care plans")
-    if request.user.role in PATIENT_SIDE:
+    if is_patient_side(request.user):
         return redirect("careplans:my_plan")
     in_force, open_plan = in_force_and_open(patient)
     return render(
@@ -90,7 +90,7 @@ def _plan_context(request: HttpRequest, plan: CarePlan) -> dict[str, Any]:
         "goal_form": GoalForm() if can_edit else None,
         "action_form": ActionForm(memberships=members) if can_edit else None,
         "record_form": RecordValidationForm()
-        if plan.status == PlanStatus.PROPOSED and request.user.role == Role.COORDINATOR
+        if plan.status == PlanStatus.PROPOSED and can_record_validation(request.user)
         else None,
     }
 
@@ -98,7 +98,7 @@ def _plan_context(request: HttpRequest, plan: CarePlan) -> dict[str, Any]:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request, pk, what="care plan")
-    if request.user.role in PATIENT_SIDE:
+    if is_patient_side(request.user):
         return redirect("careplans:my_plan")
     return render(request, "careplans/careplan_detail.html", _plan_context(request, plan))
 
@@ -173,13 +173,18 @@ def plan_propose(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_record_validation(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator records a validation given by phone or on paper."""
     plan = access_plan(request, pk, what="care plan")
-    require(request.user.role == Role.COORDINATOR)
+    require(can_record_validation(request.user))
     form = RecordValidationForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            plan.validate(
-                by=request.user, method=form.cleaned_data["method"], scan=form.cleaned_data["scan"]
+            careplan_validation_record(
+                plan=plan,
+                by=request.user,
+                method=form.cleaned_data["method"],
+                scan=form.cleaned_data["scan"],
             )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -229,7 +234,7 @@ def from_sic(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_plan(request: HttpRequest) -> HttpResponse:
     """The patient's plan in plain words: the one to validate, else the one in force."""
-    require(request.user.role in PATIENT_SIDE)
+    require(is_patient_side(request.user))
     patient = own_patient(request, what="care plan")
     in_force, open_plan = in_force_and_open(patient)
     shown = open_plan if open_plan and open_plan.status != PlanStatus.DRAFT else in_force
@@ -249,10 +254,8 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 def plan_validate(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request, pk, what="care plan (validation)")
     try:
-        plan.validate(by=request.user, method=ValidationMethod.ONLINE)
+        careplan_validation_record(plan=plan, by=request.user, method=ValidationMethod.ONLINE)
     except DomainError as exc:
-        if exc.code == "not_the_patient":
-            raise PermissionDenied from exc
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Thank you: your plan is validated and in force."))
@@ -270,8 +273,6 @@ def plan_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan.request_changes(by=request.user, comment=form.cleaned_data["comment"])
     except DomainError as exc:
-        if exc.code == "not_the_patient":
-            raise PermissionDenied from exc
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -284,7 +285,7 @@ def plan_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 def my_actions(request: HttpRequest) -> HttpResponse:
     """A professional's actions across the patients in their scope who are still in the
     programme, from the plans in force."""
-    require(request.user.role == Role.CLINICIAN)
+    require(can_see_my_actions(request.user))
     actions = list(
         Action.objects.visible_to(request.user)
         .of_included_patients()
@@ -307,10 +308,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    own = (
-        action.membership is not None and action.membership.professional.user_id == request.user.pk
-    )
-    require(own or can_lead_team(request.user, action.plan.patient))
+    require(can_follow_action(request.user, action))
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         attempt(

@@ -1,15 +1,16 @@
-"""Who may do what, beyond what they may see (the scope is Patient.objects.visible_to)."""
+"""Who may do what, beyond what they may see (the scope is Patient.objects.visible_to).
+
+The kernel's predicates: roles only, no domain app imported. Each domain app keeps its own
+in its `rules.py` (`patients.rules`, `teams.rules`, `sic.rules`, `careplans.rules`), over the
+role sets of `labparcours.roles`. A view checks the scope first (404), then calls `require`
+with a predicate (403 through `NotAllowed`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.core.exceptions import PermissionDenied
-
+from labparcours.errors import NotAllowed
 from labparcours.models import Role, User
-
-if TYPE_CHECKING:
-    from patients.models import Patient
+from labparcours.roles import PATIENT_SIDE, PROFESSIONALS, PROGRAMME_STAFF
 
 
 def can_manage_patients(user: User) -> bool:
@@ -18,34 +19,23 @@ def can_manage_patients(user: User) -> bool:
 
 
 def can_see_programme(user: User) -> bool:
-    return user.is_authenticated and user.role in {Role.ADMIN, Role.COORDINATOR}
+    return user.is_authenticated and user.role in PROGRAMME_STAFF
 
 
 def can_browse_directory(user: User) -> bool:
-    return user.is_authenticated and user.role in {Role.ADMIN, Role.COORDINATOR, Role.CLINICIAN}
+    return user.is_authenticated and user.role in PROFESSIONALS
 
 
-def can_read_access_log(user: User, patient: Patient) -> bool:
-    """The patient, their delegated caregiver (both already in scope) and the admins."""
-    return user.role in {Role.ADMIN, Role.PATIENT, Role.CAREGIVER}
+def is_patient_side(user: User) -> bool:
+    """The patient or their caregiver: they read the record from the patient's side."""
+    return getattr(user, "role", None) in PATIENT_SIDE
+
+
+def is_programme_management(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.ADMIN
 
 
 def require(allowed: bool) -> None:
+    """Refuse (403) what the user's role may not do; call it once the scope answered."""
     if not allowed:
-        raise PermissionDenied
-
-
-def can_lead_team(user: User, patient: Patient) -> bool:
-    """Lead the team's work on a patient (schedule and record SICs, write the care plan):
-    the coordinator, or the team's GP (médecin traitant)."""
-    if user.role == Role.COORDINATOR:
-        return True
-    if user.role != Role.CLINICIAN:
-        return False
-    from teams.models import Membership, TeamRole
-
-    return (
-        Membership.objects.active()
-        .filter(team__patient=patient, professional__user=user, role=TeamRole.GP)
-        .exists()
-    )
+        raise NotAllowed

@@ -1,4 +1,7 @@
-"""What each role sees first and in its navigation."""
+"""The roles, named in sets once, and what each role sees first and in its navigation.
+
+The sets are the vocabulary of the apps' `rules.py` predicates (who may do what); no view,
+viewset or model compares `user.role` with a literal set of its own."""
 
 from __future__ import annotations
 
@@ -8,6 +11,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from labparcours.models import Role
+
+# Programme management and the coordination: they see every patient of the programme.
+PROGRAMME_STAFF = frozenset({Role.ADMIN, Role.COORDINATOR})
+# Everyone who works in the programme: the directory of professionals is theirs.
+PROFESSIONALS = frozenset({*PROGRAMME_STAFF, Role.CLINICIAN})
+# The patient and their delegated caregiver: one record, seen from the patient's side.
+PATIENT_SIDE = frozenset({Role.PATIENT, Role.CAREGIVER})
+# Who types the patient's experience form: the patient's side, or the coordinator for them.
+PATIENT_FORM_WRITERS = frozenset({*PATIENT_SIDE, Role.COORDINATOR})
+# Who reads a patient's access log: the patient's side (their own), programme management.
+ACCESS_LOG_READERS = frozenset({*PATIENT_SIDE, Role.ADMIN})
 
 
 @dataclass(frozen=True)

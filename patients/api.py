@@ -7,14 +7,14 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
-from labparcours.models import AccessLogEntry, Role
-from labparcours.permissions import can_read_access_log
+from labparcours.models import AccessLogEntry
+from labparcours.permissions import require
 from patients.models import Caregiver, Consent, Patient
+from patients.rules import can_audit_access_log, can_read_access_log
 from patients.selectors import visible_patients
 from patients.services import consent_record, patient_create
 from programme.workflows import patient_include
@@ -156,15 +156,14 @@ class PatientViewSet(
     )
     def access_log(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
-        if not can_read_access_log(request.user, patient):
-            raise PermissionDenied
+        require(can_read_access_log(request.user, patient))
         entries = AccessLogEntry.objects.filter(patient=patient).select_related(
             "user__professional"
         )
         page = self.paginate_queryset(entries)
         serializer = (
             AdminAccessLogEntrySerializer
-            if request.user.role == Role.ADMIN
+            if can_audit_access_log(request.user)
             else AccessLogEntrySerializer
         )
         return self.get_paginated_response(serializer(page, many=True).data)

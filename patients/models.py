@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from labparcours.errors import InvalidTransition
 from labparcours.models import Role
+from labparcours.roles import PROGRAMME_STAFF
 from patients import criteria
 from patients.validators import normalise_nir, validate_nir
 
@@ -81,11 +82,11 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         Leaving the programme (exit) does not change the scope: the team keeps reading the
         patient's history. What asks for work stops instead: « Mes actions », reminders and
         SIC invitations leave exited patients out (`included()`, `patients.selectors.
-        patient_audience`).
+        patient_audience`, the stated mirror of this scope: who may be told about a patient).
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role in {Role.ADMIN, Role.COORDINATOR}:
+        if user.role in PROGRAMME_STAFF:
             return self.all()
         if user.role == Role.CLINICIAN:
             from teams.models import Membership

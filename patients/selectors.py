@@ -46,6 +46,15 @@ class Audience:
     patients: QuerySet[Patient]
     caregivers: QuerySet[Caregiver]
 
+    def users(self) -> QuerySet[User]:
+        """The accounts among them (a member or a caregiver without a login is told by e-mail
+        only): the side of the mirror that `Patient.objects.visible_to` reflects."""
+        return User.objects.filter(
+            Q(pk__in=self.members.values("professional__user"))
+            | Q(pk__in=self.patients.values("user"))
+            | Q(pk__in=self.caregivers.values("user"))
+        )
+
 
 def _active_consent(kind: str, patient_path: str) -> Exists:
     return Exists(
@@ -71,6 +80,16 @@ def patient_audience(
       patient agreed to attend their SICs);
     - never a deactivated account; only patients still in the programme (`exited_too` for
       the cancellation of what they were already told).
+
+    It is the mirror of `Patient.objects.visible_to`: for a clinician, a patient or a
+    caregiver account u and a patient p, p ∈ visible_to(u) ⇔ u ∈ patient_audience(p).users()
+    (tests/patients/test_audience_mirror.py). The stated differences, on purpose:
+
+    - admins and coordinators see every patient but are never in an audience: they are
+      told through their own rules (the coordinator's reminders, the programme's pages);
+    - an exited patient stays visible (the team keeps the history) but is told nothing
+      more: the mirror holds for them only with `exited_too`;
+    - `attending` narrows the audience to the patient's side who agreed to attend SICs.
     """
     in_programme = Patient.objects.filter(pk__in=patients)
     if not exited_too:

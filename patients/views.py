@@ -16,13 +16,8 @@ from labparcours.access import log_access
 from labparcours.errors import DomainError
 from labparcours.http import attempt, posted, posted_id
 from labparcours.invitations import invitation_send
-from labparcours.models import AccessLogEntry, InvitationKind, Role
-from labparcours.permissions import (
-    can_manage_patients,
-    can_read_access_log,
-    can_see_programme,
-    require,
-)
+from labparcours.models import AccessLogEntry, InvitationKind
+from labparcours.permissions import can_manage_patients, can_see_programme, require
 from patients.forms import (
     AccessLogFilterForm,
     CaregiverForm,
@@ -33,6 +28,12 @@ from patients.forms import (
     PatientForm,
 )
 from patients.models import Caregiver, Consent, Patient, PatientStatus
+from patients.rules import (
+    can_audit_access_log,
+    can_read_access_log,
+    has_own_patients,
+    has_own_record,
+)
 from patients.selectors import (
     access_patient,
     own_patient,
@@ -106,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_patients(request: HttpRequest) -> HttpResponse:
     """A clinician's patients: those whose team they are an active member of."""
-    require(request.user.role == Role.CLINICIAN)
+    require(has_own_patients(request.user))
     mine = Membership.objects.active().filter(professional__user=request.user)
     page = Paginator(
         with_team_counts(visible_patients(request.user).included())
@@ -147,7 +148,7 @@ def _patient_context(patient: Patient) -> dict[str, Any]:
 
 @login_required
 def patient_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
+    if has_own_record(request.user):
         get_object_or_404(visible_patients(request.user), pk=pk)
         return redirect("patients:my_record")
     patient = access_patient(request, pk, what="patient record")
@@ -166,7 +167,7 @@ def patient_detail(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 def my_record(request: HttpRequest) -> HttpResponse:
     """The patient's (or caregiver's) home: their record, team and consents."""
-    require(request.user.role in {Role.PATIENT, Role.CAREGIVER})
+    require(has_own_record(request.user))
     patient = own_patient(request, what="own record")
     context = _patient_context(patient)
     next_sic = open_sic_by_patient([patient.pk]).get(patient.pk)
@@ -309,7 +310,7 @@ def invite(request: HttpRequest, pk: str, kind: str) -> HttpResponse:
 @login_required
 def my_access_log(request: HttpRequest) -> HttpResponse:
     """« Qui a consulté mon dossier » — for the patient and their caregiver."""
-    require(request.user.role in {Role.PATIENT, Role.CAREGIVER})
+    require(has_own_record(request.user))
     patient = own_patient(request, what="access log")
     entries = (
         AccessLogEntry.objects.filter(patient=patient)
@@ -323,7 +324,7 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def access_log_admin(request: HttpRequest) -> HttpResponse:
     """The whole access log, for programme management, filterable."""
-    require(request.user.role == Role.ADMIN)
+    require(can_audit_access_log(request.user))
     form = AccessLogFilterForm(request.GET or None)
     entries = AccessLogEntry.objects.select_related("user", "patient")
     if form.is_valid():
@@ -342,7 +343,7 @@ def access_log_admin(request: HttpRequest) -> HttpResponse:
 def patient_access_log(request: HttpRequest, pk: str) -> HttpResponse:
     """One patient's access log, for programme management."""
     patient = access_patient(request, pk, what="access log")
-    require(can_read_access_log(request.user, patient) and request.user.role == Role.ADMIN)
+    require(can_read_access_log(request.user, patient) and can_audit_access_log(request.user))
     entries = AccessLogEntry.objects.filter(patient=patient).select_related("user__professional")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "patients/access_log.html", {"patient": patient, "page": page})

@@ -9,19 +9,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer, drf_errors
-from labparcours.errors import DomainError
-from labparcours.models import Role
-from labparcours.permissions import can_lead_team
+from labparcours.permissions import is_patient_side, require
 from sic.forms import content_as_form_data, content_errors, contribution_form
-from sic.models import Contribution, ContributionKind, Sic
+from sic.models import Contribution, Sic
 from sic.pdf import sic_report_pdf
+from sic.rules import can_read_sic_report
 from sic.selectors import visible_sics, with_contribution_counts
-from sic.services import contribution_for, sic_cancel, sic_hold, sic_schedule
+from sic.services import (
+    contribution_for,
+    contribution_save,
+    sic_cancel,
+    sic_hold,
+    sic_schedule,
+)
+from teams.rules import can_lead_team
 
 
 class SicSerializer(serializers.ModelSerializer):
@@ -145,14 +150,13 @@ class SicViewSet(
         )
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
-        if getattr(self.request.user, "role", None) in {Role.PATIENT, Role.CAREGIVER}:
+        if is_patient_side(self.request.user):
             return PatientSideSicSerializer
         return SicSerializer
 
     def _run(self, request: Request) -> Sic:
         sic = self.get_object()
-        if not can_lead_team(request.user, sic.patient):
-            raise PermissionDenied
+        require(can_lead_team(request.user, sic.patient))
         return sic
 
     def _answer(self, sic: Sic) -> Response:
@@ -184,6 +188,7 @@ class SicViewSet(
         data = payload.validated_data
         held = sic_hold(
             sic=sic,
+            by=request.user,
             minutes=data["minutes"],
             patient_present=data["patient_present"],
             caregiver_present=data["caregiver_present"],
@@ -204,20 +209,12 @@ class SicViewSet(
         if request.method == "POST":
             payload = ContributionSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
-            kind = payload.validated_data["kind"]
-            if kind == ContributionKind.PATIENT_EXPERIENCE and request.user.role not in {
-                Role.PATIENT,
-                Role.CAREGIVER,
-                Role.COORDINATOR,
-            }:
-                raise PermissionDenied
-            try:
-                contribution = contribution_for(sic=sic, kind=kind, user=request.user)
-            except DomainError as exc:
-                raise PermissionDenied(exc.message) from exc
-            contribution.save_content(
-                content=payload.validated_data["content"],
+            contribution = contribution_save(
+                contribution=contribution_for(
+                    sic=sic, kind=payload.validated_data["kind"], user=request.user
+                ),
                 by=request.user,
+                content=payload.validated_data["content"],
                 submit=payload.validated_data["submit"],
             )
             return Response(
@@ -240,8 +237,7 @@ class SicViewSet(
     ) -> Response:  # noqa: A002
         """The SIC report in PDF, at `report.pdf`."""
         sic = self.get_object()
-        if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
-            raise PermissionDenied
+        require(can_read_sic_report(request.user))
         return Response(
             sic_report_pdf(sic),
             headers={"Content-Disposition": f'inline; filename="sic-{sic.pk}.pdf"'},
@@ -267,10 +263,9 @@ class ContributionViewSet(
 
     def perform_update(self, serializer: ContributionSerializer) -> None:
         contribution = serializer.instance
-        if not contribution.is_writer(self.request.user):
-            raise PermissionDenied
-        contribution.save_content(
-            content=serializer.validated_data.get("content", contribution.content),
+        contribution_save(
+            contribution=contribution,
             by=self.request.user,
+            content=serializer.validated_data.get("content", contribution.content),
             submit=serializer.validated_data.get("submit", False),
         )

@@ -18,8 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from labparcours.errors import InvalidTransition
-from labparcours.models import Role
+from labparcours.errors import InvalidTransition, NotAllowed
+from labparcours.permissions import is_patient_side
+from sic.rules import can_write_patient_form
 from sic.validators import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, validate_video_url
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
         qs = self.filter(sic__in=Sic.objects.visible_to(user)).filter(
             Q(status=ContributionStatus.SUBMITTED) | Q(author=user)
         )
-        if user.role in {Role.PATIENT, Role.CAREGIVER}:
+        if is_patient_side(user):
             qs = qs.filter(kind=ContributionKind.PATIENT_EXPERIENCE)
         return qs
 
@@ -363,11 +364,7 @@ class Contribution(models.Model):
         may type it on the patient's behalf."""
         if user.pk == self.author_id:
             return True
-        return self.kind == ContributionKind.PATIENT_EXPERIENCE and user.role in {
-            Role.COORDINATOR,
-            Role.CAREGIVER,
-            Role.PATIENT,
-        }
+        return self.kind == ContributionKind.PATIENT_EXPERIENCE and can_write_patient_form(user)
 
     def can_edit(self, user: User) -> bool:
         """Writers amend it until the SIC is held (or cancelled)."""
@@ -375,7 +372,7 @@ class Contribution(models.Model):
 
     def save_content(self, *, content: dict, by: User, submit: bool) -> None:
         if not self.is_writer(by):
-            raise PermissionError("Not a writer of this contribution.")
+            raise NotAllowed(gettext("This contribution is not yours to write."), code="not_author")
         if not self.sic.is_open:
             raise InvalidTransition(gettext("This contribution can no longer be changed."))
         self.content = content

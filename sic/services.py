@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from labparcours.errors import DomainError
+from labparcours.errors import NotAllowed
 from labparcours.models import User
+from labparcours.permissions import require
 from patients.models import Patient, PatientStatus
 from sic.models import (
     KIND_OF_TEAM_ROLE,
@@ -22,8 +23,10 @@ from sic.models import (
     SicStatus,
     next_due_date,
 )
+from sic.rules import can_write_patient_form
 from sic.validators import validate_hold, validate_schedule
 from teams.models import Membership
+from teams.rules import can_lead_team
 
 
 def sic_ensure_planned(*, patient: Patient) -> Sic | None:
@@ -76,6 +79,7 @@ def sic_cancel(*, sic: Sic, reason: str) -> Sic:
 def sic_hold(
     *,
     sic: Sic,
+    by: User,
     minutes: str,
     patient_present: bool,
     caregiver_present: bool,
@@ -84,7 +88,13 @@ def sic_hold(
 ) -> Sic:
     """Record the SIC as held: attendance, minutes, decisions; the next one becomes due.
 
-    Raises ValidationError, per field, for members who were not invited to it."""
+    The one write of a held SIC and its attendance: the page and the API both call it, so
+    its rules (who leads the team, only invited members attend) hold the same on both, and
+    what follows a SIC held (issue 12: attendance indemnities) has exactly one place to go.
+    Raises `NotAllowed` when `by` does not lead the team (403), ValidationError, per field,
+    for members who were not invited to it (400), `InvalidTransition` when the SIC is not
+    scheduled (409)."""
+    require(can_lead_team(by, sic.patient))
     sic = Sic.objects.select_for_update().get(pk=sic.pk)
     present = set(present_memberships)
     decisions = list(decisions)
@@ -165,9 +175,10 @@ def contribution_for(*, sic: Sic, kind: str, user: User) -> Contribution:
     """The contribution `user` writes for this SIC (a new draft the first time).
 
     The patient's experience form has one row per SIC, whoever types it: the patient, their
-    caregiver, or the coordinator on their behalf.
+    caregiver, or the coordinator on their behalf. Raises `NotAllowed` for anyone else.
     """
     if kind == ContributionKind.PATIENT_EXPERIENCE:
+        require(can_write_patient_form(user))
         existing = sic.contributions.filter(kind=kind).first()
         if existing:
             return existing
@@ -180,6 +191,25 @@ def contribution_for(*, sic: Sic, kind: str, user: User) -> Contribution:
         )
     }
     if kind not in allowed:
-        raise DomainError(_("This contribution is not yours to write."), code="not_author")
+        raise NotAllowed(_("This contribution is not yours to write."), code="not_author")
     existing = sic.contributions.filter(kind=kind, author=user).first()
     return existing or Contribution(sic=sic, kind=kind, author=user, entered_by=user)
+
+
+@transaction.atomic
+def contribution_save(
+    *, contribution: Contribution, by: User, content: dict, submit: bool
+) -> Contribution:
+    """Save a contribution as a draft, or submit it to the team (`submit`).
+
+    The one write of a contribution: the page and the API (create and update alike) both
+    call it with the row `contribution_for` gave them, so its rules (only its writers, only
+    while the SIC is open) hold the same on both, and what follows a submission (issue 12:
+    contribution indemnities) has exactly one place to go. Raises `NotAllowed` for someone
+    who does not write it (403), `InvalidTransition` once the SIC is held or cancelled (409).
+    """
+    # Read the SIC under lock: a contribution submitted while the SIC is recorded as held
+    # waits for it, and then finds it closed.
+    contribution.sic = Sic.objects.select_for_update().get(pk=contribution.sic_id)
+    contribution.save_content(content=content, by=by, submit=submit)
+    return contribution

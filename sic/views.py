@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 from labparcours.access import log_access
 from labparcours.errors import DomainError
 from labparcours.http import attempt, posted
-from labparcours.models import Role
-from labparcours.permissions import can_lead_team, can_see_programme, require
+from labparcours.permissions import can_see_programme, is_patient_side, require
 from patients.selectors import access_patient
 from sic.forms import (
     CancelForm,
@@ -27,14 +26,17 @@ from sic.forms import (
 )
 from sic.models import Attendance, Contribution, ContributionKind, Sic, SicStatus
 from sic.pdf import sic_report_pdf
+from sic.rules import can_read_sic_report, can_write_patient_form
 from sic.selectors import access_sic, visible_sics, with_contribution_counts
 from sic.services import (
     contribution_for,
+    contribution_save,
     expected_contributions,
     sic_cancel,
     sic_hold,
     sic_schedule,
 )
+from teams.rules import can_lead_team
 
 VIEWS = {
     "overdue": gettext_lazy("Overdue"),
@@ -97,8 +99,8 @@ def _sic_context(request: HttpRequest, sic: Sic) -> dict:
         (a for a in attendances if a.membership.professional.user_id == request.user.pk), None
     )
     decisions = list(sic.decisions.all())
-    patient_side = request.user.role in {Role.PATIENT, Role.CAREGIVER}
-    writes_patient_form = request.user.role in {Role.PATIENT, Role.CAREGIVER, Role.COORDINATOR}
+    patient_side = is_patient_side(request.user)
+    writes_patient_form = can_write_patient_form(request.user)
     rows = [
         (
             row,
@@ -193,6 +195,7 @@ def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             sic_hold(
                 sic=sic,
+                by=request.user,
                 minutes=form.cleaned_data["minutes"],
                 patient_present=form.cleaned_data["patient_present"],
                 caregiver_present=form.cleaned_data["caregiver_present"],
@@ -229,12 +232,7 @@ def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ContributionKind.values:
         raise Http404
     is_patient_form = kind == ContributionKind.PATIENT_EXPERIENCE
-    if is_patient_form:
-        require(request.user.role in {Role.PATIENT, Role.CAREGIVER, Role.COORDINATOR})
-    try:
-        contribution = contribution_for(sic=sic, kind=kind, user=request.user)
-    except DomainError as exc:
-        raise PermissionDenied from exc
+    contribution = contribution_for(sic=sic, kind=kind, user=request.user)
     if contribution.pk and not contribution.can_edit(request.user):
         messages.info(request, _("This contribution can no longer be changed."))
         return redirect("sic:contribution", pk=contribution.pk)
@@ -247,7 +245,9 @@ def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contribution.save_content(content=form.content(), by=request.user, submit=submit)
+            contribution_save(
+                contribution=contribution, by=request.user, content=form.content(), submit=submit
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -257,7 +257,7 @@ def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 if submit
                 else _("Draft saved."),
             )
-            if request.user.role in {Role.PATIENT, Role.CAREGIVER}:
+            if is_patient_side(request.user):
                 return redirect("patients:my_record")
             return redirect("sic:detail", pk=sic.pk)
     template = (
@@ -300,7 +300,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
     sic = access_sic(request, pk, what="SIC report (PDF)")
-    require(request.user.role not in {Role.PATIENT, Role.CAREGIVER})
+    require(can_read_sic_report(request.user))
     import io
 
     return FileResponse(

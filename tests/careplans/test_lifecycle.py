@@ -4,7 +4,7 @@ import pytest
 
 from careplans.models import CarePlan, PlanStatus
 from careplans.services import careplan_add_goal, careplan_start
-from labparcours.errors import InvalidTransition
+from labparcours.errors import InvalidTransition, NotAllowed
 from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for
 from tests.uploads import signed_sheet
@@ -47,7 +47,7 @@ def test_a_clinician_cannot_validate_for_the_patient(world: World, plans) -> Non
     assert client_for(world.gp).post(f"/plans/{plans['own'].pk}/valider/").status_code == 403
     api = client_for(world.gp).post(f"/api/v1/careplans/{plans['own'].pk}/validate/")
     assert api.status_code == 403
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(NotAllowed):
         plans["own"].validate(by=world.gp)
     plans["own"].refresh_from_db()
     assert plans["own"].status == PlanStatus.PROPOSED

@@ -53,6 +53,7 @@ def test_superseded_versions_stay_readable(world: World) -> None:
 def test_decisions_become_actions_in_one_step(world: World, sics) -> None:
     sic = sic_hold(
         sic=sics["own"],
+        by=world.coordinator,
         minutes="m",
         patient_present=True,
         caregiver_present=False,
@@ -91,6 +92,7 @@ def test_decisions_become_actions_in_one_step(world: World, sics) -> None:
 def test_a_provider_action_needs_the_providers_name(world: World, sics) -> None:
     sic = sic_hold(
         sic=sics["own"],
+        by=world.coordinator,
         minutes="m",
         patient_present=True,
         caregiver_present=False,

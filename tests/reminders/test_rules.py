@@ -386,6 +386,7 @@ def test_recording_the_sic_stops_the_reminders(quiet_world: World) -> None:
     with frozen(moment(6)):
         sic_hold(
             sic=sic,
+            by=quiet_world.coordinator,
             minutes="ok",
             patient_present=True,
             caregiver_present=False,

@@ -77,6 +77,7 @@ def test_the_author_amends_until_the_sic_is_held(world: World, sics) -> None:
     assert Contribution.objects.get().content["expectations"] == "Autre"
     sic_hold(
         sic=sics["own"],
+        by=world.coordinator,
         minutes="m",
         patient_present=True,
         caregiver_present=False,

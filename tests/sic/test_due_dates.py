@@ -24,6 +24,7 @@ def hold(sic: Sic, when: datetime.datetime) -> Sic:
         sic_schedule(sic=sic, at=when)
     return sic_hold(
         sic=sic,
+        by=sic.patient.coordinator,
         minutes="ok",
         patient_present=True,
         caregiver_present=False,

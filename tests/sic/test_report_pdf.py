@@ -32,6 +32,7 @@ def test_the_report_gathers_contributions_attendance_minutes_and_decisions(
     gp_membership = world.own.care_team.memberships.get(professional=world.gp.professional)
     sic_hold(
         sic=sic,
+        by=world.coordinator,
         minutes="Poids en hausse, accord sur la pesée.",
         patient_present=True,
         caregiver_present=False,

@@ -205,6 +205,7 @@ def test_the_service_refuses_what_the_form_would_not_offer(world: World, sics: d
     with pytest.raises(ValidationError) as error:
         sic_hold(
             sic=sic,
+            by=world.coordinator,
             minutes="ok",
             patient_present=True,
             caregiver_present=False,
