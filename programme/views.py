@@ -1,15 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from labparcours.models import Role
+from labparcours.permissions import is_programme_management, require
 from patients.selectors import programme_overview
 
 
 @login_required
 def programme_home(request: HttpRequest) -> HttpResponse:
     """Programme management's home: the programme in figures."""
-    if request.user.role != Role.ADMIN:
-        raise PermissionDenied
+    require(is_programme_management(request.user))
     return render(request, "programme/programme_home.html", programme_overview())

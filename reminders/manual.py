@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from labparcours.models import Role, User
+from labparcours.permissions import is_patient_side
 from patients.models import Patient
 from patients.recipients import member_users, patient_side
 from reminders.models import Reminder
@@ -80,7 +81,7 @@ def manual_recipients(patient: Patient) -> list[tuple[User, str]]:
 
 
 def manual_link(*, patient: Patient, recipient: User, topic: str) -> str:
-    if recipient.role in {Role.PATIENT, Role.CAREGIVER}:
+    if is_patient_side(recipient):
         return (
             reverse("careplans:my_plan") if topic == Topic.PLAN else reverse("patients:my_record")
         )
