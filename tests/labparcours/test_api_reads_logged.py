@@ -10,8 +10,8 @@ from labparcours.api import router
 from labparcours.api_base import AccessLoggedMixin
 from labparcours.models import AccessLogEntry
 from sic.models import Contribution
-from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for, soon
+from tests.factories import make_plan
 from tests.uploads import signed_sheet
 
 
@@ -20,6 +20,7 @@ def _plan_validated_on_paper(world: World) -> int:
     plan = make_plan(world, status=PlanStatus.PROPOSED)
     plan.validate(by=world.coordinator, method="paper", scan=signed_sheet())
     return plan.pk
+
 
 # One object per viewset whose reads are logged: a new viewset must say which to read here.
 OBJECTS = {

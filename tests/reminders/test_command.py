@@ -11,7 +11,8 @@ from django.core.management import call_command
 from labparcours.celery import app
 from labparcours.models import AccessLogEntry, Notification, Reminder
 from tests.conftest import World, client_for
-from tests.reminders.conftest import frozen, moment, planned_sic
+from tests.factories import planned_sic
+from tests.reminders.conftest import frozen, moment
 
 
 def send_reminders(*args: str) -> str:

@@ -17,7 +17,8 @@ from labparcours.models import Notification, Reminder
 from labparcours.reminders import reminders_sweep
 from labparcours.tasks import send_reminder_batch
 from tests.conftest import World
-from tests.reminders.conftest import moment, planned_sic
+from tests.factories import planned_sic
+from tests.reminders.conftest import moment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,7 +98,8 @@ def worker(needs_redis: str, needs_postgres: None, tmp_path: Path, monkeypatch):
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_reminder_goes_through_redis_and_a_real_worker(world: World, worker) -> None:
+def test_a_reminder_goes_through_redis_and_a_real_worker(fresh_world: World, worker) -> None:
+    world = fresh_world
     planned_sic(world.own, due=moment(-3).date())
     result = reminders_sweep()  # queued after the commit, to Redis
     assert result.queued == 2
