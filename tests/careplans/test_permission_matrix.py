@@ -83,6 +83,14 @@ PAGES = [
         otherwise={"patient_user": 404, "caregiver_user": 404},
     ),
     Case(
+        "remove a goal",
+        lambda w, t: f"/plans/{w.drafts[t].pk}/objectif/{w.drafts[t].goals.first().pk}/supprimer/",
+        LEAD,
+        method="post",
+        ok=302,
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
         "propose",
         pl("/plans/{plan}/proposer/", "drafts"),
         LEAD,

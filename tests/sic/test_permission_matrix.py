@@ -98,6 +98,12 @@ API = [
     Case("sics", s("/api/v1/sics/"), frozenset(ROLES), about_patient=False),
     Case("sic", s("/api/v1/sics/{sic}/"), EVERYONE_IN_SCOPE),
     Case(
+        "contributions list",
+        s("/api/v1/contributions/"),
+        frozenset(ROLES),
+        about_patient=False,
+    ),
+    Case(
         "schedule",
         s("/api/v1/sics/{sic}/schedule/"),
         CAN_RUN,
