@@ -180,7 +180,10 @@ ROLES = (
 
 
 def build_world() -> World:
-    coordinator = UserFactory(role=Role.COORDINATOR, email="coord@example.test")
+    # Named, so that no drawn name meets the patients' (the e-mail tests look for them).
+    coordinator = UserFactory(
+        role=Role.COORDINATOR, email="coord@example.test", first_name="Claire", last_name="Morel"
+    )
     admin = UserFactory(role=Role.ADMIN, email="admin@example.test", is_staff=True)
     own = PatientFactory(coordinator=coordinator, last_name="Lambert", first_name="Marcel")
     other = PatientFactory(coordinator=coordinator, last_name="Vermeersch", first_name="Josiane")
