@@ -1,35 +1,28 @@
-"""Role fixtures and test settings.
-
-The `world` fixture is the smallest programme that shows every access rule: an own patient
-whose team holds the clinician fixtures, another patient outside their teams, and a former
-member who left the own patient's team.
-"""
+"""Test settings and the `world` fixtures (tests/factories.py tells what a world holds)."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import os
 import shutil
 import socket
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-from labparcours.models import Role, User
-from patients.models import Caregiver, ConsentKind, Patient
-from teams.models import Profession, TeamRole
-from tests.factories import (
-    PASSWORD,
-    CaregiverFactory,
-    MembershipFactory,
-    PatientFactory,
-    ProfessionalFactory,
-    UserFactory,
-)
+from labparcours.models import User
+from tests.factories import PASSWORD, ROLES, World, build_world
+
+__all__ = ["ROLES", "World", "client_for", "need", "soon"]
 
 STRICT = os.environ.get("LABPARCOURS_STRICT_SERVICES") == "1"
 
@@ -89,98 +82,153 @@ def _uploads_in_tmp(settings: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     settings.MEDIA_ROOT = base / "media"
 
 
+# Settings of every test. They hold for the whole session (the shared worlds below are built
+# outside any test) and are set again for each test, which also gives it an empty cache.
+TEST_SETTINGS = {
+    "MFA_REQUIRED_ROLES": [],
+    "ACCOUNT_RATE_LIMITS": False,
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    "CELERY_TASK_ALWAYS_EAGER": True,
+    "SECURE_SSL_REDIRECT": False,
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # WhiteNoise looks a static file up when it is asked for, instead of listing every
+    # collected file each time a test client builds its middleware.
+    "WHITENOISE_AUTOREFRESH": True,
+}
+
+
+class CollectedStaticFiles(CompressedManifestStaticFilesStorage):
+    """Production's static-files storage (settings.STORAGES), hashed names read from the
+    manifest that collectstatic writes: a template naming a static file that does not exist
+    fails its test ("Missing staticfiles manifest entry"), as the page would fail in
+    production. Only the gzip and brotli copies are skipped: they change how the bytes travel,
+    not which names resolve, and would take a minute per session."""
+
+    def compress_files(self, paths: object) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """TEST_SETTINGS, and the static files collected once into a folder of the session."""
+    override = override_settings(
+        **TEST_SETTINGS,
+        STATIC_ROOT=tmp_path_factory.mktemp("static"),
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "tests.conftest.CollectedStaticFiles"},
+        },
+    )
+    override.enable()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: pytest.FixtureRequest) -> None:
-    settings.MFA_REQUIRED_ROLES = []
-    settings.ACCOUNT_RATE_LIMITS = False
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
     try:
         settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key when it is read
     except ImproperlyConfigured:
         settings.SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@dataclass
-class World:
-    coordinator: User
-    admin: User
-    gp: User
-    nurse: User
-    pharmacist: User
-    specialist: User
-    former_member: User
-    patient_user: User
-    caregiver_user: User
-    own: Patient
-    other: Patient
-    caregiver: Caregiver
-
-    def user(self, role: str) -> User:
-        return getattr(self, role)
+# --- The world: shared by the tests of a module, or fresh ---------------------------------------
+#
+# `world` is built once per test module inside a transaction rolled back when the module ends.
+# Each test runs in a savepoint of it (pytest-django's `db`), so its writes are undone before
+# the next test, and gets its own deep copy of the instances, so that what it changes in
+# memory does not reach the next test either (as Django's TestCase.setUpTestData does).
+# A module dresses the shared world further by overriding `module_world` (module scope).
+#
+# `fresh_world` is built inside the test, for tests that commit (transaction=True,
+# transactional_db, live_server): they cannot run inside the module's transaction.
 
 
-ROLES = (
-    "admin",
-    "coordinator",
-    "gp",
-    "nurse",
-    "pharmacist",
-    "specialist",
-    "former_member",
-    "patient_user",
-    "caregiver_user",
-)
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    return transactional or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _stretch(item: pytest.Item) -> tuple[object, bool]:
+    return getattr(item, "module", None), _commits(item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """pytest-django has put the tests in a transaction first, those that commit next. Within
+    each stretch of one module's tests of one kind, those asking for `world` run last: no
+    other test of the module runs while the shared rows exist."""
+    ordered: list[pytest.Item] = []
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end == len(items) or _stretch(items[end]) != _stretch(items[start]):
+            stretch = items[start:end]
+            ordered += sorted(stretch, key=lambda item: "world" in item.fixturenames)
+            start = end
+    items[:] = ordered
+
+
+# The transaction holding the shared world now, and the blocker that lets it be closed.
+_open: list[tuple[transaction.Atomic, object]] = []
+
+
+def _close_shared_world() -> None:
+    while _open:
+        outer, blocker = _open.pop()
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # A module's tests that commit may come right after its tests in a transaction, before
+    # pytest ends the module: its shared world goes first.
+    if _commits(item):
+        _close_shared_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(
+    django_db_setup: None, django_db_blocker, _session_settings: None
+) -> Iterator[World]:
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        _open.append((outer, django_db_blocker))
+    try:
+        with django_db_blocker.unblock():
+            world = build_world()
+    except BaseException:
+        _close_shared_world()
+        raise
+    yield world
+    _close_shared_world()
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    coordinator = UserFactory(role=Role.COORDINATOR, email="coord@example.test")
-    admin = UserFactory(role=Role.ADMIN, email="admin@example.test", is_staff=True)
-    own = PatientFactory(coordinator=coordinator, last_name="Lambert", first_name="Marcel")
-    other = PatientFactory(coordinator=coordinator, last_name="Vermeersch", first_name="Josiane")
+def world(request: pytest.FixtureRequest, module_world: World, db: None) -> World:
+    """The module's world, for this test: its rows as built, its instances a copy."""
+    if _commits(request.node):
+        pytest.fail(
+            "a test that commits cannot use the shared `world`: ask for `fresh_world`",
+            pytrace=False,
+        )
+    return copy.deepcopy(module_world)
 
-    clinicians = {}
-    for key, profession, role in (
-        ("gp", Profession.GP, TeamRole.GP),
-        ("nurse", Profession.NURSE, TeamRole.NURSE),
-        ("pharmacist", Profession.PHARMACIST, TeamRole.PHARMACIST),
-        ("specialist", Profession.CARDIOLOGIST, TeamRole.SPECIALIST),
-        ("former_member", Profession.NURSE, TeamRole.NURSE),
-    ):
-        user = UserFactory(role=Role.CLINICIAN, email=f"{key}@example.test")
-        pro = ProfessionalFactory(profession=profession, user=user, email=user.email)
-        membership = MembershipFactory(patient=own, professional=pro, role=role)
-        if key == "former_member":
-            membership.leave()
-        clinicians[key] = user
-    # The other patient has a team too, without any of our clinicians.
-    MembershipFactory(patient=other, professional=ProfessionalFactory(), role=TeamRole.GP)
 
-    patient_user = UserFactory(role=Role.PATIENT, email="marcel@example.test")
-    own.user = patient_user
-    own.save(update_fields=["user"])
-    caregiver_user = UserFactory(role=Role.CAREGIVER, email="francoise@example.test")
-    caregiver = CaregiverFactory(patient=own, user=caregiver_user, email=caregiver_user.email)
-    own.consents.create(
-        kind=ConsentKind.CAREGIVER_DELEGATION, caregiver=caregiver, recorded_by=coordinator
-    )
-    return World(
-        coordinator=coordinator,
-        admin=admin,
-        patient_user=patient_user,
-        caregiver_user=caregiver_user,
-        own=own,
-        other=other,
-        caregiver=caregiver,
-        **clinicians,
-    )
+@pytest.fixture
+def fresh_world(db: None) -> World:
+    """A world built inside the test, for the tests that commit."""
+    return build_world()
 
 
 def soon(days: int = 10, hour: int = 14) -> datetime.datetime:

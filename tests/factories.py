@@ -1,19 +1,40 @@
-"""One place for test data. Factories create valid objects; tests say what differs."""
+"""One place for test data. Factories create valid objects; tests say what differs.
+
+Builders of larger shapes live here too: the `World` of the access rules, a care plan with its
+goal and actions, a planned SIC, a late action.
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus
+from careplans.services import careplan_start
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from programme.management.commands.seed_demo import nir, rpps
+from patients.validators import nir_key
+from sic.models import Sic
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
+from teams.validators import luhn_ok
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
+
+
+def rpps(seed: int) -> str:
+    """A valid RPPS number (Luhn key) built from a seed."""
+    base = f"10{seed:08d}"
+    return next(base + str(key) for key in range(10) if luhn_ok(base + str(key)))
+
+
+def nir(sex: str, birth: datetime.date, dept: str, serial: int) -> str:
+    """A valid NIR (its two-digit key computed) for that sex, birth month and department."""
+    first = f"{'1' if sex == 'M' else '2'}{birth:%y%m}{dept}{serial:06d}"
+    return f"{first}{nir_key(first):02d}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -117,3 +138,146 @@ def full_team(patient: Patient, **professionals: Professional) -> dict[str, Memb
         pro = professionals.get(role) or ProfessionalFactory(profession=profession)
         members[role] = MembershipFactory(patient=patient, professional=pro, role=role)
     return members
+
+
+# --- The world of the access rules --------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The smallest programme that shows every access rule: an own patient whose team holds
+    the clinicians, another patient outside their teams, a former member who left the own
+    patient's team, the own patient's account and a delegated caregiver."""
+
+    coordinator: User
+    admin: User
+    gp: User
+    nurse: User
+    pharmacist: User
+    specialist: User
+    former_member: User
+    patient_user: User
+    caregiver_user: User
+    own: Patient
+    other: Patient
+    caregiver: Caregiver
+
+    def user(self, role: str) -> User:
+        return getattr(self, role)
+
+
+ROLES = (
+    "admin",
+    "coordinator",
+    "gp",
+    "nurse",
+    "pharmacist",
+    "specialist",
+    "former_member",
+    "patient_user",
+    "caregiver_user",
+)
+
+
+def build_world() -> World:
+    # Named, so that no drawn name meets the patients' (the e-mail tests look for them).
+    coordinator = UserFactory(
+        role=Role.COORDINATOR, email="coord@example.test", first_name="Claire", last_name="Morel"
+    )
+    admin = UserFactory(role=Role.ADMIN, email="admin@example.test", is_staff=True)
+    own = PatientFactory(coordinator=coordinator, last_name="Lambert", first_name="Marcel")
+    other = PatientFactory(coordinator=coordinator, last_name="Vermeersch", first_name="Josiane")
+
+    clinicians = {}
+    for key, profession, role in (
+        ("gp", Profession.GP, TeamRole.GP),
+        ("nurse", Profession.NURSE, TeamRole.NURSE),
+        ("pharmacist", Profession.PHARMACIST, TeamRole.PHARMACIST),
+        ("specialist", Profession.CARDIOLOGIST, TeamRole.SPECIALIST),
+        ("former_member", Profession.NURSE, TeamRole.NURSE),
+    ):
+        user = UserFactory(role=Role.CLINICIAN, email=f"{key}@example.test")
+        pro = ProfessionalFactory(profession=profession, user=user, email=user.email)
+        membership = MembershipFactory(patient=own, professional=pro, role=role)
+        if key == "former_member":
+            membership.leave()
+        clinicians[key] = user
+    # The other patient has a team too, without any of our clinicians.
+    MembershipFactory(patient=other, professional=ProfessionalFactory(), role=TeamRole.GP)
+
+    patient_user = UserFactory(role=Role.PATIENT, email="marcel@example.test")
+    own.user = patient_user
+    own.save(update_fields=["user"])
+    caregiver_user = UserFactory(role=Role.CAREGIVER, email="francoise@example.test")
+    caregiver = CaregiverFactory(patient=own, user=caregiver_user, email=caregiver_user.email)
+    own.consents.create(
+        kind=ConsentKind.CAREGIVER_DELEGATION, caregiver=caregiver, recorded_by=coordinator
+    )
+    return World(
+        coordinator=coordinator,
+        admin=admin,
+        patient_user=patient_user,
+        caregiver_user=caregiver_user,
+        own=own,
+        other=other,
+        caregiver=caregiver,
+        **clinicians,
+    )
+
+
+# --- Care plans and SICs ------------------------------------------------------------------------
+
+
+def make_plan(
+    world: World, patient: Patient | None = None, status: str = PlanStatus.DRAFT
+) -> CarePlan:
+    """A plan with one goal and two actions (the nurse's, the patient's)."""
+    patient = patient or world.own
+    plan = careplan_start(patient=patient, by=world.coordinator)
+    Goal.objects.create(plan=plan, text="Aller au marché le dimanche")
+    nurse = patient.care_team.memberships.filter(role="nurse", left_at__isnull=True).first()
+    if nurse:
+        Action.objects.create(
+            plan=plan,
+            what="Pesée trois fois par semaine",
+            owner=Owner.MEMBER,
+            membership=nurse,
+            when="lundi, mercredi, vendredi",
+        )
+    Action.objects.create(plan=plan, what="Marcher 20 minutes", owner=Owner.PATIENT)
+    if status != PlanStatus.DRAFT:
+        plan.propose()
+    if status == PlanStatus.VALIDATED:
+        plan.validate(
+            by=world.patient_user if patient == world.own else world.coordinator,
+            method="online" if patient == world.own else "phone",
+        )
+    return plan
+
+
+def proposed_plan(world: World, patient: Patient, proposed_at: datetime.datetime) -> CarePlan:
+    """A plan written straight in the proposed state, proposed at that moment."""
+    version = CarePlan.objects.filter(patient=patient).count() + 1
+    return CarePlan.objects.create(
+        patient=patient,
+        version=version,
+        created_by=world.coordinator,
+        status=PlanStatus.PROPOSED,
+        proposed_at=proposed_at,
+    )
+
+
+def plan_in_force(world: World, patient: Patient) -> CarePlan:
+    plan = proposed_plan(world, patient, timezone.now())
+    plan.validate(by=world.coordinator, method="phone")
+    return plan
+
+
+def late_action(plan: CarePlan, *, owner: str, due: datetime.date, **extra: object) -> Action:
+    return Action.objects.create(
+        plan=plan, what="Pesée trois fois par semaine", owner=owner, due_date=due, **extra
+    )
+
+
+def planned_sic(patient: Patient, due: datetime.date) -> Sic:
+    return Sic.objects.create(patient=patient, due_date=due)

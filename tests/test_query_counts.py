@@ -100,7 +100,7 @@ def test_sic_lists_run_a_constant_number_of_queries(
 
 
 def add_patients_with_plans(world: World, n: int) -> None:
-    from tests.careplans.conftest import make_plan
+    from tests.factories import make_plan
 
     for _ in range(n):
         patient = PatientFactory(coordinator=world.coordinator)

@@ -27,6 +27,24 @@ def browser(chromium_path: str) -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[object]:
+    """pytest-django's live server, serving the static files that collectstatic wrote (as
+    production does), under their hashed names: its default handler looks the files up in the
+    apps' folders, where hashed names are not."""
+    from django.test.testcases import _StaticFilesHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or os.getenv(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _StaticFilesHandler
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(
@@ -36,8 +54,18 @@ def page(browser, live_server) -> Iterator[object]:
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.console_errors = errors
+    missing: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            missing.append(response.url)
+            if "/static/" in response.url and response.status >= 400
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert missing == [], "static files the pages asked for and did not get"
 
 
 def screenshot(page, name: str) -> Path:

@@ -3,16 +3,16 @@ import pytest
 from careplans.models import PlanStatus
 from labparcours.models import Role
 from tests.browser.conftest import ARTIFACTS, log_in
-from tests.careplans.conftest import make_plan
 from tests.conftest import World
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_patient_reads_and_validates_the_plan_on_a_phone(
-    browser, live_server, world: World
+    browser, live_server, fresh_world: World
 ) -> None:
+    world = fresh_world
     assert world.patient_user.role == Role.PATIENT
     plan = make_plan(world, status=PlanStatus.PROPOSED)
     context = browser.new_context(

@@ -5,8 +5,8 @@ import pytest
 from careplans.models import CarePlan, PlanStatus
 from careplans.services import careplan_add_goal, careplan_start
 from labparcours.errors import InvalidTransition, NotAllowed
-from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for
+from tests.factories import make_plan
 from tests.uploads import signed_sheet
 
 

@@ -1,7 +1,6 @@
 from careplans.models import ActionStatus, PlanStatus
-from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for
-from tests.factories import PatientFactory, full_team
+from tests.factories import PatientFactory, full_team, make_plan
 
 
 def test_a_member_sees_their_actions_across_patients_and_marks_one_done(world: World) -> None:

@@ -3,8 +3,8 @@ import io
 from pypdf import PdfReader
 
 from careplans.models import PlanStatus
-from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for
+from tests.factories import make_plan
 
 
 def test_the_patient_prints_the_same_plan_as_the_page(world: World) -> None:

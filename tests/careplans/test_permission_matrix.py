@@ -3,8 +3,9 @@
 import pytest
 
 from careplans.models import PlanStatus
-from tests.careplans.conftest import make_plan
+from careplans.services import careplan_start
 from tests.conftest import ROLES, World
+from tests.factories import make_plan
 from tests.matrix import (
     CLINICIANS,
     EVERYONE_IN_SCOPE,
@@ -20,20 +21,20 @@ TEAM = frozenset({"admin", "coordinator", *CLINICIANS})
 TO_MY_PLAN = {"patient_user": 302, "caregiver_user": 302}
 
 
-@pytest.fixture
-def world(world: World) -> World:
-    """A draft plan and a proposed one (v1 validated, v2 proposed) for each patient."""
-    world.drafts, world.proposed = {}, {}
+def dress(world: World) -> World:
+    """A validated plan (v1) and a draft (v2) for each patient."""
+    world.drafts, world.validated = {}, {}
     for target in ("own", "other"):
         patient = patient_of(world, target)
-        make_plan(world, patient, status=PlanStatus.VALIDATED)
-        from careplans.services import careplan_start
-
-        v2 = careplan_start(patient=patient, by=world.coordinator)
-        world.drafts[target] = v2
-        world.validated = getattr(world, "validated", {})
-        world.validated[target] = patient.care_plans.get(version=1)
+        world.validated[target] = make_plan(world, patient, status=PlanStatus.VALIDATED)
+        world.drafts[target] = careplan_start(patient=patient, by=world.coordinator)
     return world
+
+
+@pytest.fixture(scope="module")
+def module_world(module_world: World, django_db_blocker) -> World:
+    with django_db_blocker.unblock():
+        return dress(module_world)
 
 
 def propose(world: World, target: str) -> None:
@@ -79,6 +80,14 @@ PAGES = [
         method="post",
         ok=302,
         data=lambda w: {"text": "Nager"},
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
+        "remove a goal",
+        lambda w, t: f"/plans/{w.drafts[t].pk}/objectif/{w.drafts[t].goals.first().pk}/supprimer/",
+        LEAD,
+        method="post",
+        ok=302,
         otherwise={"patient_user": 404, "caregiver_user": 404},
     ),
     Case(

@@ -1,8 +1,8 @@
 from careplans.models import Action, ActionStatus, CarePlan, Owner, PlanStatus
 from careplans.services import DecisionAction, careplan_changes, careplan_from_sic, careplan_start
 from sic.services import sic_hold
-from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for
+from tests.factories import make_plan
 
 
 def test_a_new_version_starts_from_the_plan_in_force(world: World) -> None:

@@ -10,8 +10,8 @@ from labparcours.api_base import AccessLoggedMixin
 from labparcours.models import AccessLogEntry
 from programme.api import router
 from sic.models import Contribution
-from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for, soon
+from tests.factories import make_plan
 from tests.uploads import signed_sheet
 
 

@@ -7,8 +7,8 @@ from django.test import Client
 
 from careplans.models import PlanStatus
 from labparcours.models import ApiToken
-from tests.careplans.conftest import make_plan
 from tests.conftest import World, client_for
+from tests.factories import make_plan
 from tests.uploads import signed_sheet
 
 

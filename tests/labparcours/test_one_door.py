@@ -13,7 +13,7 @@ from django.conf import settings
 from careplans.models import PlanStatus
 from labparcours.errors import NotAllowed
 from labparcours.models import AccessLogEntry
-from tests.careplans.conftest import make_plan
+from tests.factories import make_plan
 from tests.conftest import World, client_for
 
 APPS = ("patients", "teams", "sic", "careplans", "reminders", "programme")

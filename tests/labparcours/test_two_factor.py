@@ -150,8 +150,9 @@ def test_it_lets_in_a_coordinator_who_gave_the_password_and_the_code(world: Worl
 
 @pytest.mark.usefixtures("mfa_required")
 def test_it_counts_setting_up_totp_as_passing_the_second_factor(
-    transactional_db: None, world: World
+    transactional_db: None, fresh_world: World
 ) -> None:
+    world = fresh_world
     # allauth announces a new authenticator once its transaction commits, within the request.
     client = password_login(world.coordinator)
     assert client.get("/coordination/")["Location"] == reverse("mfa_activate_totp")

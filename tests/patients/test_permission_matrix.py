@@ -67,6 +67,20 @@ PAGES = [
         before=without_sic_consent,
     ),
     Case(
+        "include an existing patient",
+        p("/patients/{pk}/inclusion/"),
+        COORDINATOR,
+        method="post",
+        ok=302,
+    ),
+    Case(
+        "invite the patient",
+        p("/patients/{pk}/invitation/patient/"),
+        COORDINATOR,
+        method="post",
+        ok=302,
+    ),
+    Case(
         "add a member",
         p("/patients/{pk}/equipe/ajouter/"),
         COORDINATOR,

@@ -11,12 +11,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from careplans.models import Action, CarePlan, PlanStatus
-from patients.models import Patient
 from reminders.models import Reminder
 from reminders.sweep import SweepResult, reminders_sweep
-from sic.models import Sic
 from tests.conftest import World
+from tests.factories import full_team
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -62,38 +60,9 @@ def outbox_to(email: str) -> list[mail.EmailMessage]:
     return [m for m in mail.outbox if email in m.to]
 
 
-def planned_sic(patient: Patient, due: datetime.date) -> Sic:
-    return Sic.objects.create(patient=patient, due_date=due)
-
-
-def proposed_plan(world: World, patient: Patient, proposed_at: datetime.datetime) -> CarePlan:
-    version = CarePlan.objects.filter(patient=patient).count() + 1
-    return CarePlan.objects.create(
-        patient=patient,
-        version=version,
-        created_by=world.coordinator,
-        status=PlanStatus.PROPOSED,
-        proposed_at=proposed_at,
-    )
-
-
-def plan_in_force(world: World, patient: Patient) -> CarePlan:
-    plan = proposed_plan(world, patient, timezone.now())
-    plan.validate(by=world.coordinator, method="phone")
-    return plan
-
-
-def late_action(plan: CarePlan, *, owner: str, due: datetime.date, **extra: object) -> Action:
-    return Action.objects.create(
-        plan=plan, what="Pesée trois fois par semaine", owner=owner, due_date=due, **extra
-    )
-
-
 @pytest.fixture
 def quiet_world(world: World) -> World:
     """The world without the other patient's incomplete team, which the team rule would
     report in every sweep."""
-    from tests.factories import full_team
-
     full_team(world.other)
     return world

@@ -12,7 +12,8 @@ from labparcours.celery import app
 from labparcours.models import AccessLogEntry
 from reminders.models import Notification, Reminder
 from tests.conftest import World, client_for
-from tests.reminders.conftest import frozen, moment, planned_sic
+from tests.factories import planned_sic
+from tests.reminders.conftest import frozen, moment
 
 
 def send_reminders(*args: str) -> str:

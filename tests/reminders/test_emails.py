@@ -12,13 +12,8 @@ from reminders.sending import reminder_email
 from sic.models import ContributionKind
 from sic.services import sic_schedule
 from tests.conftest import World
-from tests.reminders.conftest import (
-    moment,
-    outbox_to,
-    planned_sic,
-    proposed_plan,
-    sweep_at,
-)
+from tests.factories import planned_sic, proposed_plan
+from tests.reminders.conftest import moment, outbox_to, sweep_at
 
 # Words that would tell something of the patient's health or identity.
 CLINICAL = re.compile(

@@ -16,7 +16,8 @@ from labparcours.celery import app
 from reminders.models import Notification, Reminder
 from reminders.tasks import send_reminder_batch, sweep_reminders
 from tests.conftest import World
-from tests.reminders.conftest import moment, planned_sic
+from tests.factories import planned_sic
+from tests.reminders.conftest import moment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,7 +97,8 @@ def worker(needs_redis: str, needs_postgres: None, tmp_path: Path, monkeypatch):
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_reminder_goes_through_redis_and_a_real_worker(world: World, worker) -> None:
+def test_a_reminder_goes_through_redis_and_a_real_worker(fresh_world: World, worker) -> None:
+    world = fresh_world
     planned_sic(world.own, due=moment(-3).date())
     assert sweep_reminders() == 2  # queued after the commit, to Redis
     deadline = time.monotonic() + 40

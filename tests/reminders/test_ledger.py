@@ -16,13 +16,24 @@ from reminders.sending import reminders_send
 from reminders.sweep import reminders_sweep
 from sic.services import sic_schedule
 from tests.conftest import World
-from tests.reminders.conftest import frozen, moment, outbox_to, planned_sic, sweep_at
+from tests.factories import planned_sic
+from tests.reminders.conftest import frozen, moment, outbox_to, sweep_at
 
 
 @pytest.fixture
 def due(world: World) -> World:
     """A SIC in 5 days with every contribution missing (six people to remind), plus the
     other patient's incomplete team (the coordinator)."""
+    return with_sic_due(world)
+
+
+@pytest.fixture
+def fresh_due(fresh_world: World) -> World:
+    """The same, in a world of its own (for the tests that commit)."""
+    return with_sic_due(fresh_world)
+
+
+def with_sic_due(world: World) -> World:
     sic = planned_sic(world.own, due=moment(5).date())
     sic_schedule(sic=sic, at=moment(5, 14))
     mail.outbox.clear()
@@ -177,7 +188,7 @@ def test_a_reminder_no_longer_due_is_not_sent(due: World, failing_for: set[str])
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_record_and_send_each_reminder_once(needs_postgres, due: World):
+def test_two_sweeps_at_once_record_and_send_each_reminder_once(needs_postgres, fresh_due: World):
     start = threading.Barrier(2)
     results, errors = [], []
 

@@ -8,8 +8,9 @@ from labparcours.models import AccessLogEntry
 from reminders.context_processors import Bell
 from reminders.models import Channel, Notification, NotificationPreference, Reminder
 from tests.conftest import ROLES, World, client_for
+from tests.factories import planned_sic
 from tests.matrix import COORDINATOR, STAFF, Case, expected, p, params, run
-from tests.reminders.conftest import moment, planned_sic, sweep_at
+from tests.reminders.conftest import moment, sweep_at
 
 PAGES = [
     Case("notifications", p("/notifications/"), frozenset(ROLES), about_patient=False),

@@ -5,7 +5,8 @@ from django.core import mail
 from reminders.models import Channel, Notification, NotificationPreference, Reminder
 from reminders.tasks import queue_reminder_digests
 from tests.conftest import World
-from tests.reminders.conftest import frozen, moment, outbox_to, planned_sic, sweep_at
+from tests.factories import planned_sic
+from tests.reminders.conftest import frozen, moment, outbox_to, sweep_at
 
 
 def prefer(user, kind: str, channel: str) -> None:

@@ -15,7 +15,8 @@ from reminders.sweep import reminders_sweep
 from sic.models import Attendance, Sic, SicStatus
 from teams.models import CareTeam, Membership
 from tests.conftest import World, client_for
-from tests.reminders.conftest import moment, planned_sic, sweep_at
+from tests.factories import planned_sic
+from tests.reminders.conftest import moment, sweep_at
 
 DAY = datetime.timedelta(days=1)
 

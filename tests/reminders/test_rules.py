@@ -11,18 +11,16 @@ from patients.models import ConsentKind
 from sic.models import ContributionKind
 from sic.services import contribution_for, sic_schedule
 from tests.conftest import World
-from tests.factories import MembershipFactory, PatientFactory, ProfessionalFactory
-from tests.reminders.conftest import (
-    frozen,
+from tests.factories import (
+    MembershipFactory,
+    PatientFactory,
+    ProfessionalFactory,
     late_action,
-    moment,
     plan_in_force,
     planned_sic,
     proposed_plan,
-    recipients,
-    rows,
-    sweep_at,
 )
+from tests.reminders.conftest import frozen, moment, recipients, rows, sweep_at
 
 DAY = datetime.timedelta(days=1)
 

@@ -20,9 +20,14 @@ CAN_RUN = frozenset({"coordinator", "gp"})
 TEAM = frozenset({"admin", "coordinator", *CLINICIANS})
 
 
-@pytest.fixture
-def world(world: World) -> World:
-    """The world with a scheduled SIC per patient, each with a submitted GP summary."""
+@pytest.fixture(scope="module")
+def module_world(module_world: World, django_db_blocker) -> World:
+    with django_db_blocker.unblock():
+        return dress(module_world)
+
+
+def dress(world: World) -> World:
+    """A scheduled SIC per patient, each with a submitted GP summary."""
     world.sics, world.summaries = {}, {}
     for target, patient in (("own", world.own), ("other", world.other)):
         sic = sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon())
@@ -92,6 +97,12 @@ PAGES = [
 API = [
     Case("sics", s("/api/v1/sics/"), frozenset(ROLES), about_patient=False),
     Case("sic", s("/api/v1/sics/{sic}/"), EVERYONE_IN_SCOPE),
+    Case(
+        "contributions list",
+        s("/api/v1/contributions/"),
+        frozenset(ROLES),
+        about_patient=False,
+    ),
     Case(
         "schedule",
         s("/api/v1/sics/{sic}/schedule/"),
