@@ -9,8 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_patient_reads_who_accessed_the_record_on_a_phone_without_scrolling_sideways(
-    browser, live_server, world: World
+    browser, live_server, fresh_world: World
 ) -> None:
+    world = fresh_world
     for reader, what in ((world.gp, "patient record"), (world.pharmacist, "SIC contribution")):
         AccessLogEntry.objects.create(
             patient=world.own, user=reader, what=what, ip_address="192.0.2.7"
