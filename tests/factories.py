@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from programme.management.commands.seed_demo import nir, rpps
+from programme.demo_data import nir, rpps
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
