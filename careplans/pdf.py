@@ -8,7 +8,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from careplans.models import CarePlan
-from careplans.services import actions_by_owner
+from careplans.selectors import actions_by_owner
 
 
 def careplan_pdf(plan: CarePlan) -> bytes:

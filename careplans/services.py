@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -15,7 +15,6 @@ from careplans.models import (
     CarePlan,
     Goal,
     Owner,
-    PlanStatus,
     ValidationMethod,
 )
 from labparcours.errors import DomainError, InvalidTransition
@@ -146,103 +145,3 @@ def careplan_add_action(*, plan: CarePlan, action: Action) -> Action:
 def careplan_remove(*, plan: CarePlan, item: Goal | Action) -> None:
     plan.ensure_editable()
     item.delete()
-
-
-@dataclass
-class OwnerGroup:
-    """The actions one person (or provider) carries, for the patient's reading."""
-
-    label: str
-    actions: list[Action] = field(default_factory=list)
-
-
-def actions_by_owner(plan: CarePlan, *, for_patient: bool = False) -> list[OwnerGroup]:
-    """Actions grouped by who does them: the patient first, then their caregiver, the team
-    members, the supplementary-care providers. Written to the patient ("You") on their side."""
-    groups: dict[tuple[int, str], OwnerGroup] = {}
-    order = {Owner.PATIENT: 0, Owner.CAREGIVER: 1, Owner.MEMBER: 2, Owner.PROVIDER: 3}
-    for action in plan.actions.select_related("membership__professional").order_by("position"):
-        if action.owner == Owner.PATIENT:
-            label = _("You") if for_patient else _("The patient")
-        elif action.owner == Owner.CAREGIVER:
-            label = _("Your caregiver") if for_patient else _("The caregiver")
-        elif action.owner == Owner.MEMBER:
-            pro = action.membership.professional
-            label = f"{pro} — {pro.get_profession_display()}"
-        else:
-            label = action.provider
-        key = (order[Owner(action.owner)], label)
-        groups.setdefault(key, OwnerGroup(label=label)).actions.append(action)
-    return [groups[key] for key in sorted(groups)]
-
-
-@dataclass
-class PlanChanges:
-    """What a version changes from the one before it."""
-
-    previous: CarePlan | None
-    goals_added: list[str] = field(default_factory=list)
-    goals_removed: list[str] = field(default_factory=list)
-    actions_added: list[str] = field(default_factory=list)
-    actions_removed: list[str] = field(default_factory=list)
-    actions_changed: list[str] = field(default_factory=list)
-
-    @property
-    def any(self) -> bool:
-        return any(
-            (
-                self.goals_added,
-                self.goals_removed,
-                self.actions_added,
-                self.actions_removed,
-                self.actions_changed,
-            )
-        )
-
-
-def _action_key(action: Action) -> str:
-    return " ".join(action.what.lower().split())
-
-
-def careplan_changes(plan: CarePlan) -> PlanChanges:
-    """Compare a version with the previous one: goals and actions added, removed, changed."""
-    previous = (
-        CarePlan.objects.filter(patient_id=plan.patient_id, version__lt=plan.version)
-        .order_by("-version")
-        .first()
-    )
-    changes = PlanChanges(previous=previous)
-    if previous is None:
-        return changes
-    old_goals = [g.text for g in previous.goals.all()]
-    new_goals = [g.text for g in plan.goals.all()]
-    changes.goals_added = [g for g in new_goals if g not in old_goals]
-    changes.goals_removed = [g for g in old_goals if g not in new_goals]
-    old = {_action_key(a): a for a in previous.actions.select_related("membership__professional")}
-    new = {_action_key(a): a for a in plan.actions.select_related("membership__professional")}
-    changes.actions_added = [a.what for key, a in new.items() if key not in old]
-    changes.actions_removed = [a.what for key, a in old.items() if key not in new]
-    changes.actions_changed = [
-        a.what
-        for key, a in new.items()
-        if key in old
-        and (a.who, a.when, a.due_date) != (old[key].who, old[key].when, old[key].due_date)
-    ]
-    return changes
-
-
-def in_force_and_open(patient: Patient) -> tuple[CarePlan | None, CarePlan | None]:
-    plans = {
-        p.status: p
-        for p in CarePlan.objects.filter(patient=patient).exclude(status=PlanStatus.SUPERSEDED)
-    }
-    in_force = plans.get(PlanStatus.VALIDATED)
-    open_plan = next(
-        (
-            plans[s]
-            for s in (PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.CHANGES_REQUESTED)
-            if s in plans
-        ),
-        None,
-    )
-    return in_force, open_plan

@@ -22,18 +22,21 @@ from careplans.forms import (
 from careplans.models import Action, CarePlan, Goal, PlanStatus, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.rules import can_follow_action, can_record_validation, can_see_my_actions
-from careplans.selectors import access_plan, visible_plans
+from careplans.selectors import (
+    access_plan,
+    actions_by_owner,
+    careplan_changes,
+    in_force_and_open,
+    visible_plans,
+)
 from careplans.services import (
     DecisionAction,
-    actions_by_owner,
     careplan_add_action,
     careplan_add_goal,
-    careplan_changes,
     careplan_from_sic,
     careplan_remove,
     careplan_start,
     careplan_validation_record,
-    in_force_and_open,
 )
 from labparcours.access import log_access
 from labparcours.errors import DomainError

@@ -18,14 +18,8 @@ from sic.forms import content_as_form_data, content_errors, contribution_form
 from sic.models import Contribution, Sic
 from sic.pdf import sic_report_pdf
 from sic.rules import can_read_sic_report
-from sic.selectors import visible_sics, with_contribution_counts
-from sic.services import (
-    contribution_for,
-    contribution_save,
-    sic_cancel,
-    sic_hold,
-    sic_schedule,
-)
+from sic.selectors import contribution_for, visible_sics, with_contribution_counts
+from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
 from teams.rules import can_lead_team
 
 

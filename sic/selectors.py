@@ -1,13 +1,20 @@
-"""Reads of SICs, always through the access scope (the patient's)."""
+"""Reads of SICs, always through the access scope (the patient's), and what a SIC expects."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from labparcours.access import log_access
+from labparcours.errors import NotAllowed
 from labparcours.models import User
-from sic.models import ContributionStatus, Sic
+from labparcours.permissions import require
+from sic.models import KIND_OF_TEAM_ROLE, Contribution, ContributionKind, ContributionStatus, Sic
+from sic.rules import can_write_patient_form
+from teams.models import Membership
 
 
 def visible_sics(user: User) -> QuerySet[Sic]:
@@ -39,7 +46,85 @@ def open_sic_by_patient(patient_ids: list) -> dict:
 
 def my_contribution_states(user: User, sics: list[Sic]) -> dict[int, str]:
     """For each SIC, the state of `user`'s own contribution (draft/submitted), in one query."""
-    from sic.models import Contribution
-
     rows = Contribution.objects.filter(sic__in=sics, author=user).values_list("sic_id", "status")
     return dict(rows)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A contribution the SIC expects: its kind, who writes it, and what is in so far."""
+
+    kind: str
+    label: str
+    author: User | None
+    author_name: str
+    contribution: Contribution | None
+
+    @property
+    def state(self) -> str:
+        if self.contribution is None:
+            return "missing"
+        return self.contribution.status
+
+
+def expected_contributions(sic: Sic) -> list[Expected]:
+    """What the team and the patient are expected to bring, matched with what is in."""
+    contributions = list(sic.contributions.select_related("author"))
+    by_author = {(c.kind, c.author_id): c for c in contributions}
+    rows = []
+    members = (
+        Membership.objects.active()
+        .filter(team__patient_id=sic.patient_id, role__in=KIND_OF_TEAM_ROLE)
+        .select_related("professional__user")
+        .order_by("role", "pk")
+    )
+    for member in members:
+        kind = KIND_OF_TEAM_ROLE[member.role]
+        user = member.professional.user
+        rows.append(
+            Expected(
+                kind=kind,
+                label=ContributionKind(kind).label,
+                author=user,
+                author_name=str(member.professional),
+                contribution=by_author.get((kind, user.pk)) if user else None,
+            )
+        )
+    patient_form = next(
+        (c for c in contributions if c.kind == ContributionKind.PATIENT_EXPERIENCE), None
+    )
+    rows.append(
+        Expected(
+            kind=ContributionKind.PATIENT_EXPERIENCE,
+            label=ContributionKind.PATIENT_EXPERIENCE.label,
+            author=sic.patient.user,
+            author_name=str(sic.patient),
+            contribution=patient_form,
+        )
+    )
+    return rows
+
+
+def contribution_for(*, sic: Sic, kind: str, user: User) -> Contribution:
+    """The contribution `user` writes for this SIC (a new draft the first time).
+
+    The patient's experience form has one row per SIC, whoever types it: the patient, their
+    caregiver, or the coordinator on their behalf. Raises `NotAllowed` for anyone else.
+    """
+    if kind == ContributionKind.PATIENT_EXPERIENCE:
+        require(can_write_patient_form(user))
+        existing = sic.contributions.filter(kind=kind).first()
+        if existing:
+            return existing
+        author = sic.patient.user or user
+        return Contribution(sic=sic, kind=kind, author=author, entered_by=user)
+    allowed = {
+        KIND_OF_TEAM_ROLE[m.role]
+        for m in Membership.objects.active().filter(
+            team__patient_id=sic.patient_id, professional__user=user, role__in=KIND_OF_TEAM_ROLE
+        )
+    }
+    if kind not in allowed:
+        raise NotAllowed(_("This contribution is not yours to write."), code="not_author")
+    existing = sic.contributions.filter(kind=kind, author=user).first()
+    return existing or Contribution(sic=sic, kind=kind, author=user, entered_by=user)

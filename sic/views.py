@@ -27,15 +27,14 @@ from sic.forms import (
 from sic.models import Attendance, Contribution, ContributionKind, Sic, SicStatus
 from sic.pdf import sic_report_pdf
 from sic.rules import can_read_sic_report, can_write_patient_form
-from sic.selectors import access_sic, visible_sics, with_contribution_counts
-from sic.services import (
+from sic.selectors import (
+    access_sic,
     contribution_for,
-    contribution_save,
     expected_contributions,
-    sic_cancel,
-    sic_hold,
-    sic_schedule,
+    visible_sics,
+    with_contribution_counts,
 )
+from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
 from teams.rules import can_lead_team
 
 VIEWS = {

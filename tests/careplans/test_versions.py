@@ -1,5 +1,6 @@
 from careplans.models import Action, ActionStatus, CarePlan, Owner, PlanStatus
-from careplans.services import DecisionAction, careplan_changes, careplan_from_sic, careplan_start
+from careplans.selectors import careplan_changes
+from careplans.services import DecisionAction, careplan_from_sic, careplan_start
 from sic.services import sic_hold
 from tests.conftest import World, client_for
 from tests.factories import make_plan

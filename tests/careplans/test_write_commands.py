@@ -9,8 +9,8 @@ from unittest import mock
 import pytest
 
 from careplans.models import CarePlan, PlanStatus
-from tests.factories import make_plan
 from tests.conftest import World, client_for
+from tests.factories import make_plan
 from tests.spies import spied
 from tests.uploads import signed_sheet
 

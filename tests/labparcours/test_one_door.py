@@ -13,8 +13,8 @@ from django.conf import settings
 from careplans.models import PlanStatus
 from labparcours.errors import NotAllowed
 from labparcours.models import AccessLogEntry
-from tests.factories import make_plan
 from tests.conftest import World, client_for
+from tests.factories import make_plan
 
 APPS = ("patients", "teams", "sic", "careplans", "reminders", "programme")
 # Where "may do" was decided inline: it now asks a rules.py predicate.

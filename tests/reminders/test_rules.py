@@ -9,7 +9,8 @@ from django.utils import timezone
 from careplans.models import ActionStatus, Owner
 from patients.models import ConsentKind
 from sic.models import ContributionKind
-from sic.services import contribution_for, sic_schedule
+from sic.selectors import contribution_for
+from sic.services import sic_schedule
 from tests.conftest import World
 from tests.factories import (
     MembershipFactory,

@@ -3,7 +3,7 @@ import io
 from pypdf import PdfReader
 
 from labparcours.models import AccessLogEntry
-from sic.demo import CONTENT
+from programme.demo_data import CONTENT
 from sic.models import Contribution
 from sic.services import sic_hold
 from tests.conftest import World, client_for

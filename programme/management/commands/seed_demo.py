@@ -1,403 +1,95 @@
 """Demo data: the whole programme working, for a newcomer's first `make run`.
 
-Idempotent: every object is found by a natural key before being created, so running the
-command twice changes nothing. `--if-empty` does nothing when the database has users.
+The demo goes through the functions users trigger (record and include a patient, record
+consents, build the team, accept invitations, schedule and hold SICs, write contributions,
+write, propose and validate plans, sweep reminders), so it exercises the real paths. Its data
+(people, patients, texts, and the story each patient shows) is in `programme.demo_data`.
+
+Those functions stamp `timezone.now()`; the stories happened over past months. Where a function
+takes a date (`on=`, `given_at=`) it is given one; where it cannot, `backdate` moves its
+timestamps afterwards, each call saying which and why.
+
+Loaded once: when the demo coordinator exists, running again changes nothing. `--if-empty`
+does nothing when the database has any user.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Model
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
+from weasyprint import HTML
 
-from careplans.demo import seed_careplans
-from labparcours.models import AccessLogEntry, Role, User
-from patients.models import Caregiver, Consent, ConsentKind, Patient
-from patients.validators import nir_key
+from careplans.models import Action, ActionStatus, CarePlan, Owner, ValidationMethod
+from careplans.services import (
+    careplan_add_action,
+    careplan_add_goal,
+    careplan_remove,
+    careplan_start,
+    careplan_validation_record,
+)
+from labparcours.access import log_access
+from labparcours.celery import app as celery_app
+from labparcours.invitations import invitation_accept, invitation_send
+from labparcours.models import AccessLogEntry, InvitationKind, Role, User
+from patients.models import ConsentKind, Patient
+from patients.services import caregiver_add, consent_record
+from programme import demo_data as data
+from programme.workflows import patient_include, patient_record
 from reminders.sweep import reminders_sweep
-from sic.demo import seed_sics
-from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
-from teams.validators import luhn_ok
+from sic.models import KIND_OF_TEAM_ROLE, ContributionKind, Sic, next_due_date
+from sic.selectors import contribution_for
+from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
+from teams.models import Membership, Professional
+from teams.services import membership_add
 
-DEMO_PASSWORD = "labparcours-demo"  # noqa: S105 — documented in the README, demo only
-
-
-def rpps(seed: int) -> str:
-    """A valid RPPS number (Luhn key) built from a seed."""
-    base = f"10{seed:08d}"
-    return next(base + str(key) for key in range(10) if luhn_ok(base + str(key)))
-
-
-def nir(sex: str, birth: datetime.date, dept: str, serial: int) -> str:
-    first = f"{'1' if sex == 'M' else '2'}{birth:%y%m}{dept}{serial:06d}"
-    return f"{first}{nir_key(first):02d}"
-
-
-@dataclass(frozen=True)
-class Pro:
-    key: str  # the e-mail's local part for those with a demo account
-    first: str
-    last: str
-    profession: str
-    mode: str
-    organisation: str
-    city: str
-    has_account: bool = False
-
-
-PROFESSIONALS = [
-    Pro(
-        "medecin",
-        "Jean",
-        "Dubois",
-        Profession.GP,
-        PracticeMode.LIBERAL,
-        "Cabinet médical des Weppes",
-        "Lille",
-        True,
-    ),
-    Pro(
-        "infirmiere",
-        "Sophie",
-        "Martin",
-        Profession.NURSE,
-        PracticeMode.LIBERAL,
-        "Cabinet infirmier Vauban",
-        "Lille",
-        True,
-    ),
-    Pro(
-        "pharmacien",
-        "Karim",
-        "Benali",
-        Profession.PHARMACIST,
-        PracticeMode.LIBERAL,
-        "Pharmacie de la Treille",
-        "Lille",
-        True,
-    ),
-    Pro(
-        "cardiologue",
-        "Anne",
-        "Leroy",
-        Profession.CARDIOLOGIST,
-        PracticeMode.HOSPITAL,
-        "CHU de Lille — Institut Cœur Poumon",
-        "Lille",
-        True,
-    ),
-    Pro(
-        "diabetologue",
-        "Marc",
-        "Petit",
-        Profession.DIABETOLOGIST,
-        PracticeMode.HOSPITAL,
-        "CHU de Lille — Endocrinologie",
-        "Lille",
-        True,
-    ),
-    Pro(
-        "h.roussel",
-        "Hélène",
-        "Roussel",
-        Profession.GP,
-        PracticeMode.LIBERAL,
-        "Maison de santé du Pile",
-        "Roubaix",
-    ),
-    Pro(
-        "t.vandamme",
-        "Thomas",
-        "Vandamme",
-        Profession.GP,
-        PracticeMode.LIBERAL,
-        "Cabinet du Blanc-Seau",
-        "Tourcoing",
-    ),
-    Pro(
-        "c.delattre",
-        "Camille",
-        "Delattre",
-        Profession.NURSE,
-        PracticeMode.LIBERAL,
-        "Soins infirmiers du Pile",
-        "Roubaix",
-    ),
-    Pro(
-        "j.lemaire",
-        "Julie",
-        "Lemaire",
-        Profession.NURSE,
-        PracticeMode.LIBERAL,
-        "Cabinet infirmier du Triolo",
-        "Villeneuve-d'Ascq",
-    ),
-    Pro(
-        "n.carpentier",
-        "Nicolas",
-        "Carpentier",
-        Profession.PHARMACIST,
-        PracticeMode.LIBERAL,
-        "Pharmacie du Grand Boulevard",
-        "Tourcoing",
-    ),
-    Pro(
-        "l.deschamps",
-        "Laure",
-        "Deschamps",
-        Profession.NEPHROLOGIST,
-        PracticeMode.HOSPITAL,
-        "CHU de Lille — Néphrologie",
-        "Lille",
-    ),
-    Pro(
-        "p.mercier",
-        "Pauline",
-        "Mercier",
-        Profession.PSYCHOLOGIST,
-        PracticeMode.LIBERAL,
-        "Cabinet de psychologie",
-        "Lille",
-    ),
-    Pro(
-        "a.fontaine",
-        "Antoine",
-        "Fontaine",
-        Profession.DIETITIAN,
-        PracticeMode.LIBERAL,
-        "Diététique Nord",
-        "Marcq-en-Barœul",
-    ),
-    Pro(
-        "e.wattel",
-        "Émilie",
-        "Wattel",
-        Profession.APA_TEACHER,
-        PracticeMode.SALARIED,
-        "Association Sport Santé Métropole",
-        "Lille",
-    ),
-    Pro(
-        "r.gosselin",
-        "Romain",
-        "Gosselin",
-        Profession.CARDIOLOGIST,
-        PracticeMode.LIBERAL,
-        "Cabinet de cardiologie",
-        "Roubaix",
-    ),
-]
-
-
-@dataclass(frozen=True)
-class Pat:
-    first: str
-    last: str
-    sex: str
-    birth: datetime.date
-    pathway: str
-    city: str
-    postal: str
-    months_included: int | None  # None: still a candidate
-    team: tuple[str, ...]  # keys of PROFESSIONALS
-    criteria: tuple[str, ...]
-    exited: str = ""
-
-
-GP, NURSE, PHARM, CARDIO, DIABETO = (
-    "medecin",
-    "infirmiere",
-    "pharmacien",
-    "cardiologue",
-    "diabetologue",
+DAY = datetime.timedelta(days=1)
+INCLUSION_CONSENTS = (
+    ConsentKind.PARTICIPATION,
+    ConsentKind.TEAM_SHARING,
+    ConsentKind.SIC_ATTENDANCE,
 )
 
-PATIENTS = [
-    Pat(
-        "Marcel",
-        "Lambert",
-        "M",
-        datetime.date(1948, 3, 14),
-        "ic_dt2",
-        "Lille",
-        "59000",
-        7,
-        (GP, NURSE, PHARM, CARDIO),
-        ("ic_hospitalisation", "ic_nyha", "dt2_hba1c", "medical_complexity"),
-    ),
-    Pat(
-        "Josiane",
-        "Vermeersch",
-        "F",
-        datetime.date(1951, 7, 2),
-        "ic",
-        "Lille",
-        "59800",
-        11,
-        (GP, NURSE, PHARM, CARDIO, "l.deschamps"),
-        ("ic_hospitalisation", "ic_nyha", "medical_complexity"),
-    ),
-    Pat(
-        "Ahmed",
-        "Boukhalfa",
-        "M",
-        datetime.date(1957, 11, 23),
-        "dt2",
-        "Lille",
-        "59160",
-        4,
-        (GP, NURSE, PHARM, DIABETO),
-        ("dt2_hba1c", "dt2_complication", "psychosocial_complexity"),
-    ),
-    Pat(
-        "Monique",
-        "Delcroix",
-        "F",
-        datetime.date(1944, 1, 9),
-        "ic",
-        "Lille",
-        "59000",
-        2,
-        (GP, PHARM, CARDIO),
-        ("ic_hospitalisation", "medical_complexity"),
-    ),
-    Pat(
-        "Bernard",
-        "Hennebert",
-        "M",
-        datetime.date(1950, 5, 30),
-        "ic_dt2",
-        "Villeneuve-d'Ascq",
-        "59650",
-        13,
-        (GP, "j.lemaire", PHARM, CARDIO, DIABETO),
-        ("ic_nyha", "dt2_insulin", "medical_complexity"),
-    ),
-    Pat(
-        "Yvette",
-        "Lecomte",
-        "F",
-        datetime.date(1939, 9, 17),
-        "ic",
-        "Lille",
-        "59000",
-        8,
-        (GP, NURSE, "n.carpentier", CARDIO),
-        ("ic_hospitalisation", "ic_ejection_fraction", "psychosocial_complexity"),
-    ),
-    Pat(
-        "Fatima",
-        "Haddou",
-        "F",
-        datetime.date(1962, 4, 5),
-        "dt2",
-        "Roubaix",
-        "59100",
-        5,
-        ("h.roussel", "c.delattre", "n.carpentier", DIABETO),
-        ("dt2_hba1c", "dt2_complication", "psychosocial_complexity"),
-    ),
-    Pat(
-        "Gérard",
-        "Masquelier",
-        "M",
-        datetime.date(1946, 12, 1),
-        "ic",
-        "Roubaix",
-        "59100",
-        9,
-        ("h.roussel", "c.delattre", PHARM, "r.gosselin"),
-        ("ic_hospitalisation", "ic_nyha", "medical_complexity"),
-    ),
-    Pat(
-        "Christiane",
-        "Dupuis",
-        "F",
-        datetime.date(1955, 2, 20),
-        "ic_dt2",
-        "Tourcoing",
-        "59200",
-        6,
-        ("t.vandamme", "c.delattre", "n.carpentier", "r.gosselin", DIABETO),
-        ("ic_nyha", "dt2_hba1c", "medical_complexity"),
-    ),
-    Pat(
-        "Daniel",
-        "Wallart",
-        "M",
-        datetime.date(1953, 8, 11),
-        "dt2",
-        "Tourcoing",
-        "59200",
-        3,
-        ("t.vandamme", "n.carpentier"),
-        ("dt2_complication", "medical_complexity"),
-    ),
-    Pat(
-        "Sylvie",
-        "Maes",
-        "F",
-        datetime.date(1960, 10, 28),
-        "dt2",
-        "Villeneuve-d'Ascq",
-        "59650",
-        15,
-        ("h.roussel", "j.lemaire", PHARM, DIABETO, "a.fontaine"),
-        ("dt2_hba1c", "dt2_insulin", "psychosocial_complexity"),
-    ),
-    Pat(
-        "René",
-        "Caron",
-        "M",
-        datetime.date(1941, 6, 6),
-        "ic",
-        "Lille",
-        "59000",
-        14,
-        (GP, NURSE, PHARM, CARDIO),
-        ("ic_hospitalisation", "ic_nyha", "medical_complexity"),
-        exited="death",
-    ),
-    Pat(
-        "Nadia",
-        "Belkacem",
-        "F",
-        datetime.date(1965, 3, 3),
-        "ic_dt2",
-        "Roubaix",
-        "59100",
-        None,
-        (),
-        ("ic_nyha", "dt2_hba1c"),
-    ),
-    Pat(
-        "Jacques",
-        "Dewaele",
-        "M",
-        datetime.date(1949, 12, 24),
-        "ic",
-        "Armentières",
-        "59280",
-        None,
-        (),
-        ("ic_hospitalisation",),
-    ),
-]
 
-ROLE_OF = {
-    Profession.GP: TeamRole.GP,
-    Profession.NURSE: TeamRole.NURSE,
-    Profession.PHARMACIST: TeamRole.PHARMACIST,
-}
+def at(day: datetime.date, hour: int = 14) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def backdate(obj: Model, **timestamps: object) -> None:
+    """Move timestamps a service stamped with `timezone.now()` to the story's past date: an
+    `update()` of those fields only, after the service ran its checks and writes."""
+    type(obj)._default_manager.filter(pk=obj.pk).update(**timestamps)
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    """The e-mails of the demo's invitations and SIC calendars are built, then dropped: the
+    tasks run at once (no worker sends them later) into a backend that sends nothing."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.WARNING)  # a hundred "task succeeded" lines tell a newcomer nothing
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = eager
+        trace.setLevel(level)
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent). Every demo account's password: labparcours-demo."
+    help = "Load the demo data (once). Every demo account's password: labparcours-demo."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -408,188 +100,356 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("Database not empty: demo data not loaded.")
             return
-        with transaction.atomic():
-            self.seed()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Password: " + DEMO_PASSWORD))
+        if User.objects.filter(email="coordinatrice@demo.test").exists():
+            self.stdout.write("Demo data already loaded.")
+            return
+        with quietly(), transaction.atomic():
+            Demo(today=timezone.localdate()).seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Password: " + data.DEMO_PASSWORD))
 
-    def user(self, email: str, role: str, first: str, last: str, **extra: Any) -> User:
-        user, created = User.objects.get_or_create(
-            email=email, defaults={"role": role, "first_name": first, "last_name": last, **extra}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        return user
+
+class Demo:
+    """The steps of the demo, in the order a programme lives them."""
+
+    def __init__(self, *, today: datetime.date) -> None:
+        self.today = today
 
     def seed(self) -> None:
-        today = timezone.localdate()
-        self.user(
-            "admin@demo.test", Role.ADMIN, "Isabelle", "Vasseur", is_staff=True, is_superuser=True
+        admin = User.objects.create_superuser(
+            "admin@demo.test", data.DEMO_PASSWORD, first_name="Isabelle", last_name="Vasseur"
         )
-        coordinator = self.user("coordinatrice@demo.test", Role.COORDINATOR, "Claire", "Lefebvre")
-        pros = self.professionals()
-
-        for index, spec in enumerate(PATIENTS):
-            self.patient(index, spec, coordinator, pros, today)
-
-        marcel = Patient.objects.get(last_name="Lambert", first_name="Marcel")
-        if marcel.user_id is None:
-            marcel.user = self.user("patient@demo.test", Role.PATIENT, "Marcel", "Lambert")
-            marcel.save(update_fields=["user"])
-        self.caregiver(marcel, coordinator)
-        self.former_member(coordinator, pros)
-        self.access_history(marcel, pros)
-        seed_sics(today)
-        seed_careplans(today)
+        self.coordinator = User.objects.create_user(
+            "coordinatrice@demo.test",
+            data.DEMO_PASSWORD,
+            role=Role.COORDINATOR,
+            first_name="Claire",
+            last_name="Lefebvre",
+        )
+        for user in (admin, self.coordinator):
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        self.pros = {spec.key: self.professional(seed, spec) for seed, spec in self.numbered()}
+        for index, spec in enumerate(data.PATIENTS):
+            self.patient(index, spec)
+        self.caregiver(data.CAREGIVER)
+        self.former_member(*data.FORMER_MEMBER)
+        self.access_history()
         reminders_sweep(inline=True)  # the bell already rings on first login
 
-    def professionals(self) -> dict[str, Professional]:
-        result = {}
-        for seed, spec in enumerate(PROFESSIONALS, start=1):
-            email = f"{spec.key}@demo.test"
-            pro, _ = Professional.objects.get_or_create(
-                rpps=rpps(seed * 7919),
-                defaults={
-                    "first_name": spec.first,
-                    "last_name": spec.last,
-                    "profession": spec.profession,
-                    "practice_mode": spec.mode,
-                    "organisation": spec.organisation,
-                    "city": spec.city,
-                    "postal_code": "59000",
-                    "address": f"{10 + seed} rue Nationale",
-                    "phone": f"03 20 {seed:02d} 4{seed % 10} 1{seed % 7}",
-                    "email": email,
-                    "mssante_email": f"{spec.key}@pro.mssante.test",
-                },
-            )
-            if spec.has_account and pro.user_id is None:
-                pro.user = self.user(email, Role.CLINICIAN, spec.first, spec.last)
-                pro.save(update_fields=["user"])
-            result[spec.key] = pro
-        return result
+    @staticmethod
+    def numbered() -> Iterator[tuple[int, data.Pro]]:
+        return enumerate(data.PROFESSIONALS, start=1)
 
-    def patient(
-        self,
-        index: int,
-        spec: Pat,
-        coordinator: User,
-        pros: dict[str, Professional],
-        today: datetime.date,
-    ) -> Patient:
-        inclusion = (
-            today - datetime.timedelta(days=30 * spec.months_included)
-            if spec.months_included
-            else None
+    def accept(self, kind: str, email: str, first: str, last: str, **target: object) -> User:
+        """Invite by e-mail and accept the invitation: the login every demo user gets."""
+        invitation = invitation_send(kind=kind, email=email, invited_by=self.coordinator, **target)
+        return invitation_accept(
+            invitation=invitation, password=data.DEMO_PASSWORD, first_name=first, last_name=last
         )
-        patient, created = Patient.objects.get_or_create(
-            last_name=spec.last,
-            first_name=spec.first,
-            birth_date=spec.birth,
-            defaults={
-                "sex": spec.sex,
-                "nir": nir(spec.sex, spec.birth, "59", 350 + index * 17),
-                "pathway": spec.pathway,
-                "city": spec.city,
-                "postal_code": spec.postal,
-                "address": f"{3 + index * 4} rue {['des Stations', 'Gambetta', 'de Paris', 'Solférino', 'Nationale'][index % 5]}",
-                "phone": f"06 {12 + index:02d} 45 {30 + index:02d} 8{index % 10}",
-                "email": f"{spec.first.lower()}.{spec.last.lower()}@exemple.test".replace(
-                    "é", "e"
-                ).replace("è", "e"),
-                "inclusion_criteria": list(spec.criteria),
-                "coordinator": coordinator,
-            },
+
+    # --- people ---------------------------------------------------------------------------
+
+    def professional(self, seed: int, spec: data.Pro) -> Professional:
+        pro = Professional(**data.professional_fields(seed, spec))
+        pro.full_clean()  # what the directory form checks
+        pro.save()
+        if spec.has_account:
+            self.accept(
+                InvitationKind.PROFESSIONAL, pro.email, spec.first, spec.last, professional=pro
+            )
+            pro.refresh_from_db()
+        return pro
+
+    def patient(self, index: int, spec: data.Pat) -> None:
+        patient = patient_record(
+            coordinator=self.coordinator,
+            consents=[],
+            include=False,
+            **data.patient_fields(index, spec),
         )
-        if not created:
-            return patient
-        team = CareTeam.objects.create(patient=patient)
-        if inclusion is None:
-            Consent.objects.create(
+        if spec.account:
+            self.accept(
+                InvitationKind.PATIENT, spec.account, spec.first, spec.last, patient=patient
+            )
+            patient.refresh_from_db()
+        if spec.months_included is None:  # a candidate, who agreed three days ago
+            consent_record(
                 patient=patient,
                 kind=ConsentKind.PARTICIPATION,
-                recorded_by=coordinator,
-                given_at=timezone.now() - datetime.timedelta(days=3),
+                recorded_by=self.coordinator,
+                given_at=timezone.now() - 3 * DAY,
             )
-            return patient
-        given = timezone.make_aware(datetime.datetime.combine(inclusion, datetime.time(10)))
-        for kind in (
-            ConsentKind.PARTICIPATION,
-            ConsentKind.TEAM_SHARING,
-            ConsentKind.SIC_ATTENDANCE,
-        ):
-            Consent.objects.create(
-                patient=patient, kind=kind, recorded_by=coordinator, given_at=given
-            )
-        patient.include(on=inclusion)
-        for key in spec.team:
-            pro = pros[key]
-            Membership.objects.create(
-                team=team,
-                professional=pro,
-                added_by=coordinator,
-                role=ROLE_OF.get(pro.profession, pro.default_team_role),
-                joined_at=given + datetime.timedelta(days=2),
-            )
-        if spec.exited:
-            patient.exit(reason=spec.exited, on=today - datetime.timedelta(days=20))
-        return patient
-
-    def caregiver(self, patient: Patient, coordinator: User) -> None:
-        caregiver, created = Caregiver.objects.get_or_create(
-            patient=patient,
-            email="aidant@demo.test",
-            defaults={
-                "first_name": "Françoise",
-                "last_name": "Lambert",
-                "relationship": "épouse",
-                "phone": "06 11 22 33 44",
-            },
-        )
-        if created:
-            caregiver.user = self.user("aidant@demo.test", Role.CAREGIVER, "Françoise", "Lambert")
-            caregiver.save(update_fields=["user"])
-            Consent.objects.create(
-                patient=patient,
-                kind=ConsentKind.CAREGIVER_DELEGATION,
-                caregiver=caregiver,
-                recorded_by=coordinator,
-            )
-
-    def former_member(self, coordinator: User, pros: dict[str, Professional]) -> None:
-        """A nurse who left Mme Vermeersch's team: history stays, access is gone."""
-        patient = Patient.objects.get(last_name="Vermeersch")
-        if not patient.care_team.memberships.filter(professional=pros["j.lemaire"]).exists():
-            joined = timezone.now() - datetime.timedelta(days=300)
-            Membership.objects.create(
-                team=patient.care_team,
-                professional=pros["j.lemaire"],
-                role=TeamRole.NURSE,
-                added_by=coordinator,
-                joined_at=joined,
-                left_at=joined + datetime.timedelta(days=120),
-            )
-
-    def access_history(self, patient: Patient, pros: dict[str, Professional]) -> None:
-        if AccessLogEntry.objects.filter(patient=patient).exists():
             return
-        now = timezone.now()
-        reads = [
-            (pros[GP].user, "patient record", 2),
-            (pros[CARDIO].user, "care team", 5),
-            (pros[PHARM].user, "patient record", 9),
-            (pros[NURSE].user, "patient record", 12),
-        ]
-        AccessLogEntry.objects.bulk_create(
-            AccessLogEntry(
-                patient=patient,
-                user=user,
-                what=what,
-                at=now - datetime.timedelta(days=days, hours=3),
-                ip_address="10.59.0.12",
+        inclusion = self.today - 30 * spec.months_included * DAY
+        for kind in INCLUSION_CONSENTS:
+            consent_record(
+                patient=patient, kind=kind, recorded_by=self.coordinator, given_at=at(inclusion, 10)
             )
-            for user, what, days in reads
+        for key in spec.team:
+            pro = self.pros[key]
+            member = membership_add(
+                team=patient.care_team,
+                professional=pro,
+                role=data.ROLE_OF.get(pro.profession, pro.default_team_role),
+                added_by=self.coordinator,
+            )
+            # Added two days after the inclusion, not today: the team's history reads true.
+            backdate(member, joined_at=at(inclusion + 2 * DAY, 10))
+        patient_include(patient=patient, on=inclusion)  # the first SIC becomes due
+        getattr(self, f"sic_{spec.sic}")(patient, inclusion)
+        if spec.plan:
+            getattr(self, f"plan_{spec.plan}")(patient)
+        if spec.exited:
+            patient.exit(reason=spec.exited, on=self.today - 20 * DAY)
+
+    def caregiver(self, spec: data.Carer) -> None:
+        patient = Patient.objects.get(last_name=spec.patient)
+        caregiver = caregiver_add(
+            patient=patient,
+            recorded_by=self.coordinator,
+            delegation=True,
+            first_name=spec.first,
+            last_name=spec.last,
+            relationship=spec.relationship,
+            email=spec.email,
+            phone=spec.phone,
         )
+        self.accept(
+            InvitationKind.CAREGIVER, spec.email, spec.first, spec.last, caregiver=caregiver
+        )
+
+    def former_member(self, patient_name: str, key: str, role: str, joined: int, kept: int) -> None:
+        patient = Patient.objects.get(last_name=patient_name)
+        member = membership_add(
+            team=patient.care_team,
+            professional=self.pros[key],
+            role=role,
+            added_by=self.coordinator,
+        )
+        member.leave()
+        # Joined and left months ago: the history stays, the access is long gone.
+        since = timezone.now() - joined * DAY
+        backdate(member, joined_at=since, left_at=since + kept * DAY)
+
+    def access_history(self) -> None:
+        """Reads of Mr Lambert's record by his team, logged as any page logs them."""
+        patient = Patient.objects.get(last_name="Lambert")
+        for key, what, _days in data.READS:
+            request = RequestFactory().get("/", REMOTE_ADDR=data.DEMO_IP)
+            request.user = self.pros[key].user
+            log_access(request, patient, what)
+        # The reads happened over the past days: the log's timestamps are moved there.
+        now = timezone.now()
+        for entry, (_, _, days) in zip(
+            AccessLogEntry.objects.filter(patient=patient).order_by("pk"), data.READS, strict=True
+        ):
+            backdate(entry, at=now - datetime.timedelta(days=days, hours=3))
+
+    # --- SICs -----------------------------------------------------------------------------
+
+    def open_sic(self, patient: Patient) -> Sic:
+        return Sic.objects.open().get(patient=patient)
+
+    def schedule(self, patient: Patient, day: datetime.date) -> Sic:
+        """Schedule the open SIC on `day`; the service refuses a past date, so a past SIC is
+        scheduled in an hour and its date moved back to `day` afterwards."""
+        when = at(day)
+        sic = self.open_sic(patient)
+        past = when < timezone.now()
+        soon = timezone.now() + datetime.timedelta(hours=1)
+        sic = sic_schedule(sic=sic, at=soon if past else when)
+        if past:
+            backdate(sic, scheduled_at=when)
+            sic.refresh_from_db()
+        return sic
+
+    def contribute(
+        self,
+        sic: Sic,
+        *,
+        kinds: set[str],
+        submitted_on: datetime.date,
+        drafts: set[str] = frozenset(),
+    ) -> None:
+        """Each writer of the team (and the patient's side) writes their contribution."""
+        patient = sic.patient
+        writers: list[tuple[str, User]] = [
+            (KIND_OF_TEAM_ROLE[m.role], m.professional.user)
+            for m in Membership.objects.active()
+            .filter(team__patient=patient, role__in=KIND_OF_TEAM_ROLE)
+            .select_related("professional__user")
+            if m.professional.user is not None
+        ]
+        writers.append((ContributionKind.PATIENT_EXPERIENCE, patient.user or self.coordinator))
+        for kind, user in writers:
+            if kind not in kinds:
+                continue
+            submit = kind not in drafts
+            contribution = contribution_save(
+                contribution=contribution_for(sic=sic, kind=kind, user=user),
+                by=user,
+                content=data.CONTENT[kind],
+                submit=submit,
+            )
+            if submit:  # submitted before the SIC, not today
+                backdate(contribution, submitted_at=at(submitted_on, 9))
+
+    def hold(self, patient: Patient, day: datetime.date, *, contributions: bool) -> Sic:
+        sic = self.schedule(patient, day)
+        if contributions:
+            self.contribute(sic, kinds=set(ContributionKind.values), submitted_on=day - 3 * DAY)
+        for attendance in sic.attendances.all():
+            attendance.answer(attending=True)
+        sic_hold(
+            sic=sic,
+            by=self.coordinator,
+            minutes=data.MINUTES,
+            patient_present=True,
+            caregiver_present=True,
+            present_memberships=sic.attendances.values_list("membership_id", flat=True),
+            decisions=data.DECISIONS,
+        )
+        # Held on `day`, not today; the next SIC it made due is due six months after that.
+        backdate(sic, held_at=at(day))
+        following = self.open_sic(patient)
+        backdate(following, due_date=next_due_date(patient))
+        sic.refresh_from_db()
+        return sic
+
+    def sic_due(self, patient: Patient, inclusion: datetime.date) -> None:
+        """The first SIC, planned at the inclusion, is due (overdue for some)."""
+
+    def sic_held(self, patient: Patient, inclusion: datetime.date) -> None:
+        self.hold(patient, inclusion + 40 * DAY, contributions=True)
+
+    def sic_held_twice(self, patient: Patient, inclusion: datetime.date) -> None:
+        self.hold(patient, inclusion + 40 * DAY, contributions=True)
+        self.hold(patient, inclusion + 225 * DAY, contributions=False)
+
+    def sic_exited(self, patient: Patient, inclusion: datetime.date) -> None:
+        self.hold(patient, inclusion + 40 * DAY, contributions=False)
+
+    def sic_followed(self, patient: Patient, inclusion: datetime.date) -> None:
+        self.hold(patient, inclusion + 38 * DAY, contributions=True)
+        upcoming = self.schedule(patient, self.today + 12 * DAY)
+        self.contribute(
+            upcoming,
+            kinds={ContributionKind.GP_SUMMARY, ContributionKind.MEDICATION_REVIEW},
+            submitted_on=self.today - DAY,
+            drafts={ContributionKind.MEDICATION_REVIEW},
+        )
+
+    def sic_cancelled(self, patient: Patient, inclusion: datetime.date) -> None:
+        self.hold(patient, inclusion + 45 * DAY, contributions=True)
+        sic_cancel(sic=self.schedule(patient, self.today - 10 * DAY), reason=data.CANCEL_REASON)
+
+    def sic_to_record(self, patient: Patient, inclusion: datetime.date) -> None:
+        self.schedule(patient, self.today - 3 * DAY)
+
+    # --- care plans -----------------------------------------------------------------------
+
+    def first_held(self, patient: Patient) -> Sic:
+        return patient.sics.filter(held_at__isnull=False).order_by("held_at").first()
+
+    def write_plan(
+        self,
+        patient: Patient,
+        *,
+        sic: Sic | None = None,
+        actions: list = data.ACTIONS,
+        base: datetime.date,
+    ) -> CarePlan:
+        """A version written as on the plan page: goals, then actions (due `days` after
+        `base`), skipping those of a role the team lacks. A new version keeps the previous
+        one's goals and open actions: those the new list drops are removed."""
+        plan = careplan_start(patient=patient, by=self.coordinator, sic=sic)
+        goals = {goal.text for goal in plan.goals.all()}
+        for text in data.GOALS:
+            if text not in goals:
+                careplan_add_goal(plan=plan, text=text)
+        wanted = {what for what, *_ in actions}
+        for action in plan.actions.all():
+            if action.what not in wanted:
+                careplan_remove(plan=plan, item=action)
+        present = set(plan.actions.values_list("what", flat=True))
+        members = {m.role: m for m in Membership.objects.active().filter(team__patient=patient)}
+        for what, who, when, days in actions:
+            if what in present:
+                continue
+            action = Action(what=what, when=when)
+            if days is not None:
+                action.due_date = base + days * DAY
+            if who.startswith("provider:"):
+                action.owner, action.provider = Owner.PROVIDER, who.split(":", 1)[1]
+            elif who in {Owner.PATIENT, Owner.CAREGIVER}:
+                action.owner = who
+            elif who in members:
+                action.owner, action.membership = Owner.MEMBER, members[who]
+            else:
+                continue
+            careplan_add_action(plan=plan, action=action)
+        return plan
+
+    def propose(self, plan: CarePlan, day: datetime.date) -> None:
+        plan.propose()
+        backdate(plan, proposed_at=at(day, 11))  # proposed on `day`, not today
+
+    def validate(
+        self, plan: CarePlan, day: datetime.date, *, by: User, method: str, scan: Any = None
+    ) -> None:
+        careplan_validation_record(plan=plan, by=by, method=method, scan=scan)
+        backdate(plan, validated_at=at(day, 11))  # validated on `day`, not today
+
+    def validated(self, patient: Patient, *, method: str, proposed: int, validated: int) -> None:
+        sic = self.first_held(patient)
+        held = timezone.localtime(sic.held_at).date()
+        plan = self.write_plan(patient, sic=sic, base=held)
+        self.propose(plan, held + proposed * DAY)
+        scan = self.signed_sheet(patient, plan) if method == ValidationMethod.PAPER else None
+        self.validate(plan, held + validated * DAY, by=self.coordinator, method=method, scan=scan)
+
+    def plan_phone(self, patient: Patient) -> None:
+        self.validated(patient, method=ValidationMethod.PHONE, proposed=2, validated=9)
+
+    def plan_paper(self, patient: Patient) -> None:
+        self.validated(patient, method=ValidationMethod.PAPER, proposed=2, validated=9)
+
+    def plan_late_action(self, patient: Patient) -> None:
+        sic = self.first_held(patient)
+        held = timezone.localtime(sic.held_at).date()
+        plan = self.write_plan(patient, sic=sic, actions=data.LATE_ACTIONS, base=self.today)
+        self.propose(plan, held + 2 * DAY)
+        self.validate(plan, held + 5 * DAY, by=self.coordinator, method=ValidationMethod.PHONE)
+
+    def plan_revised(self, patient: Patient) -> None:
+        sic = self.first_held(patient)
+        held = timezone.localtime(sic.held_at).date()
+        v1 = self.write_plan(patient, sic=sic, base=held)
+        self.propose(v1, held + 3 * DAY)
+        self.validate(v1, held + 6 * DAY, by=patient.user, method=ValidationMethod.ONLINE)
+        for action in v1.actions.filter(owner=Owner.MEMBER, membership__role="pharmacist"):
+            action.set_status(ActionStatus.DONE)
+            backdate(action, done_at=at(held + 20 * DAY, 11))  # done back then
+        v2 = self.write_plan(patient, actions=data.REVISED_ACTIONS, base=self.today)
+        self.propose(v2, self.today - 8 * DAY)
+
+    def plan_changes_requested(self, patient: Patient) -> None:
+        plan = self.write_plan(patient, sic=self.first_held(patient), base=self.today)
+        self.propose(plan, self.today - 6 * DAY)
+        plan.request_changes(by=patient.user, comment=data.CHANGES_COMMENT)
+        backdate(plan, changes_requested_at=at(self.today - 2 * DAY, 11))  # asked two days ago
+
+    def plan_proposed(self, patient: Patient) -> None:
+        plan = self.write_plan(patient, sic=self.first_held(patient), base=self.today)
+        self.propose(plan, self.today - 16 * DAY)
+
+    def plan_draft(self, patient: Patient) -> None:
+        self.write_plan(patient, sic=self.first_held(patient), base=self.today)
+
+    @staticmethod
+    def signed_sheet(patient: Patient, plan: CarePlan) -> ContentFile:
+        """A one-page PDF standing for the sheet the patient signed on paper (initials only)."""
+        html = (
+            f"<h1>Plan de soins personnalisé — version {plan.version}</h1>"
+            f"<p>Patient : {patient.initials}</p><p>Lu et approuvé. Signature : ✍</p>"
+        )
+        return ContentFile(HTML(string=html).write_pdf(), name="feuille-signee.pdf")

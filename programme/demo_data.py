@@ -1,0 +1,592 @@
+"""The demo programme's data: the people, the patients and what each of them shows, the
+texts they write. The steps that load it, through the services, are `seed_demo`'s.
+
+Every story a newcomer meets on first login is named here, per patient (`sic`, `plan`):
+see `seed_demo` for what each name does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from patients.validators import nir_key
+from sic.models import ContributionKind
+from teams.models import PracticeMode, Profession, TeamRole
+from teams.validators import luhn_ok
+
+DEMO_PASSWORD = "labparcours-demo"  # noqa: S105 — documented in the README, demo only
+DEMO_IP = "10.59.0.12"
+
+
+def rpps(seed: int) -> str:
+    """A valid RPPS number (Luhn key) built from a seed."""
+    base = f"10{seed:08d}"
+    return next(base + str(key) for key in range(10) if luhn_ok(base + str(key)))
+
+
+def nir(sex: str, birth: datetime.date, dept: str, serial: int) -> str:
+    first = f"{'1' if sex == 'M' else '2'}{birth:%y%m}{dept}{serial:06d}"
+    return f"{first}{nir_key(first):02d}"
+
+
+@dataclass(frozen=True)
+class Pro:
+    key: str  # the e-mail's local part for those with a demo account
+    first: str
+    last: str
+    profession: str
+    mode: str
+    organisation: str
+    city: str
+    has_account: bool = False
+
+
+PROFESSIONALS = [
+    Pro(
+        "medecin",
+        "Jean",
+        "Dubois",
+        Profession.GP,
+        PracticeMode.LIBERAL,
+        "Cabinet médical des Weppes",
+        "Lille",
+        True,
+    ),
+    Pro(
+        "infirmiere",
+        "Sophie",
+        "Martin",
+        Profession.NURSE,
+        PracticeMode.LIBERAL,
+        "Cabinet infirmier Vauban",
+        "Lille",
+        True,
+    ),
+    Pro(
+        "pharmacien",
+        "Karim",
+        "Benali",
+        Profession.PHARMACIST,
+        PracticeMode.LIBERAL,
+        "Pharmacie de la Treille",
+        "Lille",
+        True,
+    ),
+    Pro(
+        "cardiologue",
+        "Anne",
+        "Leroy",
+        Profession.CARDIOLOGIST,
+        PracticeMode.HOSPITAL,
+        "CHU de Lille — Institut Cœur Poumon",
+        "Lille",
+        True,
+    ),
+    Pro(
+        "diabetologue",
+        "Marc",
+        "Petit",
+        Profession.DIABETOLOGIST,
+        PracticeMode.HOSPITAL,
+        "CHU de Lille — Endocrinologie",
+        "Lille",
+        True,
+    ),
+    Pro(
+        "h.roussel",
+        "Hélène",
+        "Roussel",
+        Profession.GP,
+        PracticeMode.LIBERAL,
+        "Maison de santé du Pile",
+        "Roubaix",
+    ),
+    Pro(
+        "t.vandamme",
+        "Thomas",
+        "Vandamme",
+        Profession.GP,
+        PracticeMode.LIBERAL,
+        "Cabinet du Blanc-Seau",
+        "Tourcoing",
+    ),
+    Pro(
+        "c.delattre",
+        "Camille",
+        "Delattre",
+        Profession.NURSE,
+        PracticeMode.LIBERAL,
+        "Soins infirmiers du Pile",
+        "Roubaix",
+    ),
+    Pro(
+        "j.lemaire",
+        "Julie",
+        "Lemaire",
+        Profession.NURSE,
+        PracticeMode.LIBERAL,
+        "Cabinet infirmier du Triolo",
+        "Villeneuve-d'Ascq",
+    ),
+    Pro(
+        "n.carpentier",
+        "Nicolas",
+        "Carpentier",
+        Profession.PHARMACIST,
+        PracticeMode.LIBERAL,
+        "Pharmacie du Grand Boulevard",
+        "Tourcoing",
+    ),
+    Pro(
+        "l.deschamps",
+        "Laure",
+        "Deschamps",
+        Profession.NEPHROLOGIST,
+        PracticeMode.HOSPITAL,
+        "CHU de Lille — Néphrologie",
+        "Lille",
+    ),
+    Pro(
+        "p.mercier",
+        "Pauline",
+        "Mercier",
+        Profession.PSYCHOLOGIST,
+        PracticeMode.LIBERAL,
+        "Cabinet de psychologie",
+        "Lille",
+    ),
+    Pro(
+        "a.fontaine",
+        "Antoine",
+        "Fontaine",
+        Profession.DIETITIAN,
+        PracticeMode.LIBERAL,
+        "Diététique Nord",
+        "Marcq-en-Barœul",
+    ),
+    Pro(
+        "e.wattel",
+        "Émilie",
+        "Wattel",
+        Profession.APA_TEACHER,
+        PracticeMode.SALARIED,
+        "Association Sport Santé Métropole",
+        "Lille",
+    ),
+    Pro(
+        "r.gosselin",
+        "Romain",
+        "Gosselin",
+        Profession.CARDIOLOGIST,
+        PracticeMode.LIBERAL,
+        "Cabinet de cardiologie",
+        "Roubaix",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Pat:
+    first: str
+    last: str
+    sex: str
+    birth: datetime.date
+    pathway: str
+    city: str
+    postal: str
+    months_included: int | None  # None: still a candidate
+    team: tuple[str, ...]  # keys of PROFESSIONALS
+    criteria: tuple[str, ...]
+    exited: str = ""
+    sic: str = ""  # the SIC story: see SIC_STORIES
+    plan: str = ""  # the care-plan story: see PLAN_STORIES
+    account: str = ""  # the patient's own login, invited and accepted
+
+
+GP, NURSE, PHARM, CARDIO, DIABETO = (
+    "medecin",
+    "infirmiere",
+    "pharmacien",
+    "cardiologue",
+    "diabetologue",
+)
+
+PATIENTS = [
+    Pat(
+        "Marcel",
+        "Lambert",
+        "M",
+        datetime.date(1948, 3, 14),
+        "ic_dt2",
+        "Lille",
+        "59000",
+        7,
+        (GP, NURSE, PHARM, CARDIO),
+        ("ic_hospitalisation", "ic_nyha", "dt2_hba1c", "medical_complexity"),
+        sic="followed",
+        plan="revised",
+        account="patient@demo.test",
+    ),
+    Pat(
+        "Josiane",
+        "Vermeersch",
+        "F",
+        datetime.date(1951, 7, 2),
+        "ic",
+        "Lille",
+        "59800",
+        11,
+        (GP, NURSE, PHARM, CARDIO, "l.deschamps"),
+        ("ic_hospitalisation", "ic_nyha", "medical_complexity"),
+        sic="held_twice",
+        plan="phone",
+    ),
+    Pat(
+        "Ahmed",
+        "Boukhalfa",
+        "M",
+        datetime.date(1957, 11, 23),
+        "dt2",
+        "Lille",
+        "59160",
+        4,
+        (GP, NURSE, PHARM, DIABETO),
+        ("dt2_hba1c", "dt2_complication", "psychosocial_complexity"),
+        sic="held",
+        plan="changes_requested",
+        account="ahmed.boukhalfa@exemple.test",
+    ),
+    Pat(
+        "Monique",
+        "Delcroix",
+        "F",
+        datetime.date(1944, 1, 9),
+        "ic",
+        "Lille",
+        "59000",
+        2,
+        (GP, PHARM, CARDIO),
+        ("ic_hospitalisation", "medical_complexity"),
+        sic="due",
+    ),
+    Pat(
+        "Bernard",
+        "Hennebert",
+        "M",
+        datetime.date(1950, 5, 30),
+        "ic_dt2",
+        "Villeneuve-d'Ascq",
+        "59650",
+        13,
+        (GP, "j.lemaire", PHARM, CARDIO, DIABETO),
+        ("ic_nyha", "dt2_insulin", "medical_complexity"),
+        sic="held_twice",
+        plan="draft",
+    ),
+    Pat(
+        "Yvette",
+        "Lecomte",
+        "F",
+        datetime.date(1939, 9, 17),
+        "ic",
+        "Lille",
+        "59000",
+        8,
+        (GP, NURSE, "n.carpentier", CARDIO),
+        ("ic_hospitalisation", "ic_ejection_fraction", "psychosocial_complexity"),
+        sic="cancelled",
+    ),
+    Pat(
+        "Fatima",
+        "Haddou",
+        "F",
+        datetime.date(1962, 4, 5),
+        "dt2",
+        "Roubaix",
+        "59100",
+        5,
+        ("h.roussel", "c.delattre", "n.carpentier", DIABETO),
+        ("dt2_hba1c", "dt2_complication", "psychosocial_complexity"),
+        sic="held",
+        plan="paper",
+    ),
+    Pat(
+        "Gérard",
+        "Masquelier",
+        "M",
+        datetime.date(1946, 12, 1),
+        "ic",
+        "Roubaix",
+        "59100",
+        9,
+        ("h.roussel", "c.delattre", PHARM, "r.gosselin"),
+        ("ic_hospitalisation", "ic_nyha", "medical_complexity"),
+        sic="held",
+        plan="proposed",
+    ),
+    Pat(
+        "Christiane",
+        "Dupuis",
+        "F",
+        datetime.date(1955, 2, 20),
+        "ic_dt2",
+        "Tourcoing",
+        "59200",
+        6,
+        ("t.vandamme", "c.delattre", "n.carpentier", "r.gosselin", DIABETO),
+        ("ic_nyha", "dt2_hba1c", "medical_complexity"),
+        sic="held",
+        plan="phone",
+    ),
+    Pat(
+        "Daniel",
+        "Wallart",
+        "M",
+        datetime.date(1953, 8, 11),
+        "dt2",
+        "Tourcoing",
+        "59200",
+        3,
+        ("t.vandamme", "n.carpentier"),
+        ("dt2_complication", "medical_complexity"),
+        sic="to_record",
+    ),
+    Pat(
+        "Sylvie",
+        "Maes",
+        "F",
+        datetime.date(1960, 10, 28),
+        "dt2",
+        "Villeneuve-d'Ascq",
+        "59650",
+        15,
+        ("h.roussel", "j.lemaire", PHARM, DIABETO, "a.fontaine"),
+        ("dt2_hba1c", "dt2_insulin", "psychosocial_complexity"),
+        sic="held_twice",
+        plan="late_action",
+    ),
+    Pat(
+        "René",
+        "Caron",
+        "M",
+        datetime.date(1941, 6, 6),
+        "ic",
+        "Lille",
+        "59000",
+        14,
+        (GP, NURSE, PHARM, CARDIO),
+        ("ic_hospitalisation", "ic_nyha", "medical_complexity"),
+        exited="death",
+        sic="exited",
+    ),
+    Pat(
+        "Nadia",
+        "Belkacem",
+        "F",
+        datetime.date(1965, 3, 3),
+        "ic_dt2",
+        "Roubaix",
+        "59100",
+        None,
+        (),
+        ("ic_nyha", "dt2_hba1c"),
+    ),
+    Pat(
+        "Jacques",
+        "Dewaele",
+        "M",
+        datetime.date(1949, 12, 24),
+        "ic",
+        "Armentières",
+        "59280",
+        None,
+        (),
+        ("ic_hospitalisation",),
+    ),
+]
+
+SIC_STORIES = {
+    "due": "included recently: the first SIC is due (overdue for some)",
+    "held": "a SIC held with every contribution, the next one planned",
+    "held_twice": "two SICs held, the next one planned",
+    "followed": "a SIC held; the next one scheduled, its contributions coming in",
+    "cancelled": "a SIC held; the next one cancelled (hospitalised), planned again",
+    "to_record": "a SIC held by video three days ago that nobody has recorded yet",
+    "exited": "one SIC held before the patient left the programme",
+}
+PLAN_STORIES = {
+    "revised": "v1 validated online by the patient, v2 proposed and waiting for him",
+    "phone": "validated by phone, recorded by the coordinator",
+    "paper": "signed on paper: the scanned sheet is kept with the plan",
+    "late_action": "in force, with an action past its date (a point de rupture to follow)",
+    "changes_requested": "proposed; the patient asked for changes",
+    "proposed": "proposed two weeks ago, still unanswered",
+    "draft": "a draft in the making",
+}
+
+ROLE_OF = {
+    Profession.GP: TeamRole.GP,
+    Profession.NURSE: TeamRole.NURSE,
+    Profession.PHARMACIST: TeamRole.PHARMACIST,
+}
+
+CONTENT = {
+    ContributionKind.GP_SUMMARY: {
+        "history": "HTA, cardiopathie ischémique (stent 2016), DT2 depuis 2009. "
+        "Hospitalisé en mars pour décompensation cardiaque.",
+        "current_problems": "Essoufflement à l’effort, œdèmes des chevilles le soir, "
+        "HbA1c à 8,4 %. Vit seul le jour, épouse au travail.",
+        "expectations": "Ajuster le diurétique, organiser la surveillance du poids, "
+        "revoir l’insuline avec la diabétologie.",
+    },
+    ContributionKind.MEDICATION_REVIEW: {
+        "medications": [
+            {"name": "Bisoprolol", "dose": "5 mg matin", "adherence": "good"},
+            {"name": "Furosémide", "dose": "40 mg matin", "adherence": "partial"},
+            {"name": "Sacubitril/valsartan", "dose": "49/51 mg x2", "adherence": "good"},
+            {"name": "Metformine", "dose": "1000 mg x2", "adherence": "good"},
+            {"name": "Insuline glargine", "dose": "18 UI soir", "adherence": "partial"},
+        ],
+        "interactions": "Pas d’interaction majeure. Attention AINS en automédication.",
+        "problems": "Furosémide parfois sauté les jours de sortie. Ibuprofène acheté sans "
+        "ordonnance pour des douleurs de genou.",
+        "recommendations": "Pilulier hebdomadaire ; éviter les AINS (paracétamol) ; "
+        "adapter l’heure du diurétique.",
+    },
+    ContributionKind.NURSING_ASSESSMENT: {
+        "autonomy": "partial",
+        "blood_pressure": "128/76",
+        "heart_rate": 68,
+        "weight_kg": "82.4",
+        "weight_trend": "up",
+        "home_situation": "Appartement au 2e sans ascenseur. Épouse présente le soir.",
+        "needs": "Balance à domicile, éducation à l’auto-surveillance du poids.",
+    },
+    ContributionKind.SPECIALIST_OPINION: {
+        "assessment": "IC à FE altérée (35 %), NYHA II-III. Congestion modérée.",
+        "recommendations": "Majorer le furosémide si prise de poids > 2 kg en 3 jours ; "
+        "réadaptation cardiaque à proposer.",
+        "follow_up": "Échographie dans 6 mois.",
+    },
+    ContributionKind.PATIENT_EXPERIENCE: {
+        "living_with_illness": "Je m’essouffle dans l’escalier, ça me fait peur.",
+        "what_matters_most": "Pouvoir aller au marché le dimanche avec ma femme.",
+        "difficulties": "Je ne sais jamais qui appeler quand ça ne va pas.",
+        "goals": "Marcher 20 minutes par jour et ne plus retourner à l’hôpital.",
+    },
+}
+
+MINUTES = (
+    "Point sur la décompensation de mars. Poids en hausse de 2 kg depuis un mois. "
+    "Le patient souhaite rester actif et sortir le dimanche. Accord sur une surveillance "
+    "du poids par l’IDEL trois fois par semaine et un pilulier."
+)
+DECISIONS = [
+    "Pesée trois fois par semaine par l’infirmière, alerte si +2 kg en 3 jours",
+    "Pilulier hebdomadaire préparé par la pharmacie",
+    "Orientation vers la réadaptation cardiaque",
+    "Séances d’activité physique adaptée (APA) financées par l’enveloppe",
+]
+
+
+GOALS = [
+    "Aller au marché le dimanche avec ma femme",
+    "Ne plus retourner à l’hôpital cette année",
+]
+# (what, owner: team role or "patient"/"caregiver"/"provider:<name>", when, days until due)
+ACTIONS = [
+    (
+        "Pesée trois fois par semaine, alerte si +2 kg en 3 jours",
+        "nurse",
+        "lundi, mercredi, vendredi",
+        None,
+    ),
+    ("Préparer le pilulier de la semaine", "pharmacist", "chaque vendredi", None),
+    ("Orienter vers la réadaptation cardiaque", "specialist", "avant la prochaine SIC", 45),
+    (
+        "Séances d’activité physique adaptée",
+        "provider:Association Sport Santé Métropole (APA)",
+        "deux fois par semaine",
+        None,
+    ),
+    ("Marcher 20 minutes chaque jour", "patient", "tous les jours", None),
+    ("Noter le poids dans le carnet", "caregiver", "à chaque pesée", None),
+]
+
+
+REVISED_ACTIONS = [  # Mr Lambert's v2: he walks longer, and sees a dietitian
+    *ACTIONS[:4],
+    ("Marcher 30 minutes chaque jour", "patient", "tous les jours", None),
+    ACTIONS[5],
+    (
+        "Consultation diététique (sel, diabète)",
+        "provider:Antoine Fontaine, diététicien",
+        "une fois par mois",
+        30,
+    ),
+]
+LATE_ACTIONS = [("Bilan podologique annuel", "nurse", "une fois", -12), *ACTIONS[1:3]]
+CHANGES_COMMENT = (
+    "Je ne peux pas marcher tous les jours à cause de mon genou ; "
+    "je préfère la piscine deux fois par semaine."
+)
+CANCEL_REASON = "Patiente hospitalisée la veille (décompensation)."
+
+
+@dataclass(frozen=True)
+class Carer:
+    patient: str  # the patient's last name
+    first: str
+    last: str
+    relationship: str
+    email: str
+    phone: str
+
+
+CAREGIVER = Carer("Lambert", "Françoise", "Lambert", "épouse", "aidant@demo.test", "06 11 22 33 44")
+# A nurse who left Mme Vermeersch's team: history stays, access is gone.
+FORMER_MEMBER = ("Vermeersch", "j.lemaire", TeamRole.NURSE, 300, 120)  # joined days ago, stayed
+# Who read Mr Lambert's record, and how many days ago: his access history is not empty.
+READS = [
+    (GP, "patient record", 2),
+    (CARDIO, "care team", 5),
+    (PHARM, "patient record", 9),
+    (NURSE, "patient record", 12),
+]
+STREETS = ["des Stations", "Gambetta", "de Paris", "Solférino", "Nationale"]
+
+
+def professional_fields(seed: int, spec: Pro) -> dict[str, object]:
+    return {
+        "rpps": rpps(seed * 7919),
+        "first_name": spec.first,
+        "last_name": spec.last,
+        "profession": spec.profession,
+        "practice_mode": spec.mode,
+        "organisation": spec.organisation,
+        "city": spec.city,
+        "postal_code": "59000",
+        "address": f"{10 + seed} rue Nationale",
+        "phone": f"03 20 {seed:02d} 4{seed % 10} 1{seed % 7}",
+        "email": f"{spec.key}@demo.test",
+        "mssante_email": f"{spec.key}@pro.mssante.test",
+    }
+
+
+def patient_fields(index: int, spec: Pat) -> dict[str, object]:
+    email = f"{spec.first.lower()}.{spec.last.lower()}@exemple.test"
+    return {
+        "last_name": spec.last,
+        "first_name": spec.first,
+        "birth_date": spec.birth,
+        "sex": spec.sex,
+        "nir": nir(spec.sex, spec.birth, "59", 350 + index * 17),
+        "pathway": spec.pathway,
+        "city": spec.city,
+        "postal_code": spec.postal,
+        "address": f"{3 + index * 4} rue {STREETS[index % 5]}",
+        "phone": f"06 {12 + index:02d} 45 {30 + index:02d} 8{index % 10}",
+        "email": email.replace("é", "e").replace("è", "e"),
+        "inclusion_criteria": list(spec.criteria),
+    }

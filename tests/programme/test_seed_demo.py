@@ -1,0 +1,91 @@
+"""The demo a newcomer meets on first `make run`: every story shows, loaded through the
+functions users trigger, once."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from careplans.models import Action, CarePlan, PlanStatus
+from labparcours.models import AccessLogEntry, Invitation, User
+from patients.models import Patient
+from reminders.models import Notification, Reminder
+from sic.models import Sic
+
+pytestmark = pytest.mark.django_db
+
+
+def login(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+@pytest.fixture
+def demo() -> None:
+    call_command("seed_demo", "--if-empty", stdout=io.StringIO())
+
+
+def test_the_coordinator_dashboard_lists_a_patient_in_each_state(demo) -> None:
+    response = login("coordinatrice@demo.test").get("/coordination/")
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    assert (stats["included"], stats["candidates"]) == (11, 2)
+    assert stats["sic_overdue"] >= 1
+    sics = {patient.last_name: sic for patient, _, sic in response.context["rows"]}
+    assert sics["Wallart"].awaits_record  # held by video, nobody recorded it
+    assert sics["Delcroix"].is_overdue
+    assert sics["Lambert"].status == "scheduled"
+    page = response.content.decode()
+    assert "À enregistrer" in page
+    assert "En retard" in page
+    plans = dict(CarePlan.objects.values_list("patient__last_name", "status").order_by("version"))
+    assert plans["Boukhalfa"] == PlanStatus.CHANGES_REQUESTED
+    assert plans["Masquelier"] == PlanStatus.PROPOSED
+    assert plans["Hennebert"] == PlanStatus.DRAFT
+    assert Action.objects.in_force().late().filter(plan__patient__last_name="Maes").exists()
+
+
+def test_the_demo_patient_has_a_plan_proposed_to_him(demo) -> None:
+    response = login("patient@demo.test").get("/mon-plan/")
+    assert response.status_code == 200
+    assert response.context["plan"].status == PlanStatus.PROPOSED
+    assert "Marcher 30 minutes chaque jour" in response.content.decode()
+
+
+def test_a_plan_validated_on_paper_has_its_scan_to_download(demo) -> None:
+    plan = CarePlan.objects.get(validation_method="paper")
+    response = login("coordinatrice@demo.test").get(f"/plans/{plan.pk}/feuille-signee/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_reminders_ring_in_the_bell(demo) -> None:
+    assert Reminder.objects.exists()
+    assert Notification.objects.filter(user__email="coordinatrice@demo.test").unread().count()
+    response = login("coordinatrice@demo.test").get("/notifications/")
+    assert response.status_code == 200
+
+
+def test_every_demo_login_went_through_an_accepted_invitation(demo) -> None:
+    invited = set(
+        Invitation.objects.filter(accepted_at__isnull=False).values_list("email", flat=True)
+    )
+    logins = set(User.objects.exclude(is_superuser=True).values_list("email", flat=True))
+    assert logins - invited == {"coordinatrice@demo.test"}
+    for sic in Sic.objects.filter(status="held"):
+        assert sic.attendances.filter(responded_at__isnull=False).exists()
+    assert AccessLogEntry.objects.filter(patient__last_name="Lambert").count() == 4
+
+
+def test_it_loads_once(demo) -> None:
+    counts = (User.objects.count(), Patient.objects.count(), Sic.objects.count())
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    call_command("seed_demo", stdout=out)
+    assert (User.objects.count(), Patient.objects.count(), Sic.objects.count()) == counts
+    assert out.getvalue().splitlines() == [
+        "Database not empty: demo data not loaded.",
+        "Demo data already loaded.",
+    ]
