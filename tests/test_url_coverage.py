@@ -31,22 +31,6 @@ NOT_IN_A_MATRIX = {
     "notifications": "one's own bell: tests/reminders/test_pages.py",
     "notification_read": "one's own bell: tests/reminders/test_pages.py",
     "notifications_read_all": "one's own bell: tests/reminders/test_pages.py",
-    "teams:professional_edit": "the directory, no patient: tests/teams/test_team_builder.py",
-    "teams:professional_invite": "the directory, no patient: tests/teams/test_team_builder.py",
-    "professional-detail": "the directory, no patient: tests/teams/test_directory_api.py",
-    # About a patient, without matrix rows yet: tested for their rules in the named files.
-    # Each should get its rows (every role × own/other patient) and leave this list.
-    "patient_reminders": "tests/reminders/test_pages.py",
-    "reminder_send": "tests/reminders/test_pages.py",
-    "patients:exit": "tests/patients/test_inclusion.py",
-    "patients:consent_withdraw": "tests/patients/test_consents.py",
-    "patient-include": "tests/patients/test_inclusion.py",
-    "teams:member_leave": "tests/teams/test_team_builder.py",
-    "team-leave": "tests/teams/test_team_builder.py",
-    "careplans:action_add": "tests/careplans/test_lifecycle.py",
-    "careplans:from_sic": "tests/careplans/test_lifecycle.py",
-    "sic-cancel": "tests/sic/test_running_a_sic.py",
-    "sic-hold": "tests/sic/test_running_a_sic.py",
 }
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from careplans.models import PlanStatus
 from careplans.services import careplan_start
-from tests.conftest import ROLES, World
+from sic.services import sic_ensure_planned, sic_hold, sic_schedule
+from tests.conftest import ROLES, World, soon
 from tests.factories import make_plan
 from tests.matrix import (
     CLINICIANS,
@@ -22,12 +23,22 @@ TO_MY_PLAN = {"patient_user": 302, "caregiver_user": 302}
 
 
 def dress(world: World) -> World:
-    """A validated plan (v1) and a draft (v2) for each patient."""
-    world.drafts, world.validated = {}, {}
+    """A validated plan (v1) and a draft (v2) for each patient, and a SIC held with one
+    decision."""
+    world.drafts, world.validated, world.held = {}, {}, {}
     for target in ("own", "other"):
         patient = patient_of(world, target)
         world.validated[target] = make_plan(world, patient, status=PlanStatus.VALIDATED)
         world.drafts[target] = careplan_start(patient=patient, by=world.coordinator)
+        world.held[target] = sic_hold(
+            sic=sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon()),
+            by=world.coordinator,
+            minutes="Point sur le traitement",
+            patient_present=True,
+            caregiver_present=False,
+            present_memberships=[],
+            decisions=["Marcher 20 minutes par jour"],
+        )
     return world
 
 
@@ -45,12 +56,33 @@ def attach_scan(world: World, target: str) -> None:
     world.validated[target].validation_scan.save("scan.pdf", signed_sheet())
 
 
+def aim(world: World, target: str) -> None:
+    """The posted form names the decision of the target patient's SIC (`data` sees only the
+    world)."""
+    world.decision = world.held[target].decisions.get()
+
+
+def decisions_to_actions(world: World) -> dict:
+    return {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-decision": world.decision.pk,
+        "form-0-include": "on",
+        "form-0-what": world.decision.text,
+        "form-0-who": "patient",
+    }
+
+
 def pl(path: str, plan: str = "validated"):
     return lambda w, t: path.format(
         plan=getattr(w, plan)[t].pk,
         pk=patient_of(w, t).pk,
         action=w.validated[t].actions.first().pk,
     )
+
+
+def from_sic(world: World, target: str) -> str:
+    return f"/sic/{world.held[target].pk}/plan/"
 
 
 PAGES = [
@@ -133,6 +165,25 @@ PAGES = [
         data=lambda w: {"status": "done"},
     ),
     Case("new version", pl("/patients/{pk}/plans/nouveau/"), LEAD, method="post", ok=302),
+    Case(
+        "add an action",
+        pl("/plans/{plan}/actions/", "drafts"),
+        LEAD,
+        method="post",
+        ok=302,
+        data=lambda w: {"what": "Marcher 20 minutes", "who": "patient"},
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case("decisions to actions form", from_sic, LEAD),
+    Case(
+        "decisions to actions",
+        from_sic,
+        LEAD,
+        method="post",
+        ok=302,
+        data=decisions_to_actions,
+        before=aim,
+    ),
 ]
 
 API = [

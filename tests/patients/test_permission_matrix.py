@@ -5,7 +5,9 @@ Outside the scope the answer is 404; inside it, an action the role may not do is
 """
 
 import pytest
+from django.utils import timezone
 
+from patients.models import Patient, PatientStatus
 from tests.conftest import ROLES, World, client_for
 from tests.matrix import (
     CLINICIANS,
@@ -24,6 +26,20 @@ from tests.matrix import (
 
 def without_sic_consent(world: World, target: str) -> None:
     patient_of(world, target).consents.filter(kind="sic_attendance").delete()
+
+
+def a_candidate(world: World, target: str) -> None:
+    """The patient not yet included, with the consents and criteria an inclusion needs."""
+    Patient.objects.filter(pk=patient_of(world, target).pk).update(
+        status=PatientStatus.CANDIDATE, inclusion_date=None
+    )
+
+
+def sic_consent(world: World, target: str) -> str:
+    """The patient's consent to attend SICs: the one withdrawn (the scope does not rest on it)."""
+    patient = patient_of(world, target)
+    consent = patient.consents.get(kind="sic_attendance")
+    return f"/patients/{patient.pk}/consentements/{consent.pk}/retrait/"
 
 
 PAGES = [
@@ -88,6 +104,15 @@ PAGES = [
         ok=302,
         data=lambda w: {"professional": w.former_member.professional.pk},
     ),
+    Case(
+        "exit",
+        p("/patients/{pk}/sortie/"),
+        COORDINATOR,
+        method="post",
+        ok=302,
+        data=lambda w: {"reason": "moved", "on": timezone.localdate().isoformat()},
+    ),
+    Case("withdraw a consent", sic_consent, COORDINATOR, method="post", ok=302),
 ]
 
 API = [
@@ -135,6 +160,13 @@ API = [
         data=lambda w: {"professional": w.former_member.professional.pk},
     ),
     Case("tokens", p("/api/v1/tokens/"), frozenset(ROLES), about_patient=False),
+    Case(
+        "include",
+        p("/api/v1/patients/{pk}/include/"),
+        COORDINATOR,
+        method="post",
+        before=a_candidate,
+    ),
 ]
 
 

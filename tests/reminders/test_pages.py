@@ -9,7 +9,7 @@ from reminders.context_processors import Bell
 from reminders.models import Channel, Notification, NotificationPreference, Reminder
 from tests.conftest import ROLES, World, client_for
 from tests.factories import planned_sic
-from tests.matrix import COORDINATOR, STAFF, Case, expected, p, params, run
+from tests.matrix import Case, expected, p, params, run
 from tests.reminders.conftest import moment, sweep_at
 
 PAGES = [
@@ -27,15 +27,6 @@ PAGES = [
         p("/compte/notifications/"),
         frozenset(ROLES),
         about_patient=False,
-    ),
-    Case("reminder history", p("/patients/{pk}/relances/"), STAFF),
-    Case(
-        "send a reminder",
-        p("/patients/{pk}/relances/envoyer/"),
-        COORDINATOR,
-        method="post",
-        ok=302,
-        data=lambda w: {"recipient": w.gp.pk, "topic": "sic"},
     ),
 ]
 

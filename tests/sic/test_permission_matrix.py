@@ -110,6 +110,20 @@ API = [
         method="post",
         data=lambda w: {"at": soon(20).isoformat()},
     ),
+    Case(
+        "cancel",
+        s("/api/v1/sics/{sic}/cancel/"),
+        CAN_RUN,
+        method="post",
+        data=lambda w: {"reason": "Hospitalisation"},
+    ),
+    Case(
+        "hold",
+        s("/api/v1/sics/{sic}/hold/"),
+        CAN_RUN,
+        method="post",
+        data=lambda w: {"minutes": "Point sur le traitement", "patient_present": True},
+    ),
     Case("contributions", s("/api/v1/sics/{sic}/contributions/"), EVERYONE_IN_SCOPE),
     Case(
         "contribute",
