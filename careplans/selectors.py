@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from careplans.models import CarePlan, PlanStatus
+from careplans.models import CarePlan, CarePlanQuerySet, PlanStatus
 from labparcours.access import log_access
+from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
 from labparcours.permissions import is_patient_side
 
 
-def visible_plans(user: User) -> QuerySet[CarePlan]:
+def visible_plans(user: User) -> CarePlanQuerySet:
     """Plans of the patients in scope; the patient's side does not see drafts in the making."""
     plans = CarePlan.objects.visible_to(user)
     if is_patient_side(user):
@@ -19,7 +19,7 @@ def visible_plans(user: User) -> QuerySet[CarePlan]:
     return plans
 
 
-def access_plan(request: HttpRequest, pk: int | str, *, what: str) -> CarePlan:
+def access_plan(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> CarePlan:
     try:
         plan = visible_plans(request.user).select_related("patient", "sic").get(pk=pk)
     except (CarePlan.DoesNotExist, ValueError) as exc:

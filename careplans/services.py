@@ -61,7 +61,7 @@ def careplan_start(*, patient: Patient, by: User, sic: Sic | None = None) -> Car
             # Done and dropped actions stay in the old version; a member who left the team
             # no longer carries anything: the coordinator reassigns those actions.
             if a.status not in {ActionStatus.DONE, ActionStatus.DROPPED}
-            and (a.owner != Owner.MEMBER or a.membership.is_active)
+            and (a.owner != Owner.MEMBER or (a.membership is not None and a.membership.is_active))
         )
     return plan
 
@@ -166,7 +166,7 @@ def actions_by_owner(plan: CarePlan, *, for_patient: bool = False) -> list[Owner
             label = _("You") if for_patient else _("The patient")
         elif action.owner == Owner.CAREGIVER:
             label = _("Your caregiver") if for_patient else _("The caregiver")
-        elif action.owner == Owner.MEMBER:
+        elif action.owner == Owner.MEMBER and action.membership is not None:
             pro = action.membership.professional
             label = f"{pro} — {pro.get_profession_display()}"
         else:

@@ -159,9 +159,9 @@ def seed_sics(today: datetime.date) -> None:
         elif patient.last_name == "Wallart":
             # Held three days ago by video, but nobody has recorded it yet.
             _scheduled(patient, today - 3 * day)
-        elif months >= 4:  # noqa: PLR2004
+        elif months >= 4:
             _held(patient, patient.inclusion_date + 40 * day, with_contributions=True)
-            if months >= 11:  # noqa: PLR2004
+            if months >= 11:
                 _held(patient, patient.inclusion_date + 225 * day, with_contributions=False)
             sic_ensure_planned(patient=patient)
         else:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest
+import uuid
+
+from django.db.models import Count, Q
+from django.http import Http404
 
 from labparcours.access import log_access
+from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
-from sic.models import ContributionStatus, Sic
+from sic.models import ContributionStatus, Sic, SicQuerySet
 
 
-def visible_sics(user: User) -> QuerySet[Sic]:
+def visible_sics(user: User) -> SicQuerySet:
     return Sic.objects.visible_to(user)
 
 
-def access_sic(request: HttpRequest, pk: int | str, *, what: str) -> Sic:
+def access_sic(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> Sic:
     """The SIC if its patient is in `request.user`'s scope (the read is logged), else 404."""
     try:
         sic = visible_sics(request.user).select_related("patient__user").get(pk=pk)
@@ -24,7 +27,7 @@ def access_sic(request: HttpRequest, pk: int | str, *, what: str) -> Sic:
     return sic
 
 
-def with_contribution_counts(qs: QuerySet[Sic]) -> QuerySet[Sic]:
+def with_contribution_counts(qs: SicQuerySet) -> SicQuerySet:
     return qs.annotate(
         n_submitted=Count(
             "contributions", filter=Q(contributions__status=ContributionStatus.SUBMITTED)
@@ -32,7 +35,7 @@ def with_contribution_counts(qs: QuerySet[Sic]) -> QuerySet[Sic]:
     )
 
 
-def open_sic_by_patient(patient_ids: list) -> dict:
+def open_sic_by_patient(patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, Sic]:
     """The open (planned or scheduled) SIC of each patient, in one query."""
     return {sic.patient_id: sic for sic in Sic.objects.open().filter(patient_id__in=patient_ids)}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,6 +29,9 @@ from sic.validators import validate_hold, validate_schedule
 from teams.models import Membership
 from teams.rules import can_lead_team
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def sic_ensure_planned(*, patient: Patient) -> Sic | None:
     """The open SIC of an included patient, created (planned, due) when there is none."""
@@ -36,7 +40,10 @@ def sic_ensure_planned(*, patient: Patient) -> Sic | None:
     current = Sic.objects.open().filter(patient=patient).first()
     if current is not None:
         return current
-    return Sic.objects.create(patient=patient, due_date=next_due_date(patient))
+    due_date = next_due_date(patient)
+    if due_date is None:  # included, so with an inclusion date: cannot happen
+        return None
+    return Sic.objects.create(patient=patient, due_date=due_date)
 
 
 def _notify(sic: Sic) -> None:
@@ -121,7 +128,7 @@ class Expected:
     """A contribution the SIC expects: its kind, who writes it, and what is in so far."""
 
     kind: str
-    label: str
+    label: StrOrPromise
     author: User | None
     author_name: str
     contribution: Contribution | None

@@ -13,7 +13,7 @@ from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientSta
 from programme.management.commands.seed_demo import nir, rpps
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "correct-horse-battery"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
