@@ -84,7 +84,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
     page = Paginator(qs, PAGE_SIZE).get_page(page_number)
     sics = open_sic_by_patient([p.pk for p in page])
-    rows = [(patient, missing_roles_counted(patient), sics.get(patient.pk)) for patient in page]
+    rows = [
+        (patient, missing_roles_counted(patient), sics.get(patient.pk), None) for patient in page
+    ]
     log_access(request, page.object_list, "dashboard")
     context = {
         "form": form,
