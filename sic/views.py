@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -144,17 +143,14 @@ def sic_schedule_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     require(can_lead_team(request.user, sic.patient))
     form = ScheduleForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            scheduled = attempt(
-                request,
-                lambda: sic_schedule(sic=sic, **form.cleaned_data),
-                success=_("The SIC is scheduled; the team has been invited."),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if scheduled:
-                return redirect("sic:detail", pk=sic.pk)
+        scheduled = attempt(
+            request,
+            lambda: sic_schedule(sic=sic, **form.cleaned_data),
+            form=form,
+            success=_("The SIC is scheduled; the team has been invited."),
+        )
+        if scheduled:
+            return redirect("sic:detail", pk=sic.pk)
     context = _sic_context(request, sic) | {"schedule_form": form, "cancel_form": CancelForm()}
     return render(request, "sic/sic_detail.html", context)
 
