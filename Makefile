@@ -96,9 +96,13 @@ test: export DJANGO_SECRET_KEY ?= test-only-not-secret-2f9c1e7a5b3d4c6e8f0a1b2c3
 test: $(TEST_STAMP) ## Run the test suite (pytest); extra arguments in ARGS="…"
 	$(PY) -m pytest $(ARGS)
 
-lint: $(DEV_STAMP) ## ruff check and ruff format --check
+# mypy checks the application packages listed in pyproject.toml ([tool.mypy] files); it
+# imports the settings, which want a secret key when DEBUG is off.
+lint: export DJANGO_SECRET_KEY ?= lint-only-not-secret-2f9c1e7a5b3d4c6e8f0a1b2c3d4e5f60
+lint: $(DEV_STAMP) ## ruff check, ruff format --check and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: export DJANGO_SECRET_KEY ?= test-only-not-secret-2f9c1e7a5b3d4c6e8f0a1b2c3d4e5f60
 bench: $(TEST_STAMP) ## Run the benchmarks in benchmarks/ (pytest-benchmark)

@@ -18,6 +18,7 @@ from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
 from careplans.services import careplan_validation_record
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer
+from labparcours.http import api_user
 from labparcours.uploads import UploadSerializerField, serve_upload
 
 
@@ -98,7 +99,7 @@ class CarePlanViewSet(
 
     def get_queryset(self) -> QuerySet[CarePlan]:
         return (
-            visible_plans(self.request.user)
+            visible_plans(api_user(self.request))
             .select_related("patient")
             .prefetch_related(
                 "goals",
@@ -120,7 +121,7 @@ class CarePlanViewSet(
         payload.is_valid(raise_exception=True)
         careplan_validation_record(
             plan=plan,
-            by=request.user,
+            by=api_user(request),
             method=payload.validated_data["method"],
             scan=payload.validated_data.get("scan"),
         )
@@ -145,7 +146,7 @@ class CarePlanViewSet(
         plan = self.get_object()
         payload = ChangesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        plan.request_changes(by=request.user, comment=payload.validated_data["comment"])
+        plan.request_changes(by=api_user(request), comment=payload.validated_data["comment"])
         return self._answer(plan)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +10,11 @@ from labparcours.uploads import UploadField
 from patients.forms import DateInput
 from teams.models import Membership
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def owner_choices(memberships: list[Membership]) -> list[tuple[str, str]]:
+
+def owner_choices(memberships: list[Membership]) -> list[tuple[str, StrOrPromise]]:
     """One list for "who": the patient, the caregiver, each active member, a provider.
 
     It starts empty: who carries an action is always a conscious choice."""
@@ -24,7 +27,7 @@ def owner_choices(memberships: list[Membership]) -> list[tuple[str, str]]:
     ]
 
 
-class OwnerMixin:
+class OwnerMixin(forms.Form):
     """Reads the "who" choice into owner + membership, and requires a provider's name."""
 
     def clean_owner_fields(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -60,10 +63,11 @@ class ActionForm(OwnerMixin, forms.Form):
 
     def __init__(self, *args: Any, memberships: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["who"].choices = owner_choices(memberships)
+        cast(forms.ChoiceField, self.fields["who"]).choices = owner_choices(memberships)
 
     def clean(self) -> dict[str, Any]:
-        return self.clean_owner_fields(super().clean())
+        super().clean()
+        return self.clean_owner_fields(self.cleaned_data)
 
     def action(self) -> Action:
         data = self.cleaned_data
@@ -87,10 +91,11 @@ class DecisionRowForm(OwnerMixin, forms.Form):
 
     def __init__(self, *args: Any, memberships: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["who"].choices = owner_choices(memberships)
+        cast(forms.ChoiceField, self.fields["who"]).choices = owner_choices(memberships)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("include"):
             # A decision left out needs no owner.
             self.errors.pop("who", None)

@@ -332,7 +332,7 @@ class Action(models.Model):
 
     @property
     def who(self) -> str:
-        if self.owner == Owner.MEMBER and self.membership_id:
+        if self.owner == Owner.MEMBER and self.membership is not None:
             return str(self.membership.professional)
         if self.owner == Owner.PROVIDER:
             return self.provider

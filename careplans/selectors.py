@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from careplans.models import Action, CarePlan, Owner, PlanStatus
+from careplans.models import Action, CarePlan, CarePlanQuerySet, Owner, PlanStatus
 from labparcours.access import log_access
+from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
 from labparcours.permissions import is_patient_side
 from patients.models import Patient
 
 
-def visible_plans(user: User) -> QuerySet[CarePlan]:
+def visible_plans(user: User) -> CarePlanQuerySet:
     """Plans of the patients in scope; the patient's side does not see drafts in the making."""
     plans = CarePlan.objects.visible_to(user)
     if is_patient_side(user):
@@ -23,7 +23,7 @@ def visible_plans(user: User) -> QuerySet[CarePlan]:
     return plans
 
 
-def access_plan(request: HttpRequest, pk: int | str, *, what: str) -> CarePlan:
+def access_plan(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> CarePlan:
     try:
         plan = visible_plans(request.user).select_related("patient", "sic").get(pk=pk)
     except (CarePlan.DoesNotExist, ValueError) as exc:
@@ -50,7 +50,7 @@ def actions_by_owner(plan: CarePlan, *, for_patient: bool = False) -> list[Owner
             label = _("You") if for_patient else _("The patient")
         elif action.owner == Owner.CAREGIVER:
             label = _("Your caregiver") if for_patient else _("The caregiver")
-        elif action.owner == Owner.MEMBER:
+        elif action.owner == Owner.MEMBER and action.membership is not None:
             pro = action.membership.professional
             label = f"{pro} — {pro.get_profession_display()}"
         else:

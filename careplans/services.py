@@ -60,7 +60,7 @@ def careplan_start(*, patient: Patient, by: User, sic: Sic | None = None) -> Car
             # Done and dropped actions stay in the old version; a member who left the team
             # no longer carries anything: the coordinator reassigns those actions.
             if a.status not in {ActionStatus.DONE, ActionStatus.DROPPED}
-            and (a.owner != Owner.MEMBER or a.membership.is_active)
+            and (a.owner != Owner.MEMBER or (a.membership is not None and a.membership.is_active))
         )
     return plan
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,8 +39,7 @@ from careplans.services import (
     careplan_validation_record,
 )
 from labparcours.access import log_access
-from labparcours.errors import DomainError
-from labparcours.http import attempt, posted, safe_next
+from labparcours.http import AuthenticatedHttpRequest, attempt, posted, safe_next
 from labparcours.permissions import is_patient_side, require
 from labparcours.uploads import serve_upload
 from patients.selectors import access_patient, own_patient
@@ -49,7 +48,7 @@ from teams.models import Membership
 from teams.rules import can_lead_team
 
 
-def _members(patient_id: object) -> list[Membership]:
+def _members(patient_id: uuid.UUID) -> list[Membership]:
     """The patient's active team members: who may carry an action."""
     return list(
         Membership.objects.active()
@@ -60,7 +59,7 @@ def _members(patient_id: object) -> list[Membership]:
 
 
 @login_required
-def patient_plans(request: HttpRequest, pk: str) -> HttpResponse:
+def patient_plans(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     """The care plans of a patient: the one in force, the one in the making, the history."""
     patient = access_patient(request, pk, what="care plans")
     if is_patient_side(request.user):
@@ -79,7 +78,7 @@ def patient_plans(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-def _plan_context(request: HttpRequest, plan: CarePlan) -> dict[str, Any]:
+def _plan_context(request: AuthenticatedHttpRequest, plan: CarePlan) -> dict[str, Any]:
     can_edit = plan.is_editable and can_lead_team(request.user, plan.patient)
     members = _members(plan.patient_id)
     return {
@@ -99,7 +98,7 @@ def _plan_context(request: HttpRequest, plan: CarePlan) -> dict[str, Any]:
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request, pk, what="care plan")
     if is_patient_side(request.user):
         return redirect("careplans:my_plan")
@@ -108,14 +107,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_new(request: HttpRequest, pk: str) -> HttpResponse:
+def plan_new(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = access_patient(request, pk, what="care plans")
     require(can_lead_team(request.user, patient))
     plan = careplan_start(patient=patient, by=request.user)
     return redirect("careplans:detail", pk=plan.pk)
 
 
-def _lead_plan(request: HttpRequest, pk: int) -> CarePlan:
+def _lead_plan(request: AuthenticatedHttpRequest, pk: int) -> CarePlan:
     plan = access_plan(request, pk, what="care plan")
     require(can_lead_team(request.user, plan.patient))
     return plan
@@ -123,49 +122,47 @@ def _lead_plan(request: HttpRequest, pk: int) -> CarePlan:
 
 @login_required
 @require_POST
-def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _lead_plan(request, pk)
     form = GoalForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError(_("Write the goal in the patient's words."))
-        careplan_add_goal(plan=plan, text=form.cleaned_data["text"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if not form.is_valid():
+        messages.error(request, _("Write the goal in the patient's words."))
+    else:
+        attempt(request, lambda: careplan_add_goal(plan=plan, text=form.cleaned_data["text"]))
     return redirect("careplans:detail", pk=plan.pk)
 
 
 @login_required
 @require_POST
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _lead_plan(request, pk)
     form = ActionForm(request.POST, memberships=_members(plan.patient_id))
-    if form.is_valid():
-        try:
-            careplan_add_action(plan=plan, action=form.action())
-        except (DomainError, ValidationError) as exc:
-            messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
-        else:
-            return redirect("careplans:detail", pk=plan.pk)
+    if form.is_valid() and attempt(
+        request, lambda: careplan_add_action(plan=plan, action=form.action())
+    ):
+        return redirect("careplans:detail", pk=plan.pk)
     context = _plan_context(request, plan) | {"action_form": form}
     return render(request, "careplans/careplan_detail.html", context, status=400)
 
 
 @login_required
 @require_POST
-def item_remove(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+def item_remove(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, item_pk: int
+) -> HttpResponse:
     plan = _lead_plan(request, pk)
-    model = Goal if kind == "objectif" else Action
-    try:
-        careplan_remove(plan=plan, item=get_object_or_404(model, plan=plan, pk=item_pk))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    item: Goal | Action = (
+        get_object_or_404(Goal, plan=plan, pk=item_pk)
+        if kind == "objectif"
+        else get_object_or_404(Action, plan=plan, pk=item_pk)
+    )
+    attempt(request, lambda: careplan_remove(plan=plan, item=item))
     return redirect("careplans:detail", pk=plan.pk)
 
 
 @login_required
 @require_POST
-def plan_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _lead_plan(request, pk)
     attempt(request, lambda: plan.propose(), success=_("The plan is proposed to the patient."))
     return redirect("careplans:detail", pk=plan.pk)
@@ -173,32 +170,29 @@ def plan_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_record_validation(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_record_validation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The coordinator records a validation given by phone or on paper."""
     plan = access_plan(request, pk, what="care plan")
     require(can_record_validation(request.user))
     form = RecordValidationForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            careplan_validation_record(
-                plan=plan,
-                by=request.user,
-                method=form.cleaned_data["method"],
-                scan=form.cleaned_data["scan"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The validation is recorded: the plan is in force."))
-            return redirect("careplans:detail", pk=plan.pk)
+    if form.is_valid() and attempt(
+        request,
+        lambda: careplan_validation_record(
+            plan=plan,
+            by=request.user,
+            method=form.cleaned_data["method"],
+            scan=form.cleaned_data["scan"],
+        ),
+        form=form,
+        success=_("The validation is recorded: the plan is in force."),
+    ):
+        return redirect("careplans:detail", pk=plan.pk)
     context = _plan_context(request, plan) | {"record_form": form}
     return render(request, "careplans/careplan_detail.html", context, status=400)
 
 
 @login_required
-def from_sic(request: HttpRequest, pk: int) -> HttpResponse:
+def from_sic(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Turn the decisions of a held SIC into the actions of the next plan, in one step."""
     sic = access_sic(request, pk, what="SIC decisions")
     require(can_lead_team(request.user, sic.patient))
@@ -222,20 +216,20 @@ def from_sic(request: HttpRequest, pk: int) -> HttpResponse:
             for f in formset.cleaned_data
             if f.get("include") and f.get("decision") in by_pk
         ]
-        try:
-            plan = careplan_from_sic(sic=sic, by=request.user, rows=rows)
-        except (DomainError, ValidationError) as exc:
-            messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
-        else:
-            messages.success(request, _("The decisions are now actions of the care plan."))
-            return redirect("careplans:detail", pk=plan.pk)
+        made: list[CarePlan] = []
+        if attempt(
+            request,
+            lambda: made.append(careplan_from_sic(sic=sic, by=request.user, rows=rows)),
+            success=_("The decisions are now actions of the care plan."),
+        ):
+            return redirect("careplans:detail", pk=made[0].pk)
     return render(
         request, "careplans/from_sic.html", {"sic": sic, "patient": sic.patient, "formset": formset}
     )
 
 
 @login_required
-def my_plan(request: HttpRequest) -> HttpResponse:
+def my_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The patient's plan in plain words: the one to validate, else the one in force."""
     require(is_patient_side(request.user))
     patient = own_patient(request, what="care plan")
@@ -254,38 +248,36 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_validate(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_validate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request, pk, what="care plan (validation)")
-    try:
-        careplan_validation_record(plan=plan, by=request.user, method=ValidationMethod.ONLINE)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you: your plan is validated and in force."))
+    attempt(
+        request,
+        lambda: careplan_validation_record(
+            plan=plan, by=request.user, method=ValidationMethod.ONLINE
+        ),
+        success=_("Thank you: your plan is validated and in force."),
+    )
     return redirect("careplans:my_plan")
 
 
 @login_required
 @require_POST
-def plan_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_request_changes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request, pk, what="care plan")
     form = ChangesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please say what you would like to change."))
         return redirect("careplans:my_plan")
-    try:
-        plan.request_changes(by=request.user, comment=form.cleaned_data["comment"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Your request has been sent to your team: they will revise the plan.")
-        )
+    attempt(
+        request,
+        lambda: plan.request_changes(by=request.user, comment=form.cleaned_data["comment"]),
+        success=_("Your request has been sent to your team: they will revise the plan."),
+    )
     return redirect("careplans:my_plan")
 
 
 @login_required
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A professional's actions across the patients in their scope who are still in the
     programme, from the plans in force."""
     require(can_see_my_actions(request.user))
@@ -303,7 +295,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The owner of an action (or the coordinator, or the team's GP) follows it."""
     action = get_object_or_404(
         Action.objects.filter(plan__in=visible_plans(request.user)).select_related(
@@ -323,14 +315,14 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_scan(request: HttpRequest, pk: int) -> FileResponse:
+def plan_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The scanned sheet of a validation on paper, for everyone who may see the plan."""
     plan = access_plan(request, pk, what="care plan (signed sheet)")
     return serve_upload(plan.validation_scan, filename=plan.scan_filename)
 
 
 @login_required
-def plan_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     plan = access_plan(request, pk, what="care plan (PDF)")
     return FileResponse(
         io.BytesIO(careplan_pdf(plan)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core import checks
@@ -12,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
-from labparcours.models import AccessLogEntry
+from labparcours.models import AccessLogEntry, User
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -82,8 +83,10 @@ def log_access(request: HttpRequest, patients: Model | Iterable[Model], what: st
     if not items:
         return
     ip = client_ip(request)
+    # Every caller is behind a login (a page, the API, the admin): the reader is a User.
+    user = cast(User, request.user)
     entries = [
-        AccessLogEntry(patient=p, user=request.user, what=what[:120], ip_address=ip) for p in items
+        AccessLogEntry(patient_id=p.pk, user=user, what=what[:120], ip_address=ip) for p in items
     ]
     pending = getattr(request, _PENDING, None)
     if pending is None:

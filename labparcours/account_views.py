@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from labparcours.errors import DomainError
 from labparcours.forms import ApiTokenForm, InvitationAcceptForm
-from labparcours.http import posted
+from labparcours.http import AuthenticatedHttpRequest, posted
 from labparcours.invitations import invitation_accept, invitation_for_token
 from labparcours.models import ApiToken
 
@@ -48,7 +48,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(posted(request))
     new_key = None
     if request.method == "POST" and form.is_valid():

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from labparcours.access import client_ip
+from labparcours.models import User
 from labparcours.roles import HOME_URL_NAME
 
 
@@ -17,7 +18,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        return reverse(HOME_URL_NAME.get(request.user.role, "programme_home"))
+        user = cast(User, request.user)  # asked right after a successful login
+        return reverse(HOME_URL_NAME.get(user.role, "programme_home"))
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth counts failed logins per "key" (ACCOUNT_RATE_LIMITS["login_failed"]), which

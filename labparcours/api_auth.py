@@ -26,7 +26,7 @@ class PersonalTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None
-        if len(parts) != 2:  # noqa: PLR2004
+        if len(parts) != 2:
             _refuse("token_malformed", _("Malformed token header."))
         token = (
             ApiToken.objects.select_related("user")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from rest_framework import permissions, serializers, status
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labparcours.access import log_access
+from labparcours.http import api_user
 from labparcours.permissions import can_manage_patients
 
 
@@ -28,10 +30,10 @@ class CoordinatorWrites(permissions.IsAuthenticated):
             return False
         if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):
             return True
-        return can_manage_patients(request.user)
+        return can_manage_patients(api_user(request))
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        return request.method in permissions.SAFE_METHODS or can_manage_patients(request.user)
+        return request.method in permissions.SAFE_METHODS or can_manage_patients(api_user(request))
 
 
 class AccessLoggedMixin:
@@ -87,7 +89,8 @@ def candidate(serializer: serializers.ModelSerializer, attrs: dict[str, Any], **
     `attrs` applied on update. The copy keeps its primary key and its "already saved" state,
     so that uniqueness is checked against the other rows, never against itself."""
     if serializer.instance is None:
-        return serializer.Meta.model(**attrs, **extra)
+        model = cast("type[Model]", serializer.Meta.model)
+        return model(**attrs, **extra)
     obj = copy.copy(serializer.instance)
     for name, value in attrs.items():
         setattr(obj, name, value)
@@ -124,7 +127,7 @@ class PdfRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if isinstance(data, bytes):
             return data

@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from labparcours.http import api_user
 from labparcours.models import ApiToken
 
 
@@ -55,7 +56,7 @@ class ApiTokenViewSet(
             )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, key = ApiToken.issue(user=request.user, name=serializer.validated_data["name"])
+        token, key = ApiToken.issue(user=api_user(request), name=serializer.validated_data["name"])
         data = ApiTokenSerializer(token).data
         data["key"] = key
         return Response(data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,33 @@
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest, QueryDict
+
+if TYPE_CHECKING:
+    from django.forms import BaseForm
+    from django_htmx.middleware import HtmxDetails
+    from rest_framework.request import Request
+
+    from labparcours.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a login-required page receives: `login_required` has turned the anonymous
+    visitor away, so `user` is a `User`; django-htmx's middleware has added `htmx`.
+
+    Only an annotation: Django builds the real request, this class is never instantiated.
+    """
+
+    user: User
+    htmx: HtmxDetails
+
+
+def api_user(request: Request) -> User:
+    """The user of an API request that passed `IsAuthenticated` (every viewset requires it):
+    DRF types `request.user` loosely, the permission class has already ruled out the rest."""
+    return cast("User", request.user)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -28,17 +55,36 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return resolve_url(default)
 
 
-def attempt(request: HttpRequest, action: Callable[[], object], *, success: str) -> bool:
-    """Run a domain action for a page: its refusal becomes an error message (in the user's
-    language), its success a confirmation. Returns whether it went through."""
+def attempt(
+    request: HttpRequest,
+    action: Callable[[], object],
+    *,
+    success: str | None = None,
+    form: BaseForm | None = None,
+) -> bool:
+    """Run a domain action for a page: its refusal (a `DomainError`, or a `ValidationError`
+    of the model's own checks) becomes an error message in the user's language — on `form`
+    when the page shows it again, else a flash message — and its success the `success`
+    confirmation, if any. Returns whether it went through."""
     from django.contrib import messages
+    from django.core.exceptions import ValidationError
 
     from labparcours.errors import DomainError
 
     try:
         action()
     except DomainError as exc:
-        messages.error(request, exc.message)
+        if form is not None:
+            form.add_error(None, exc.message)
+        else:
+            messages.error(request, exc.message)
         return False
-    messages.success(request, success)
+    except ValidationError as exc:
+        if form is not None:
+            form.add_error(None, exc)
+        else:
+            messages.error(request, "; ".join(exc.messages))
+        return False
+    if success is not None:
+        messages.success(request, success)
     return True

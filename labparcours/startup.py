@@ -10,12 +10,11 @@ def require_secret_key() -> None:
     Django refuses an empty SECRET_KEY only when it is first read, in the middle of a request;
     reading it here makes the process stop at once, with a message that names the variable.
     """
+    cause: ImproperlyConfigured | None = None
     try:
         key = settings.SECRET_KEY
     except ImproperlyConfigured as exc:
         key, cause = "", exc
-    else:
-        cause = None
     if not key:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see .env.example)."

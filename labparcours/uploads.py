@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import filetype
 from django import forms
@@ -260,11 +260,12 @@ class PrivateStorage(FileSystemStorage):
 
     # Read at each use (not cached), so that tests and deployments can move it.
     @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT))
+    def base_location(self) -> str:
+        # The stubs omit FileSystemStorage's private `_location` (the `location` argument).
+        return str(self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT))  # type: ignore[attr-defined]
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
@@ -273,7 +274,7 @@ class PrivateStorage(FileSystemStorage):
 
 def private_storage() -> PrivateStorage:
     """The storage of every upload field (a callable, so migrations name it, not its path)."""
-    return storages["private"]
+    return cast(PrivateStorage, storages["private"])  # settings.STORAGES["private"]
 
 
 @deconstructible(path="labparcours.uploads.GeneratedName")
@@ -302,6 +303,8 @@ class GeneratedName:
 def _open_stored(fieldfile: FieldFile) -> IO[bytes]:
     # Files uploaded before the private storage existed are still in the default storage,
     # under their old name; they are served the same way.
+    if not fieldfile.name:
+        raise Http404
     for storage in (fieldfile.storage, storages["default"]):
         try:
             return storage.open(fieldfile.name, "rb")

@@ -6,11 +6,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from labparcours.celery import app as celery_app
+from labparcours.http import AuthenticatedHttpRequest
 from labparcours.roles import HOME_URL_NAME
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(HOME_URL_NAME.get(request.user.role, "account_logout"))
 
 
@@ -19,7 +20,7 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:  # noqa: BLE001 — any failure means "unreachable"
+    except Exception:  # any failure means "unreachable"
         return False
 
 
@@ -27,7 +28,7 @@ def _broker_ok() -> bool:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception:  # noqa: BLE001
+    except Exception:  # any failure means "unreachable"
         return False
     return True
 

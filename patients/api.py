@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
+from labparcours.http import api_user
 from labparcours.models import AccessLogEntry
 from labparcours.permissions import require
 from patients.models import Caregiver, Consent, Patient
@@ -57,7 +58,7 @@ class ConsentSerializer(serializers.ModelSerializer):
     """A consent of the patient. A delegation (`caregiver_delegation`) names one of the
     patient's caregivers, and may be given again after it was withdrawn."""
 
-    recorded_by = serializers.StringRelatedField()
+    recorded_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = Consent
@@ -68,7 +69,9 @@ class ConsentSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         patient = self.context.get("patient")
         caregivers = patient.caregivers.all() if patient else Caregiver.objects.none()
-        self.fields["caregiver"].queryset = caregivers
+        field = cast("serializers.PrimaryKeyRelatedField[Caregiver]", self.fields["caregiver"])
+        # The stubs type `queryset` as QuerySet | Manager; mypy binds Manager's __get__ here.
+        field.queryset = caregivers  # type: ignore[arg-type]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         model_clean(
@@ -85,12 +88,12 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
     """A read as the patient and their caregiver see it: who (name, and profession or role)
     and when — never the reader's IP address."""
 
-    user = serializers.StringRelatedField()
+    user: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     role = serializers.CharField(source="reader_role", read_only=True)
 
     class Meta:
         model = AccessLogEntry
-        fields = ("at", "user", "role", "what")
+        fields: tuple[str, ...] = ("at", "user", "role", "what")
 
 
 class AdminAccessLogEntrySerializer(AccessLogEntrySerializer):
@@ -122,7 +125,7 @@ class PatientViewSet(
     access_what = "patient"
 
     def get_queryset(self) -> QuerySet[Patient]:
-        return visible_patients(self.request.user).order_by("last_name", "first_name", "pk")
+        return visible_patients(api_user(self.request)).order_by("last_name", "first_name", "pk")
 
     @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
     @action(
@@ -138,7 +141,7 @@ class PatientViewSet(
             serializer = ConsentSerializer(data=request.data, context=context)
             serializer.is_valid(raise_exception=True)
             consent = consent_record(
-                patient=patient, recorded_by=request.user, **serializer.validated_data
+                patient=patient, recorded_by=api_user(request), **serializer.validated_data
             )
             return Response(
                 ConsentSerializer(consent, context=context).data, status=status.HTTP_201_CREATED
@@ -156,14 +159,14 @@ class PatientViewSet(
     )
     def access_log(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
-        require(can_read_access_log(request.user, patient))
+        require(can_read_access_log(api_user(request), patient))
         entries = AccessLogEntry.objects.filter(patient=patient).select_related(
             "user__professional"
         )
         page = self.paginate_queryset(entries)
         serializer = (
             AdminAccessLogEntrySerializer
-            if can_audit_access_log(request.user)
+            if can_audit_access_log(api_user(request))
             else AccessLogEntrySerializer
         )
         return self.get_paginated_response(serializer(page, many=True).data)

@@ -52,7 +52,7 @@ class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = Patient.EDITABLE_FIELDS
-        widgets = {"birth_date": DateInput()}  # noqa: RUF012
+        widgets = {"birth_date": DateInput()}
 
     def clean_nir(self) -> str:
         return normalise_nir(self.cleaned_data.get("nir", ""))
@@ -76,7 +76,8 @@ class InclusionForm(PatientForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("include_now") and not self.errors:
             candidate = Patient(
                 pathway=data["pathway"], inclusion_criteria=data.get("inclusion_criteria", [])

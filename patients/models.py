@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from labparcours.errors import InvalidTransition
-from labparcours.models import Role
+from labparcours.models import Role, User
 from labparcours.roles import PROGRAMME_STAFF
 from patients import criteria
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from patients.validators import normalise_nir, validate_nir
 
 
@@ -27,7 +31,7 @@ class Pathway(models.TextChoices):
     BOTH = "ic_dt2", _("Heart failure and type 2 diabetes")
 
     @property
-    def criteria(self) -> dict[str, str]:
+    def criteria(self) -> Mapping[str, StrOrPromise]:
         return {
             "ic": criteria.HEART_FAILURE,
             "dt2": criteria.DIABETES,
@@ -72,7 +76,7 @@ def _active_consent(kind: str, **extra: object) -> Exists:
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> PatientQuerySet:
+    def visible_to(self, user: User) -> PatientQuerySet:
         """The only door to patients: those `user` may see (DESIGN.md, "who sees what").
 
         Admins and coordinators see the whole programme; a clinician the patients whose team

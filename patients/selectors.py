@@ -7,19 +7,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from labparcours.access import log_access
+from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import AccessLogEntry, User
-from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from teams.models import Membership, role_counts
+from patients.models import (
+    Caregiver,
+    Consent,
+    ConsentKind,
+    Patient,
+    PatientQuerySet,
+    PatientStatus,
+)
+from teams.models import Membership, MembershipQuerySet, role_counts
 
 
-def visible_patients(user: User) -> QuerySet[Patient]:
+def visible_patients(user: User) -> PatientQuerySet:
     return Patient.objects.visible_to(user)
 
 
-def access_patient(request: HttpRequest, pk: uuid.UUID | str, *, what: str) -> Patient:
+def access_patient(request: AuthenticatedHttpRequest, pk: uuid.UUID | str, *, what: str) -> Patient:
     """The patient if `request.user` may see them (and the read is logged), else 404."""
     try:
         patient = visible_patients(request.user).get(pk=pk)
@@ -29,7 +37,7 @@ def access_patient(request: HttpRequest, pk: uuid.UUID | str, *, what: str) -> P
     return patient
 
 
-def own_patient(request: HttpRequest, *, what: str) -> Patient:
+def own_patient(request: AuthenticatedHttpRequest, *, what: str) -> Patient:
     """The record of a patient user, or of the patient who delegated to a caregiver."""
     patient = visible_patients(request.user).order_by("pk").first()
     if patient is None:
@@ -42,8 +50,8 @@ def own_patient(request: HttpRequest, *, what: str) -> Patient:
 class Audience:
     """Who may be told about some patients: reminders and SIC invitations go to them only."""
 
-    members: QuerySet[Membership]
-    patients: QuerySet[Patient]
+    members: MembershipQuerySet
+    patients: PatientQuerySet
     caregivers: QuerySet[Caregiver]
 
     def users(self) -> QuerySet[User]:
@@ -116,7 +124,7 @@ def patient_audience(
     return Audience(members=members, patients=own, caregivers=caregivers)
 
 
-def with_team_counts(qs: QuerySet[Patient]) -> QuerySet[Patient]:
+def with_team_counts(qs: PatientQuerySet) -> PatientQuerySet:
     """Annotate the active members per required role (n_gp, n_nurse…), in the same query."""
     return qs.annotate(**role_counts("care_team__"))
 

@@ -7,14 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
-from labparcours.errors import DomainError
-from labparcours.http import attempt, posted, posted_id
+from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
 from labparcours.permissions import can_manage_patients, can_see_programme, require
@@ -50,7 +49,9 @@ PAGE_SIZE = 25
 MY_PATIENTS_PAGE_SIZE = 50
 
 
-def _filtered_patients(request: HttpRequest, form: DashboardFilterForm) -> QuerySet[Patient]:
+def _filtered_patients(
+    request: AuthenticatedHttpRequest, form: DashboardFilterForm
+) -> QuerySet[Patient]:
     qs = (
         with_team_counts(visible_patients(request.user))
         .select_related("coordinator")
@@ -75,7 +76,7 @@ def _filtered_patients(request: HttpRequest, form: DashboardFilterForm) -> Query
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's dashboard: every patient, their pathway, status and team."""
     require(can_see_programme(request.user))
     form = DashboardFilterForm(posted(request))
@@ -83,7 +84,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
     page = Paginator(qs, PAGE_SIZE).get_page(page_number)
     sics = open_sic_by_patient([p.pk for p in page])
-    rows = [(patient, missing_roles_counted(patient), sics.get(patient.pk)) for patient in page]
+    rows = [
+        (patient, missing_roles_counted(patient), sics.get(patient.pk), None) for patient in page
+    ]
     log_access(request, page.object_list, "dashboard")
     context = {
         "form": form,
@@ -105,7 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_patients(request: HttpRequest) -> HttpResponse:
+def my_patients(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A clinician's patients: those whose team they are an active member of."""
     require(has_own_patients(request.user))
     mine = Membership.objects.active().filter(professional__user=request.user)
@@ -120,11 +123,11 @@ def my_patients(request: HttpRequest) -> HttpResponse:
     patients = list(page)
     log_access(request, patients, "my patients")
     sics = open_sic_by_patient([p.pk for p in patients])
-    mine = my_contribution_states(request.user, list(sics.values()))
-    rows = [
-        (p, missing_roles_counted(p), sics.get(p.pk), mine.get(getattr(sics.get(p.pk), "pk", None)))
-        for p in patients
-    ]
+    my_states = my_contribution_states(request.user, list(sics.values()))
+    rows = []
+    for p in patients:
+        sic = sics.get(p.pk)
+        rows.append((p, missing_roles_counted(p), sic, my_states.get(sic.pk) if sic else None))
     return render(request, "patients/my_patients.html", {"rows": rows, "page": page})
 
 
@@ -147,7 +150,7 @@ def _patient_context(patient: Patient) -> dict[str, Any]:
 
 
 @login_required
-def patient_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     if has_own_record(request.user):
         get_object_or_404(visible_patients(request.user), pk=pk)
         return redirect("patients:my_record")
@@ -165,7 +168,7 @@ def patient_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def my_record(request: HttpRequest) -> HttpResponse:
+def my_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The patient's (or caregiver's) home: their record, team and consents."""
     require(has_own_record(request.user))
     patient = own_patient(request, what="own record")
@@ -179,26 +182,29 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def include(request: HttpRequest) -> HttpResponse:
+def include(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_manage_patients(request.user))
     form = InclusionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         consents, include_now = data.pop("consents"), data.pop("include_now")
-        try:
-            patient = patient_record(
-                coordinator=request.user, consents=consents, include=include_now, **data
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The patient has been recorded."))
-            return redirect("teams:team", pk=patient.pk)
+        recorded: list[Patient] = []
+        if attempt(
+            request,
+            lambda: recorded.append(
+                patient_record(
+                    coordinator=request.user, consents=consents, include=include_now, **data
+                )
+            ),
+            form=form,
+            success=_("The patient has been recorded."),
+        ):
+            return redirect("teams:team", pk=recorded[0].pk)
     return render(request, "patients/patient_form.html", {"form": form, "creating": True})
 
 
 @login_required
-def patient_edit(request: HttpRequest, pk: str) -> HttpResponse:
+def patient_edit(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = access_patient(request, pk, what="patient record (edit)")
     require(can_manage_patients(request.user))
     form = PatientForm(posted(request), instance=patient)
@@ -209,7 +215,7 @@ def patient_edit(request: HttpRequest, pk: str) -> HttpResponse:
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 
-def _managed_patient(request: HttpRequest, pk: str, what: str) -> Patient:
+def _managed_patient(request: AuthenticatedHttpRequest, pk: str, what: str) -> Patient:
     patient = access_patient(request, pk, what=what)
     require(can_manage_patients(request.user))
     return patient
@@ -217,7 +223,7 @@ def _managed_patient(request: HttpRequest, pk: str, what: str) -> Patient:
 
 @login_required
 @require_POST
-def include_existing(request: HttpRequest, pk: str) -> HttpResponse:
+def include_existing(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = _managed_patient(request, pk, "inclusion")
     attempt(
         request,
@@ -229,7 +235,7 @@ def include_existing(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def patient_exit(request: HttpRequest, pk: str) -> HttpResponse:
+def patient_exit(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = _managed_patient(request, pk, "exit")
     form = ExitForm(request.POST)
     if not form.is_valid():
@@ -245,7 +251,7 @@ def patient_exit(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_add(request: HttpRequest, pk: str) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = _managed_patient(request, pk, "consents")
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -262,7 +268,7 @@ def consent_add(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: str, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: str, consent_pk: int) -> HttpResponse:
     patient = _managed_patient(request, pk, "consents")
     consent = get_object_or_404(Consent, patient=patient, pk=consent_pk)
     attempt(request, lambda: consent.withdraw(), success=_("The consent has been withdrawn."))
@@ -270,7 +276,7 @@ def consent_withdraw(request: HttpRequest, pk: str, consent_pk: int) -> HttpResp
 
 
 @login_required
-def caregiver_new(request: HttpRequest, pk: str) -> HttpResponse:
+def caregiver_new(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = _managed_patient(request, pk, "caregivers")
     form = CaregiverForm(posted(request), patient=patient)
     if request.method == "POST" and form.is_valid():
@@ -284,10 +290,11 @@ def caregiver_new(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, pk: str, kind: str) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, pk: str, kind: str) -> HttpResponse:
     """Invite the patient, or one of their caregivers, to create a login."""
     patient = _managed_patient(request, pk, "invitation")
-    try:
+
+    def send() -> None:
         if kind == InvitationKind.PATIENT:
             invitation_send(
                 kind=kind, email=patient.email, invited_by=request.user, patient=patient
@@ -300,15 +307,13 @@ def invite(request: HttpRequest, pk: str, kind: str) -> HttpResponse:
                 invited_by=request.user,
                 caregiver=caregiver,
             )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The invitation has been sent by e-mail."))
+
+    attempt(request, send, success=_("The invitation has been sent by e-mail."))
     return redirect("patients:detail", pk=patient.pk)
 
 
 @login_required
-def my_access_log(request: HttpRequest) -> HttpResponse:
+def my_access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """« Qui a consulté mon dossier » — for the patient and their caregiver."""
     require(has_own_record(request.user))
     patient = own_patient(request, what="access log")
@@ -322,7 +327,7 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def access_log_admin(request: HttpRequest) -> HttpResponse:
+def access_log_admin(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The whole access log, for programme management, filterable."""
     require(can_audit_access_log(request.user))
     form = AccessLogFilterForm(request.GET or None)
@@ -340,7 +345,7 @@ def access_log_admin(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def patient_access_log(request: HttpRequest, pk: str) -> HttpResponse:
+def patient_access_log(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     """One patient's access log, for programme management."""
     patient = access_patient(request, pk, what="access log")
     require(can_read_access_log(request.user, patient) and can_audit_access_log(request.user))

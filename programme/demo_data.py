@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from patients.validators import nir_key
 from sic.models import ContributionKind
@@ -431,7 +432,7 @@ ROLE_OF = {
     Profession.PHARMACIST: TeamRole.PHARMACIST,
 }
 
-CONTENT = {
+CONTENT: dict[str, dict[str, Any]] = {
     ContributionKind.GP_SUMMARY: {
         "history": "HTA, cardiopathie ischémique (stent 2016), DT2 depuis 2009. "
         "Hospitalisé en mars pour décompensation cardiaque.",

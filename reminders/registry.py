@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import formats, timezone
 
 if TYPE_CHECKING:
-    from django.utils.functional import Promise
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ class Kind:
     """
 
     key: str
-    label: Promise | str
+    label: StrOrPromise
     roles: tuple[str, ...]
-    title: Promise | str
+    title: StrOrPromise
     text: Callable[[Mapping[str, Any], str], str]
     by_hand: bool = False
 

@@ -168,7 +168,7 @@ def _email_group(
         email = reminder_email(recipient, group, digest=digest)
         email.connection = connection
         email.send()
-    except Exception as exc:  # noqa: BLE001 — any failure leaves the rows for a retry
+    except Exception as exc:  # any failure leaves the rows for a retry
         _failed(group, token=token, error=exc, digest=digest)
         return SendReport(failed=len(group))
     sent = Reminder.objects.filter(pk__in=ids, claim_token=token).update(

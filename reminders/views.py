@@ -3,7 +3,7 @@ reminder history of a patient with the form to send one by hand."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from labparcours.http import posted
+from labparcours.http import AuthenticatedHttpRequest, posted
 from labparcours.models import User
 from labparcours.permissions import can_manage_patients, can_see_programme, require
 from patients.models import Patient
@@ -62,7 +62,7 @@ class ManualReminderForm(forms.Form):
         super().__init__(*args, **kwargs)
         recipients = manual_recipients(patient)
         self.recipients = {user.pk: user for user, _label in recipients}
-        self.fields["recipient"].choices = [
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = [
             (user.pk, f"{user.get_full_name() or user.email} — {label}")
             for user, label in recipients
         ]
@@ -72,7 +72,7 @@ class ManualReminderForm(forms.Form):
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bell: one's own notifications, the unread first in time order."""
     notifications = Notification.objects.filter(user=request.user).select_related(
         "reminder__patient"
@@ -84,7 +84,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one's notification as read; "open" also goes to the page to act on."""
     notification = get_object_or_404(
         Notification.objects.select_related("reminder__patient"), user=request.user, pk=pk
@@ -102,7 +102,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = Notification.objects.filter(user=request.user).mark_read()
     if count:
         messages.success(request, _("All your notifications are marked as read."))
@@ -110,7 +110,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreferencesForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -119,7 +119,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "reminders/notification_preferences.html", {"form": form})
 
 
-def _access_reminders(request: HttpRequest, pk: str) -> Patient:
+def _access_reminders(request: AuthenticatedHttpRequest, pk: str) -> Patient:
     """Only programme staff read a patient's reminders: others get 404 outside their scope
     and 403 inside it, without a read in the access log."""
     if not can_see_programme(request.user):
@@ -129,7 +129,7 @@ def _access_reminders(request: HttpRequest, pk: str) -> Patient:
 
 
 @login_required
-def patient_reminders(request: HttpRequest, pk: str) -> HttpResponse:
+def patient_reminders(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     """The reminder history of one patient, and the form to send one by hand."""
     patient = _access_reminders(request, pk)
     reminders = patient.reminders.select_related("recipient", "created_by", "notification")
@@ -149,7 +149,7 @@ def patient_reminders(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_send(request: HttpRequest, pk: str) -> HttpResponse:
+def reminder_send(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = _access_reminders(request, pk)
     require(can_manage_patients(request.user))
     form = ManualReminderForm(request.POST, patient=patient)

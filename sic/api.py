@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer, drf_errors
+from labparcours.http import api_user
 from labparcours.permissions import is_patient_side, require
 from sic.forms import content_as_form_data, content_errors, contribution_form
 from sic.models import Contribution, Sic
@@ -94,7 +95,7 @@ class HoldSerializer(serializers.Serializer):
 
 
 class ContributionSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     submit = serializers.BooleanField(write_only=True, default=False)
 
     class Meta:
@@ -103,7 +104,8 @@ class ContributionSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "sic", "author", "status", "submitted_at")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        kind = attrs.get("kind") or getattr(self.instance, "kind", None)
+        # A new contribution names its kind; an update keeps the one it has.
+        kind: str = attrs.get("kind") or cast(Contribution, self.instance).kind
         try:
             data = content_as_form_data(kind, attrs.get("content", {}))
         except DjangoValidationError as exc:
@@ -137,20 +139,20 @@ class SicViewSet(
 
     def get_queryset(self) -> QuerySet[Sic]:
         return (
-            with_contribution_counts(visible_sics(self.request.user))
+            with_contribution_counts(visible_sics(api_user(self.request)))
             .select_related("patient")
             .prefetch_related("decisions")
             .order_by("due_date", "pk")
         )
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
-        if is_patient_side(self.request.user):
+        if is_patient_side(api_user(self.request)):
             return PatientSideSicSerializer
         return SicSerializer
 
     def _run(self, request: Request) -> Sic:
         sic = self.get_object()
-        require(can_lead_team(request.user, sic.patient))
+        require(can_lead_team(api_user(request), sic.patient))
         return sic
 
     def _answer(self, sic: Sic) -> Response:
@@ -182,7 +184,7 @@ class SicViewSet(
         data = payload.validated_data
         held = sic_hold(
             sic=sic,
-            by=request.user,
+            by=api_user(request),
             minutes=data["minutes"],
             patient_present=data["patient_present"],
             caregiver_present=data["caregiver_present"],
@@ -205,9 +207,9 @@ class SicViewSet(
             payload.is_valid(raise_exception=True)
             contribution = contribution_save(
                 contribution=contribution_for(
-                    sic=sic, kind=payload.validated_data["kind"], user=request.user
+                    sic=sic, kind=payload.validated_data["kind"], user=api_user(request)
                 ),
-                by=request.user,
+                by=api_user(request),
                 content=payload.validated_data["content"],
                 submit=payload.validated_data["submit"],
             )
@@ -215,7 +217,9 @@ class SicViewSet(
                 ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED
             )
         rows = (
-            Contribution.objects.visible_to(request.user).filter(sic=sic).select_related("author")
+            Contribution.objects.visible_to(api_user(request))
+            .filter(sic=sic)
+            .select_related("author")
         )
         return Response(ContributionSerializer(rows, many=True).data)
 
@@ -228,10 +232,10 @@ class SicViewSet(
     )
     def report(
         self, request: Request, pk: str | None = None, format: str | None = None
-    ) -> Response:  # noqa: A002
+    ) -> Response:
         """The SIC report in PDF, at `report.pdf`."""
         sic = self.get_object()
-        require(can_read_sic_report(request.user))
+        require(can_read_sic_report(api_user(request)))
         return Response(
             sic_report_pdf(sic),
             headers={"Content-Disposition": f'inline; filename="sic-{sic.pk}.pdf"'},
@@ -251,15 +255,15 @@ class ContributionViewSet(
     queryset = Contribution.objects.none()
 
     def get_queryset(self) -> QuerySet[Contribution]:
-        return Contribution.objects.visible_to(self.request.user).select_related(
+        return Contribution.objects.visible_to(api_user(self.request)).select_related(
             "sic__patient", "author"
         )
 
-    def perform_update(self, serializer: ContributionSerializer) -> None:
-        contribution = serializer.instance
+    def perform_update(self, serializer: serializers.BaseSerializer[Contribution]) -> None:
+        contribution = cast(Contribution, serializer.instance)  # an update has its row
         contribution_save(
             contribution=contribution,
-            by=self.request.user,
+            by=api_user(self.request),
             content=serializer.validated_data.get("content", contribution.content),
             submit=serializer.validated_data.get("submit", False),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -60,7 +60,7 @@ class HoldForm(forms.Form):
 
     def __init__(self, *args: Any, attendances: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
+        cast(forms.ChoiceField, self.fields["present"]).choices = [
             (
                 str(a.membership_id),
                 f"{a.membership.professional} — {a.membership.get_role_display()}",
@@ -136,7 +136,8 @@ class MedicationReviewForm(ContributionForm):
         return [self[name] for name in ("interactions", "problems", "recommendations")]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         medications = []
         for i in range(MEDICATION_ROWS):
             name = (data.get(f"med_{i}_name") or "").strip()
@@ -298,7 +299,7 @@ def content_errors(form: ContributionForm) -> dict[str, list[str]]:
             )
         else:
             key = "non_field_errors" if name == "__all__" else name
-            errors.setdefault(key, []).extend(messages)
+            errors.setdefault(key, []).extend(str(m) for m in messages)
     return errors
 
 
@@ -324,7 +325,7 @@ def labelled_content(kind: str, content: dict[str, Any]) -> list[tuple[str, Any]
             continue
         value = content[name]
         if isinstance(field, forms.ChoiceField):
-            value = dict(field.choices).get(value, value)
+            value = dict(cast(list[tuple[Any, Any]], field.choices)).get(value, value)
         rows.append((str(field.label), value))
     return rows
 

@@ -24,6 +24,8 @@ def sic_calendar(sic: Sic) -> bytes:
     event.add("uid", f"{sic.uid}@labparcours")
     event.add("sequence", sic.ics_sequence)
     event.add("dtstamp", timezone.now())
+    if sic.scheduled_at is None or sic.ends_at is None:
+        raise ValueError("Only a scheduled SIC has a calendar event.")
     start = timezone.localtime(sic.scheduled_at)
     event.add("dtstart", start)
     event.add("dtend", start + (sic.ends_at - sic.scheduled_at))

@@ -141,12 +141,16 @@ class Sic(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_date < timezone.localdate()
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
 
     @property
     def awaits_record(self) -> bool:
         """Its time is over and it is still not recorded as held (or cancelled)."""
-        return self.status == SicStatus.SCHEDULED and self.scheduled_at < timezone.now()
+        return (
+            self.status == SicStatus.SCHEDULED
+            and self.scheduled_at is not None
+            and self.scheduled_at < timezone.now()
+        )
 
     @property
     def ends_at(self) -> datetime.datetime | None:

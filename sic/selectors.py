@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import Count, Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from labparcours.access import log_access
 from labparcours.errors import NotAllowed
+from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
 from labparcours.permissions import require
-from sic.models import KIND_OF_TEAM_ROLE, Contribution, ContributionKind, ContributionStatus, Sic
+from sic.models import (
+    KIND_OF_TEAM_ROLE,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    Sic,
+    SicQuerySet,
+)
 from sic.rules import can_write_patient_form
 from teams.models import Membership
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def visible_sics(user: User) -> QuerySet[Sic]:
+
+def visible_sics(user: User) -> SicQuerySet:
     return Sic.objects.visible_to(user)
 
 
-def access_sic(request: HttpRequest, pk: int | str, *, what: str) -> Sic:
+def access_sic(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> Sic:
     """The SIC if its patient is in `request.user`'s scope (the read is logged), else 404."""
     try:
         sic = visible_sics(request.user).select_related("patient__user").get(pk=pk)
@@ -31,7 +44,7 @@ def access_sic(request: HttpRequest, pk: int | str, *, what: str) -> Sic:
     return sic
 
 
-def with_contribution_counts(qs: QuerySet[Sic]) -> QuerySet[Sic]:
+def with_contribution_counts(qs: SicQuerySet) -> SicQuerySet:
     return qs.annotate(
         n_submitted=Count(
             "contributions", filter=Q(contributions__status=ContributionStatus.SUBMITTED)
@@ -39,7 +52,7 @@ def with_contribution_counts(qs: QuerySet[Sic]) -> QuerySet[Sic]:
     )
 
 
-def open_sic_by_patient(patient_ids: list) -> dict:
+def open_sic_by_patient(patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, Sic]:
     """The open (planned or scheduled) SIC of each patient, in one query."""
     return {sic.patient_id: sic for sic in Sic.objects.open().filter(patient_id__in=patient_ids)}
 
@@ -55,7 +68,7 @@ class Expected:
     """A contribution the SIC expects: its kind, who writes it, and what is in so far."""
 
     kind: str
-    label: str
+    label: StrOrPromise
     author: User | None
     author_name: str
     contribution: Contribution | None

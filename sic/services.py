@@ -30,7 +30,10 @@ def sic_ensure_planned(*, patient: Patient) -> Sic | None:
     current = Sic.objects.open().filter(patient=patient).first()
     if current is not None:
         return current
-    return Sic.objects.create(patient=patient, due_date=next_due_date(patient))
+    due_date = next_due_date(patient)
+    if due_date is None:  # included, so with an inclusion date: cannot happen
+        return None
+    return Sic.objects.create(patient=patient, due_date=due_date)
 
 
 def _notify(sic: Sic) -> None:

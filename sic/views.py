@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
-from labparcours.errors import DomainError
-from labparcours.http import attempt, posted
+from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.permissions import can_see_programme, is_patient_side, require
 from patients.selectors import access_patient
 from sic.forms import (
@@ -47,7 +45,7 @@ VIEWS = {
 
 
 @login_required
-def sic_list(request: HttpRequest) -> HttpResponse:
+def sic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The programme's SIC calendar: overdue, due soon, scheduled, held."""
     require(can_see_programme(request.user))
     view = request.GET.get("vue", "overdue")
@@ -82,7 +80,7 @@ def sic_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def patient_sics(request: HttpRequest, pk: str) -> HttpResponse:
+def patient_sics(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = access_patient(request, pk, what="SICs")
     sics = with_contribution_counts(patient.sics.all()).order_by("-due_date")
     return render(
@@ -92,7 +90,7 @@ def patient_sics(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-def _sic_context(request: HttpRequest, sic: Sic) -> dict:
+def _sic_context(request: AuthenticatedHttpRequest, sic: Sic) -> dict:
     attendances = list(sic.attendances.select_related("membership__professional__user"))
     mine = next(
         (a for a in attendances if a.membership.professional.user_id == request.user.pk), None
@@ -125,7 +123,7 @@ def _sic_context(request: HttpRequest, sic: Sic) -> dict:
 
 
 @login_required
-def sic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def sic_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The preparation page: what is in, what is missing, the date and the link."""
     sic = access_sic(request, pk, what="SIC")
     context = _sic_context(request, sic)
@@ -139,46 +137,43 @@ def sic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def sic_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+def sic_schedule_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
     require(can_lead_team(request.user, sic.patient))
     form = ScheduleForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            scheduled = attempt(
-                request,
-                lambda: sic_schedule(sic=sic, **form.cleaned_data),
-                success=_("The SIC is scheduled; the team has been invited."),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if scheduled:
-                return redirect("sic:detail", pk=sic.pk)
+        scheduled = attempt(
+            request,
+            lambda: sic_schedule(sic=sic, **form.cleaned_data),
+            form=form,
+            success=_("The SIC is scheduled; the team has been invited."),
+        )
+        if scheduled:
+            return redirect("sic:detail", pk=sic.pk)
     context = _sic_context(request, sic) | {"schedule_form": form, "cancel_form": CancelForm()}
     return render(request, "sic/sic_detail.html", context)
 
 
 @login_required
 @require_POST
-def sic_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def sic_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
     require(can_lead_team(request.user, sic.patient))
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a reason for cancelling."))
         return redirect("sic:detail", pk=sic.pk)
-    try:
-        sic_cancel(sic=sic, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if not attempt(
+        request,
+        lambda: sic_cancel(sic=sic, reason=form.cleaned_data["reason"]),
+        success=_("The SIC is cancelled; the next one stays due."),
+    ):
         return redirect("sic:detail", pk=sic.pk)
-    messages.success(request, _("The SIC is cancelled; the next one stays due."))
     return redirect("sic:patient_sics", pk=sic.patient_id)
 
 
 @login_required
-def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
+def sic_hold_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record the SIC as held: who was there, the minutes, the decisions."""
     sic = access_sic(request, pk, what="SIC")
     require(can_lead_team(request.user, sic.patient))
@@ -191,8 +186,9 @@ def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            sic_hold(
+        held = attempt(
+            request,
+            lambda: sic_hold(
                 sic=sic,
                 by=request.user,
                 minutes=form.cleaned_data["minutes"],
@@ -200,20 +196,18 @@ def sic_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
                 caregiver_present=form.cleaned_data["caregiver_present"],
                 present_memberships=[int(x) for x in form.cleaned_data["present"]],
                 decisions=form.decision_lines(),
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The SIC is recorded as held. The next one is planned."))
+            ),
+            form=form,
+            success=_("The SIC is recorded as held. The next one is planned."),
+        )
+        if held:
             return redirect("sic:detail", pk=sic.pk)
     return render(request, "sic/sic_hold.html", {"sic": sic, "patient": sic.patient, "form": form})
 
 
 @login_required
 @require_POST
-def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sic = access_sic(request, pk, what="SIC")
     attendance = get_object_or_404(Attendance, sic=sic, membership__professional__user=request.user)
     attempt(
@@ -225,7 +219,7 @@ def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def contribution_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Write one's contribution: save a draft, or submit it to the team."""
     sic = access_sic(request, pk, what="SIC contribution")
     if kind not in ContributionKind.values:
@@ -242,23 +236,22 @@ def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         content=contribution.content,
         draft=request.method == "POST" and not submit,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            contribution_save(
+    saved = _("Your contribution has been submitted to the team.") if submit else _("Draft saved.")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: contribution_save(
                 contribution=contribution, by=request.user, content=form.content(), submit=submit
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Your contribution has been submitted to the team.")
-                if submit
-                else _("Draft saved."),
-            )
-            if is_patient_side(request.user):
-                return redirect("patients:my_record")
-            return redirect("sic:detail", pk=sic.pk)
+            ),
+            form=form,
+            success=saved,
+        )
+    ):
+        if is_patient_side(request.user):
+            return redirect("patients:my_record")
+        return redirect("sic:detail", pk=sic.pk)
     template = (
         "sic/patient_experience_form.html" if is_patient_form else "sic/contribution_form.html"
     )
@@ -276,7 +269,7 @@ def contribution_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contribution_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(
         Contribution.objects.visible_to(request.user).select_related("sic__patient", "author"),
         pk=pk,
@@ -297,7 +290,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     sic = access_sic(request, pk, what="SIC report (PDF)")
     require(can_read_sic_report(request.user))
     import io

@@ -12,17 +12,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
+from labparcours.http import api_user
 from labparcours.permissions import can_browse_directory, can_manage_patients
 from patients.selectors import visible_patients
-from teams.models import CareTeam, Membership, Professional
+from teams.models import CareTeam, Membership, Professional, ProfessionalQuerySet
 from teams.services import membership_add
 
 
-class DirectoryPermission(permissions.BasePermission):
+class DirectoryPermission(permissions.IsAuthenticated):
     def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
         if request.method in permissions.SAFE_METHODS:
-            return can_browse_directory(request.user)
-        return can_manage_patients(request.user)
+            return can_browse_directory(api_user(request))
+        return can_manage_patients(api_user(request))
 
 
 class ProfessionalSerializer(serializers.ModelSerializer):
@@ -48,7 +51,9 @@ class ProfessionalFilter(django_filters.FilterSet):
         model = Professional
         fields = ("profession", "practice_mode", "city")
 
-    def filter_search(self, qs: QuerySet[Professional], name: str, value: str) -> QuerySet:
+    def filter_search(
+        self, qs: ProfessionalQuerySet, name: str, value: str
+    ) -> ProfessionalQuerySet:
         return qs.search(text=value)
 
 
@@ -78,19 +83,17 @@ class MembershipSerializer(serializers.ModelSerializer):
             "left_at",
         )
         read_only_fields = ("id", "joined_at", "left_at")
-        extra_kwargs = {"role": {"required": False}}  # noqa: RUF012
+        extra_kwargs = {"role": {"required": False}}
 
 
 class CareTeamSerializer(serializers.ModelSerializer):
-    members = serializers.SerializerMethodField()
+    # Filled by the viewset's prefetch (to_attr): the active members only.
+    members = MembershipSerializer(source="active_memberships", many=True, read_only=True)
     missing_roles = serializers.SerializerMethodField()
 
     class Meta:
         model = CareTeam
         fields = ("id", "patient", "members", "missing_roles")
-
-    def get_members(self, team: CareTeam) -> list[dict[str, Any]]:
-        return MembershipSerializer(team.active_memberships, many=True).data
 
     def get_missing_roles(self, team: CareTeam) -> list[str]:
         return [str(role) for role in team.missing_roles()]
@@ -111,7 +114,7 @@ class CareTeamViewSet(
         from django.db.models import Prefetch
 
         return (
-            CareTeam.objects.filter(patient__in=visible_patients(self.request.user))
+            CareTeam.objects.filter(patient__in=visible_patients(api_user(self.request)))
             .select_related("patient")
             .with_role_counts()
             .prefetch_related(
@@ -141,7 +144,7 @@ class CareTeamViewSet(
                 team=team,
                 professional=professional,
                 role=serializer.validated_data.get("role") or professional.default_team_role,
-                added_by=request.user,
+                added_by=api_user(request),
             )
             return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
         memberships = team.memberships.select_related("professional").order_by("left_at", "role")

@@ -34,7 +34,8 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the team"), choices=TeamRole.choices, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("professional") and not data.get("role"):
             data["role"] = data["professional"].default_team_role
         return data

@@ -9,7 +9,7 @@ def luhn_ok(digits: str) -> bool:
     for position, char in enumerate(reversed(digits)):
         value = int(char)
         if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2  # noqa: PLR2004
+            value = value * 2 - 9 if value > 4 else value * 2
         total += value
     return total % 10 == 0
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from labparcours.errors import DomainError
-from labparcours.http import attempt, posted, safe_next
+from labparcours.http import AuthenticatedHttpRequest, attempt, posted, safe_next
 from labparcours.invitations import invitation_send
 from labparcours.models import InvitationKind
 from labparcours.permissions import can_browse_directory, can_manage_patients, require
@@ -20,7 +19,7 @@ from teams.services import membership_add
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The directory of professionals (annuaire), searchable by name, profession, city."""
     require(can_browse_directory(request.user))
     form = DirectorySearchForm(request.GET or None)
@@ -36,7 +35,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def professional_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def professional_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_patients(request.user))
     professional = get_object_or_404(Professional, pk=pk) if pk else None
     form = ProfessionalForm(posted(request), instance=professional)
@@ -51,27 +50,24 @@ def professional_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 @require_POST
-def professional_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def professional_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_patients(request.user))
     professional = get_object_or_404(Professional, pk=pk)
-    try:
-        invitation_send(
+    attempt(
+        request,
+        lambda: invitation_send(
             kind=InvitationKind.PROFESSIONAL,
             email=professional.email,
             invited_by=request.user,
             professional=professional,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("An invitation has been sent to %(name)s.") % {"name": professional}
-        )
+        ),
+        success=_("An invitation has been sent to %(name)s.") % {"name": professional},
+    )
     return redirect(safe_next(request, "teams:directory"))
 
 
 @login_required
-def team(request: HttpRequest, pk: str) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     """The team builder: active and former members, and adding from the directory."""
     patient = access_patient(request, pk, what="care team")
     care_team = patient.care_team
@@ -103,33 +99,30 @@ def team(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_add(request: HttpRequest, pk: str) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     patient = access_patient(request, pk, what="care team")
     require(can_manage_patients(request.user))
     form = MembershipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a professional from the directory."))
     else:
-        try:
-            membership_add(
+        attempt(
+            request,
+            lambda: membership_add(
                 team=patient.care_team,
                 professional=form.cleaned_data["professional"],
                 role=form.cleaned_data["role"],
                 added_by=request.user,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has joined the team.") % {"name": form.cleaned_data["professional"]},
-            )
+            ),
+            success=_("%(name)s has joined the team.")
+            % {"name": form.cleaned_data["professional"]},
+        )
     return redirect("teams:team", pk=patient.pk)
 
 
 @login_required
 @require_POST
-def member_leave(request: HttpRequest, pk: str, membership_pk: int) -> HttpResponse:
+def member_leave(request: AuthenticatedHttpRequest, pk: str, membership_pk: int) -> HttpResponse:
     patient = access_patient(request, pk, what="care team")
     require(can_manage_patients(request.user))
     membership = get_object_or_404(Membership, team__patient=patient, pk=membership_pk)

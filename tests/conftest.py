@@ -34,7 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key when it is read
     except ImproperlyConfigured:
-        settings.SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+        settings.SECRET_KEY = "test-only-not-a-secret"
 
 
 def need(available: bool, reason: str) -> None:
@@ -132,7 +132,7 @@ def _test_settings(settings: pytest.FixtureRequest) -> None:
     try:
         settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key when it is read
     except ImproperlyConfigured:
-        settings.SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+        settings.SECRET_KEY = "test-only-not-a-secret"
 
 
 # --- The world: shared by the tests of a module, or fresh ---------------------------------------

@@ -22,7 +22,7 @@ from sic.models import Sic
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 from teams.validators import luhn_ok
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "correct-horse-battery"
 
 
 def rpps(seed: int) -> str:

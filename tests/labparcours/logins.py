@@ -11,7 +11,7 @@ from django.urls import reverse
 from labparcours.models import User
 from tests.factories import PASSWORD
 
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 — a test TOTP secret
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a test TOTP secret
 
 
 def totp_code(secret: str = SECRET) -> str:

@@ -18,7 +18,7 @@ def test_it_passes_the_deployment_checklist(tmp_path: Path) -> None:
         "DJANGO_ALLOWED_HOSTS": "parcours.chu.example",
         "LABPARCOURS_VAR_DIR": str(tmp_path),
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -67,7 +67,7 @@ def test_the_celery_worker_refuses_to_start_without_a_secret_key(tmp_path: Path)
 
 
 def test_management_commands_that_need_no_key_still_run(tmp_path: Path) -> None:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
         cwd=ROOT,
         env=_production_env(tmp_path),

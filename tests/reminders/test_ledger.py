@@ -196,7 +196,7 @@ def test_two_sweeps_at_once_record_and_send_each_reminder_once(needs_postgres, f
         try:
             start.wait(timeout=10)
             results.append(reminders_sweep(inline=True))
-        except Exception as exc:  # noqa: BLE001 — reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()

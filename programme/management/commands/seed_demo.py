@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Model
 from django.test import RequestFactory, override_settings
@@ -50,7 +50,7 @@ from reminders.sweep import reminders_sweep
 from sic.models import KIND_OF_TEAM_ROLE, ContributionKind, Sic, next_due_date
 from sic.selectors import contribution_for
 from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
-from teams.models import Membership, Professional
+from teams.models import Membership, Profession, Professional
 from teams.services import membership_add
 
 DAY = datetime.timedelta(days=1)
@@ -86,6 +86,21 @@ def quietly() -> Iterator[None]:
     finally:
         celery_app.conf.task_always_eager = eager
         trace.setLevel(level)
+
+
+def demo_action(what: str, who: str, when: str, members: dict[str, Membership]) -> Action | None:
+    """An action of the demo tables: `who` is a team role, "patient", "caregiver" or
+    "provider:<name>"; None when the team has no member in that role."""
+    action = Action(what=what, when=when)
+    if who.startswith("provider:"):
+        action.owner, action.provider = Owner.PROVIDER, who.split(":", 1)[1]
+    elif who in {Owner.PATIENT, Owner.CAREGIVER}:
+        action.owner = who
+    elif who in members:
+        action.owner, action.membership = Owner.MEMBER, members[who]
+    else:
+        return None
+    return action
 
 
 class Command(BaseCommand):
@@ -189,7 +204,7 @@ class Demo:
             member = membership_add(
                 team=patient.care_team,
                 professional=pro,
-                role=data.ROLE_OF.get(pro.profession, pro.default_team_role),
+                role=data.ROLE_OF.get(Profession(pro.profession), pro.default_team_role),
                 added_by=self.coordinator,
             )
             # Added two days after the inclusion, not today: the team's history reads true.
@@ -235,7 +250,10 @@ class Demo:
         patient = Patient.objects.get(last_name="Lambert")
         for key, what, _days in data.READS:
             request = RequestFactory().get("/", REMOTE_ADDR=data.DEMO_IP)
-            request.user = self.pros[key].user
+            reader = self.pros[key].user
+            if reader is None:
+                raise CommandError(f"The demo reader {key} has no account.")
+            request.user = reader
             log_access(request, patient, what)
         # The reads happened over the past days: the log's timestamps are moved there.
         now = timezone.now()
@@ -268,7 +286,7 @@ class Demo:
         *,
         kinds: set[str],
         submitted_on: datetime.date,
-        drafts: set[str] = frozenset(),
+        drafts: Collection[str] = frozenset(),
     ) -> None:
         """Each writer of the team (and the patient's side) writes their contribution."""
         patient = sic.patient
@@ -287,7 +305,7 @@ class Demo:
             contribution = contribution_save(
                 contribution=contribution_for(sic=sic, kind=kind, user=user),
                 by=user,
-                content=data.CONTENT[kind],
+                content=data.CONTENT[ContributionKind(kind)],
                 submit=submit,
             )
             if submit:  # submitted before the SIC, not today
@@ -347,8 +365,15 @@ class Demo:
 
     # --- care plans -----------------------------------------------------------------------
 
+    @staticmethod
+    def account(patient: Patient) -> User:
+        """The login of a demo patient who answers their plan online."""
+        if patient.user is None:
+            raise CommandError(f"The demo patient {patient.initials} has no account.")
+        return patient.user
+
     def first_held(self, patient: Patient) -> Sic:
-        return patient.sics.filter(held_at__isnull=False).order_by("held_at").first()
+        return patient.sics.filter(held_at__isnull=False).order_by("held_at")[0]
 
     def write_plan(
         self,
@@ -373,20 +398,11 @@ class Demo:
         present = set(plan.actions.values_list("what", flat=True))
         members = {m.role: m for m in Membership.objects.active().filter(team__patient=patient)}
         for what, who, when, days in actions:
-            if what in present:
+            if what in present or (new := demo_action(what, who, when, members)) is None:
                 continue
-            action = Action(what=what, when=when)
             if days is not None:
-                action.due_date = base + days * DAY
-            if who.startswith("provider:"):
-                action.owner, action.provider = Owner.PROVIDER, who.split(":", 1)[1]
-            elif who in {Owner.PATIENT, Owner.CAREGIVER}:
-                action.owner = who
-            elif who in members:
-                action.owner, action.membership = Owner.MEMBER, members[who]
-            else:
-                continue
-            careplan_add_action(plan=plan, action=action)
+                new.due_date = base + days * DAY
+            careplan_add_action(plan=plan, action=new)
         return plan
 
     def propose(self, plan: CarePlan, day: datetime.date) -> None:
@@ -425,7 +441,7 @@ class Demo:
         held = timezone.localtime(sic.held_at).date()
         v1 = self.write_plan(patient, sic=sic, base=held)
         self.propose(v1, held + 3 * DAY)
-        self.validate(v1, held + 6 * DAY, by=patient.user, method=ValidationMethod.ONLINE)
+        self.validate(v1, held + 6 * DAY, by=self.account(patient), method=ValidationMethod.ONLINE)
         for action in v1.actions.filter(owner=Owner.MEMBER, membership__role="pharmacist"):
             action.set_status(ActionStatus.DONE)
             backdate(action, done_at=at(held + 20 * DAY, 11))  # done back then
@@ -435,7 +451,7 @@ class Demo:
     def plan_changes_requested(self, patient: Patient) -> None:
         plan = self.write_plan(patient, sic=self.first_held(patient), base=self.today)
         self.propose(plan, self.today - 6 * DAY)
-        plan.request_changes(by=patient.user, comment=data.CHANGES_COMMENT)
+        plan.request_changes(by=self.account(patient), comment=data.CHANGES_COMMENT)
         backdate(plan, changes_requested_at=at(self.today - 2 * DAY, 11))  # asked two days ago
 
     def plan_proposed(self, patient: Patient) -> None:
