@@ -147,17 +147,12 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ("invited_by",)
 
 
-@admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
-    """The access log can be read and filtered, never changed."""
-
-    list_display = ("at", "user", "patient_initials", "what", "ip_address")
-    list_filter = ("at",)
-    search_fields = ("user__email",)
-    list_select_related = ("user", "patient")
+class LedgerAdmin(admin.ModelAdmin):
+    """A ledger in the admin (the access log, the reminders): read and filtered, never added
+    to, changed or deleted by hand; the patient shown by initials."""
 
     @admin.display(description=_("patient"))
-    def patient_initials(self, obj: AccessLogEntry) -> str:
+    def patient_initials(self, obj: Any) -> str:
         return obj.patient.initials
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -168,3 +163,13 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(LedgerAdmin):
+    """The access log can be read and filtered, never changed."""
+
+    list_display = ("at", "user", "patient_initials", "what", "ip_address")
+    list_filter = ("at",)
+    search_fields = ("user__email",)
+    list_select_related = ("user", "patient")

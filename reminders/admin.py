@@ -9,12 +9,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from labparcours.admin import PatientReadsLogged
+from labparcours.admin import LedgerAdmin, PatientReadsLogged
 from reminders.models import Notification, NotificationPreference, Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(PatientReadsLogged, admin.ModelAdmin):
+class ReminderAdmin(PatientReadsLogged, LedgerAdmin):
     """The reminder ledger, read-only: rows are written by the sweep and the sending tasks.
     Opening one is logged as a read of the patient's data."""
 
@@ -52,19 +52,6 @@ class ReminderAdmin(PatientReadsLogged, admin.ModelAdmin):
         "sent_at",
         "cancelled_at",
     )
-
-    @admin.display(description=_("patient"))
-    def patient_initials(self, obj: Reminder) -> str:
-        return obj.patient.initials
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Notification)

@@ -17,24 +17,11 @@ from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus
 from careplans.services import careplan_start
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from patients.validators import nir_key
+from programme.demo_data import nir, rpps
 from sic.models import Sic
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
-from teams.validators import luhn_ok
 
 PASSWORD = "correct-horse-battery"
-
-
-def rpps(seed: int) -> str:
-    """A valid RPPS number (Luhn key) built from a seed."""
-    base = f"10{seed:08d}"
-    return next(base + str(key) for key in range(10) if luhn_ok(base + str(key)))
-
-
-def nir(sex: str, birth: datetime.date, dept: str, serial: int) -> str:
-    """A valid NIR (its two-digit key computed) for that sex, birth month and department."""
-    first = f"{'1' if sex == 'M' else '2'}{birth:%y%m}{dept}{serial:06d}"
-    return f"{first}{nir_key(first):02d}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
