@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +24,16 @@ from labparcours.models import (
     Invitation,
     User,
 )
+
+
+class _Numbered:
+    """A row as the admin's action checkbox sees it: its primary key, named by it."""
+
+    def __init__(self, pk: Any) -> None:
+        self.pk = pk
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
 
 
 class PatientReadsLogged:
@@ -43,6 +54,11 @@ class PatientReadsLogged:
         for attr in filter(None, self.patient_path.split("__")):
             obj = getattr(obj, attr)
         return obj
+
+    def action_checkbox(self, obj: Any) -> SafeString:
+        """The row's checkbox, labelled by the row's number, not by its name: a row's name
+        holds the patient's, and lists show initials only."""
+        return super().action_checkbox(_Numbered(obj.pk))  # type: ignore[misc]
 
     def get_list_select_related(self, request: HttpRequest) -> Any:
         related = super().get_list_select_related(request)  # type: ignore[misc]

@@ -32,9 +32,33 @@ def test_every_model_has_an_admin_page(superadmin, url: str) -> None:
 
 
 def test_admin_lists_show_initials_not_names(world: World, superadmin) -> None:
-    body = superadmin.get("/admin/patients/patient/").content.decode()
-    assert world.own.initials in body
-    assert world.own.last_name not in body
+    body = superadmin.get("/admin/patients/patient/").content.decode().lower()
+    assert world.own.initials.lower() in body
+    assert world.own.last_name.lower() not in body
+    assert world.own.first_name.lower() not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/sic/sic/",
+        "/admin/sic/contribution/",
+        "/admin/patients/consent/",
+        "/admin/patients/caregiver/",
+        "/admin/teams/careteam/",
+        "/admin/teams/membership/",
+        "/admin/careplans/careplan/",
+        "/admin/reminders/reminder/",
+        "/admin/labparcours/accesslogentry/",
+    ],
+)
+def test_no_admin_list_names_a_patient(world: World, superadmin, sics, path: str) -> None:
+    from tests.factories import make_plan
+
+    make_plan(world)
+    client_for(world.gp).get(f"/patients/{world.own.pk}/")
+    body = superadmin.get(path).content.decode().lower()
+    assert world.own.last_name.lower() not in body
 
 
 def test_opening_a_patient_in_the_admin_is_logged(world: World, superadmin) -> None:
