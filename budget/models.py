@@ -267,8 +267,12 @@ class CareProvider(models.Model):
     def __str__(self) -> str:
         return str(self.professional) if self.professional_id else self.name
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Written as printed on an invoice ("732 829 320 00074"), stored as 14 digits.
         self.siret = stdnum_siret.compact(self.siret or "")
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
         if self.kind != ProviderKind.PROFESSIONAL and not self.name.strip():
             raise ValidationError({"name": gettext("Give the organisation's name.")})
 
