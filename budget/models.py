@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from stdnum.fr import siret as stdnum_siret
 
 from labparcours.errors import DomainError, InvalidTransition
@@ -179,6 +180,7 @@ class BudgetEnvelope(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
 
+    history = HistoricalRecords()
     objects = BudgetEnvelopeQuerySet.as_manager()
 
     class Meta:
@@ -333,6 +335,7 @@ class SupplementaryCare(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason of the refusal"), blank=True)
 
+    history = HistoricalRecords()
     objects = SupplementaryCareQuerySet.as_manager()
 
     class Meta:
@@ -418,6 +421,7 @@ class Expense(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords()
     objects = ExpenseQuerySet.as_manager()
 
     class Meta:
