@@ -130,3 +130,16 @@ def test_a_29_february_inclusion_turns_on_the_1_march() -> None:
     leap = datetime.date(2024, 2, 29)
     assert programme_year(leap, datetime.date(2025, 2, 28)) == 1
     assert programme_year(leap, datetime.date(2025, 3, 1)) == 2
+
+
+def test_beat_opens_the_envelopes_once_a_day(world: World, settings) -> None:
+    from labparcours.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["budget-open-envelopes"]
+    assert entry["task"] == "budget.tasks.open_due_envelopes"
+    assert entry["task"] in app.tasks
+    assert len(entry["schedule"].hour) == 1
+    budget_rate("ic", "750.00", datetime.date(2020, 1, 1))
+    assert app.tasks[entry["task"]].apply().get() == 2  # the world's two patients
+    assert app.tasks[entry["task"]].apply().get() == 0
