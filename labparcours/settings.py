@@ -376,7 +376,17 @@ LABPARCOURS_REMINDER_SWEEP_HOURS = env_str("LABPARCOURS_REMINDER_SWEEP_HOURS", "
 LABPARCOURS_REMINDER_DIGEST_HOUR = env_int("LABPARCOURS_REMINDER_DIGEST_HOUR", 7)
 LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE", 30)
 
+# Budget: what is left of a patient's envelope at the end of a programme year moves into the
+# next year's envelope only when this is on (the programme's choice, off by default).
+LABPARCOURS_BUDGET_CARRY_OVER = env_bool("LABPARCOURS_BUDGET_CARRY_OVER", default=False)
+LABPARCOURS_BUDGET_OPEN_HOUR = env_int("LABPARCOURS_BUDGET_OPEN_HOUR", 5)
+
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "budget-open-envelopes": {
+        "task": "budget.tasks.open_due_envelopes",
+        "schedule": crontab(minute=10, hour=LABPARCOURS_BUDGET_OPEN_HOUR),
+        "options": {"expires": 12 * 3600},
+    },
     "reminders-sweep": {
         "task": "reminders.tasks.sweep_reminders",
         "schedule": crontab(

@@ -591,3 +591,38 @@ def patient_fields(index: int, spec: Pat) -> dict[str, object]:
         "email": email.replace("é", "e").replace("è", "e"),
         "inclusion_criteria": list(spec.criteria),
     }
+
+
+# --- Budget: the yearly envelope of each pathway, and what was prescribed from it --------------
+
+BUDGET_RATES = [("ic", "600.00"), ("dt2", "600.00"), ("ic_dt2", "900.00")]
+BUDGET_RATES_FROM = datetime.date(2020, 1, 1)
+APA_ASSOCIATION = ("Association Sport Santé Métropole", "73282932000074", "Lille")
+
+
+@dataclass(frozen=True)
+class Care:
+    """A prescription of supplementary care and what became of it."""
+
+    patient: str  # last name
+    category: str  # a default category's name
+    provider: str  # a key of PROFESSIONALS, or "association"
+    sessions: int
+    unit_price: str
+    prescriber: str = ""  # a key of PROFESSIONALS with an account; "" the coordinator
+    decided: bool = True  # False: waiting for the coordinator
+    done: tuple[int, ...] = ()  # sessions done per invoice
+    paid: int = 0  # how many of those invoices are paid
+    invoice: bool = False  # the first expense has the provider's invoice attached
+    days_ago: int = 40  # prescribed that many days ago
+
+
+CARES = [
+    Care(
+        "Lambert", "diététicien·ne", "a.fontaine", 6, "45.00", GP, done=(2, 1), paid=1, invoice=True
+    ),
+    Care("Vermeersch", "activité physique adaptée", "association", 10, "30.00", done=(4,)),
+    Care("Boukhalfa", "psychologue", "p.mercier", 4, "60.00", decided=False, days_ago=3),
+    # Mrs Maes's second year: nearly all of it spent with the dietitian.
+    Care("Maes", "diététicien·ne", "a.fontaine", 12, "45.00", done=(6, 5), paid=1, days_ago=20),
+]

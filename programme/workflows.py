@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from budget.services import envelope_open
 from labparcours.models import User
 from patients.models import Patient
 from patients.services import patient_create
@@ -20,9 +21,11 @@ from sic.services import sic_ensure_planned
 
 @transaction.atomic
 def patient_include(*, patient: Patient, on: datetime.date | None = None) -> Patient:
-    """Include the patient in the programme, then plan their first SIC (due a few weeks
-    later). Raises InvalidTransition, and changes nothing, if consents or criteria miss."""
+    """Include the patient in the programme, open their first year's envelope, then plan
+    their first SIC (due a few weeks later). Raises InvalidTransition, and changes nothing,
+    if consents or criteria miss."""
     patient.include(on=on)
+    envelope_open(patient=patient, year=1)
     sic_ensure_planned(patient=patient)
     return patient
 

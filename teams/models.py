@@ -28,6 +28,7 @@ class Profession(models.TextChoices):
     PSYCHOLOGIST = "psychologist", _("Psychologist")
     DIETITIAN = "dietitian", _("Dietitian")
     APA_TEACHER = "apa_teacher", _("Adapted physical activity teacher")
+    ETP_EDUCATOR = "etp_educator", _("Therapeutic patient education educator")
     PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
     PODIATRIST = "podiatrist", _("Podiatrist")
     OTHER = "other", _("Other")

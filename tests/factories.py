@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from budget.models import (
+    BudgetCategory,
+    BudgetEnvelope,
+    BudgetRate,
+    CareProvider,
+    ProviderKind,
+    SupplementaryCare,
+)
+from budget.services import envelope_open, supplementary_care_approve, supplementary_care_request
 from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus
 from careplans.services import careplan_start
 from labparcours.models import Role, User
@@ -268,3 +279,60 @@ def late_action(plan: CarePlan, *, owner: str, due: datetime.date, **extra: obje
 
 def planned_sic(patient: Patient, due: datetime.date) -> Sic:
     return Sic.objects.create(patient=patient, due_date=due)
+
+
+# --- Budget -------------------------------------------------------------------------------------
+
+
+def budget_rate(
+    pathway: str, amount: str, valid_from: datetime.date, **extra: object
+) -> BudgetRate:
+    return BudgetRate.objects.create(
+        pathway=pathway, amount=Decimal(amount), valid_from=valid_from, **extra
+    )
+
+
+def envelope_of(patient: Patient, amount: str = "1000.00") -> BudgetEnvelope:
+    """The patient's year-1 envelope, opened on a rate of `amount` for their pathway."""
+    assert patient.inclusion_date is not None
+    budget_rate(patient.pathway, amount, patient.inclusion_date)
+    return envelope_open(patient=patient, year=1)
+
+
+def category(name: str = "diététicien·ne", ceiling: str | None = None) -> BudgetCategory:
+    # get_or_create: a test that commits flushes the rows of the data migration.
+    cat, _ = BudgetCategory.objects.get_or_create(name=name)
+    if ceiling is not None:
+        cat.yearly_ceiling = Decimal(ceiling)
+        cat.save(update_fields=["yearly_ceiling"])
+    return cat
+
+
+def care_provider(profession: str = Profession.DIETITIAN) -> CareProvider:
+    return CareProvider.objects.create(
+        kind=ProviderKind.PROFESSIONAL, professional=ProfessionalFactory(profession=profession)
+    )
+
+
+def care_request(
+    world: World,
+    *,
+    sessions: int = 6,
+    unit_price: str = "50.00",
+    patient: Patient | None = None,
+    category_name: str = "diététicien·ne",
+    by: User | None = None,
+) -> SupplementaryCare:
+    """A request waiting for the coordinator, prescribed by the own patient's GP."""
+    return supplementary_care_request(
+        patient=patient or world.own,
+        prescriber=by or world.gp,
+        category=category(category_name),
+        provider=care_provider(),
+        sessions=sessions,
+        unit_price=Decimal(unit_price),
+    )
+
+
+def approved_request(world: World, **kwargs: Any) -> SupplementaryCare:
+    return supplementary_care_approve(request=care_request(world, **kwargs), by=world.coordinator)

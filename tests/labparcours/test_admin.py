@@ -16,6 +16,13 @@ ADMIN_PAGES = [
     "/admin/teams/membership/",
     "/admin/sic/sic/",
     "/admin/sic/contribution/",
+    "/admin/budget/budgetrate/",
+    "/admin/budget/budgetcategory/",
+    "/admin/budget/careprovider/",
+    "/admin/budget/budgetenvelope/",
+    "/admin/budget/supplementarycare/",
+    "/admin/budget/expense/",
+    "/admin/budget/budgetmovement/",
 ]
 
 

@@ -2,6 +2,7 @@
 functions users trigger, once."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -89,3 +90,17 @@ def test_it_loads_once(demo) -> None:
         "Database not empty: demo data not loaded.",
         "Demo data already loaded.",
     ]
+
+
+def test_every_included_demo_patient_has_an_envelope_and_the_budget_tells_stories(demo) -> None:
+    from budget.models import BudgetEnvelope, Expense, SupplementaryCare
+    from budget.services import current_envelope
+
+    for patient in Patient.objects.included():
+        assert current_envelope(patient) is not None, patient.initials
+    assert SupplementaryCare.objects.filter(status="requested").count() == 1
+    assert SupplementaryCare.objects.filter(status="approved").count() >= 3
+    assert Expense.objects.filter(status="paid").exists()
+    assert Expense.objects.exclude(invoice="").count() == 1
+    maes = BudgetEnvelope.objects.with_balances().get(patient__last_name="Maes", year=2)
+    assert maes.remaining < maes.allotted * Decimal("0.2")

@@ -19,6 +19,7 @@ import datetime
 import logging
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -30,6 +31,14 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from weasyprint import HTML
 
+from budget.models import BudgetCategory, BudgetRate, CareProvider, ProviderKind
+from budget.services import (
+    envelopes_open_due,
+    expense_mark_paid,
+    expense_record,
+    supplementary_care_approve,
+    supplementary_care_request,
+)
 from careplans.models import Action, ActionStatus, CarePlan, Owner, ValidationMethod
 from careplans.services import (
     careplan_add_action,
@@ -142,9 +151,14 @@ class Demo:
         )
         for user in (admin, self.coordinator):
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        self.admin = admin
         self.pros = {spec.key: self.professional(seed, spec) for seed, spec in self.numbered()}
+        self.budget_rates()
         for index, spec in enumerate(data.PATIENTS):
             self.patient(index, spec)
+        envelopes_open_due(self.today)  # the second year of those included over a year ago
+        for care in data.CARES:
+            self.supplementary_care(care)
         self.caregiver(data.CAREGIVER)
         self.former_member(*data.FORMER_MEMBER)
         self.access_history()
@@ -460,6 +474,71 @@ class Demo:
 
     def plan_draft(self, patient: Patient) -> None:
         self.write_plan(patient, sic=self.first_held(patient), base=self.today)
+
+    # --- budget ----------------------------------------------------------------------------
+
+    def budget_rates(self) -> None:
+        for pathway, amount in data.BUDGET_RATES:
+            rate = BudgetRate(
+                pathway=pathway, amount=Decimal(amount), valid_from=data.BUDGET_RATES_FROM
+            )
+            rate.full_clean()  # what the admin's form checks
+            rate.save()
+
+    def provider(self, key: str) -> CareProvider:
+        if key == "association":
+            name, siret, city = data.APA_ASSOCIATION
+            provider, _ = CareProvider.objects.get_or_create(
+                siret=siret, defaults={"kind": ProviderKind.ASSOCIATION, "name": name, "city": city}
+            )
+            return provider
+        provider, _ = CareProvider.objects.get_or_create(
+            professional=self.pros[key], defaults={"kind": ProviderKind.PROFESSIONAL}
+        )
+        return provider
+
+    def supplementary_care(self, care: data.Care) -> None:
+        patient = Patient.objects.get(last_name=care.patient)
+        prescriber = self.pros[care.prescriber].user if care.prescriber else None
+        request = supplementary_care_request(
+            patient=patient,
+            prescriber=prescriber or self.coordinator,
+            category=BudgetCategory.objects.get(name=care.category),
+            provider=self.provider(care.provider),
+            sessions=care.sessions,
+            unit_price=Decimal(care.unit_price),
+        )
+        backdate(request, requested_at=at(self.today - care.days_ago * DAY, 11))
+        if not care.decided:
+            return
+        request = supplementary_care_approve(request=request, by=self.coordinator)
+        unit = Decimal(care.unit_price)
+        for number, sessions in enumerate(care.done):
+            day = self.today - (care.days_ago - 10 * (number + 1)) * DAY
+            invoice = self.invoice(patient, day) if care.invoice and number == 0 else None
+            expense = expense_record(
+                request=request,
+                by=self.coordinator,
+                sessions=sessions,
+                date=day,
+                amount=unit * sessions,
+                invoice=invoice,
+            )
+            if number < care.paid:
+                expense_mark_paid(
+                    expense=expense,
+                    by=self.admin,
+                    paid_on=day + 5 * DAY,
+                    reference=f"VIR-{day:%Y%m%d}-{expense.pk:04d}",
+                )
+
+    @staticmethod
+    def invoice(patient: Patient, day: datetime.date) -> ContentFile:
+        """A one-page PDF standing for the provider's invoice (initials only)."""
+        html = (
+            f"<h1>Facture</h1><p>Patient : {patient.initials}</p><p>Séances du {day:%d/%m/%Y}</p>"
+        )
+        return ContentFile(HTML(string=html).write_pdf(), name="facture.pdf")
 
     @staticmethod
     def signed_sheet(patient: Patient, plan: CarePlan) -> ContentFile:
