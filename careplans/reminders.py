@@ -21,12 +21,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from careplans.models import Action, CarePlan, Owner, PlanStatus
 from labparcours.models import Role
+from labparcours.roles import PATIENT_SIDE
 from patients.models import PatientStatus
 from patients.recipients import patient_side
 from patients.selectors import patient_audience
 from reminders.registry import Candidate, Kind, day, register, start_of
-
-PATIENT_SIDE = (Role.PATIENT, Role.CAREGIVER)
 
 # --- A care plan waiting for the patient's answer -------------------------------------------
 

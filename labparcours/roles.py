@@ -18,6 +18,8 @@ PROGRAMME_STAFF = frozenset({Role.ADMIN, Role.COORDINATOR})
 PROFESSIONALS = frozenset({*PROGRAMME_STAFF, Role.CLINICIAN})
 # The patient and their delegated caregiver: one record, seen from the patient's side.
 PATIENT_SIDE = frozenset({Role.PATIENT, Role.CAREGIVER})
+# Who leads and prepares SICs and is reminded of them: the coordination and the team members.
+CARE_WORKERS = frozenset({Role.COORDINATOR, Role.CLINICIAN})
 # Who types the patient's experience form: the patient's side, or the coordinator for them.
 PATIENT_FORM_WRITERS = frozenset({*PATIENT_SIDE, Role.COORDINATOR})
 # Who reads a patient's access log: the patient's side (their own), programme management.

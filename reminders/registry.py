@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ class Kind:
 
     key: str
     label: StrOrPromise
-    roles: tuple[str, ...]
+    roles: Collection[str]
     title: StrOrPromise
     text: Callable[[Mapping[str, Any], str], str]
     by_hand: bool = False

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from labparcours.models import Role
+from labparcours.roles import CARE_WORKERS, PATIENT_SIDE
 from patients.models import PatientStatus
 from patients.recipients import member_users, patient_side
 from patients.selectors import patient_audience
@@ -34,9 +35,6 @@ from sic.models import (
     SicStatus,
 )
 from teams.models import TeamRole
-
-STAFF = (Role.COORDINATOR, Role.CLINICIAN)
-PATIENT_SIDE = (Role.PATIENT, Role.CAREGIVER)
 
 
 def _of_included(sics: SicQuerySet) -> SicQuerySet:
@@ -74,7 +72,7 @@ def _to_coordinator_and_gp(
 SIC_DUE = Kind(
     key="sic_due",
     label=gettext_lazy("SIC due soon and not scheduled"),
-    roles=STAFF,
+    roles=CARE_WORKERS,
     title=gettext_lazy("SIC to schedule — %(initials)s"),
     text=lambda context, initials: (
         _("The SIC of patient %(initials)s is due on %(date)s and is not scheduled yet.")
@@ -150,7 +148,7 @@ register(SIC_OVERDUE, find=sics_overdue)
 SIC_TO_RECORD = Kind(
     key="sic_to_record",
     label=gettext_lazy("SIC past but not recorded"),
-    roles=STAFF,
+    roles=CARE_WORKERS,
     title=gettext_lazy("SIC to record — %(initials)s"),
     text=lambda context, initials: (
         _(
