@@ -92,9 +92,12 @@ run: $(RUN_STAMP) ## Migrate, load the demo data if the database is empty, serve
 
 # settings.py refuses to start without a secret key when DEBUG is off, and the tests run with
 # DEBUG off: give them a key that is obviously not a production one. DJANGO_DEBUG is left alone.
+# Tests run in parallel, one process per core (four at most), each test file in one process
+# so that a module's shared test data is built once. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: export DJANGO_SECRET_KEY ?= test-only-not-secret-2f9c1e7a5b3d4c6e8f0a1b2c3d4e5f60
 test: $(TEST_STAMP) ## Run the test suite (pytest); extra arguments in ARGS="…"
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile $(ARGS)
 
 # mypy checks the application packages listed in pyproject.toml ([tool.mypy] files); it
 # imports the settings, which want a secret key when DEBUG is off.

@@ -5,6 +5,9 @@ import uuid
 import pytest
 from django.test import Client
 
+# A patient id that exists nowhere (fixed, so that parallel workers collect the same tests).
+SOME_PATIENT = uuid.UUID("6f1c2a8e-3b4d-4e5f-9a0b-1c2d3e4f5a6b")
+
 PAGES = [
     "/",
     "/gestion/",
@@ -14,16 +17,16 @@ PAGES = [
     "/mon-dossier/acces/",
     "/gestion/journal-acces/",
     "/patients/inclure/",
-    f"/patients/{uuid.uuid4()}/",
-    f"/patients/{uuid.uuid4()}/equipe/",
+    f"/patients/{SOME_PATIENT}/",
+    f"/patients/{SOME_PATIENT}/equipe/",
     "/annuaire/",
     "/compte/jetons/",
 ]
 API = [
     "/api/v1/patients/",
-    f"/api/v1/patients/{uuid.uuid4()}/",
-    f"/api/v1/patients/{uuid.uuid4()}/consents/",
-    f"/api/v1/patients/{uuid.uuid4()}/access-log/",
+    f"/api/v1/patients/{SOME_PATIENT}/",
+    f"/api/v1/patients/{SOME_PATIENT}/consents/",
+    f"/api/v1/patients/{SOME_PATIENT}/access-log/",
     "/api/v1/professionals/",
     "/api/v1/teams/",
     "/api/v1/teams/1/members/",

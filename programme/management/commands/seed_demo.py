@@ -503,7 +503,8 @@ class Demo:
         request = supplementary_care_request(
             patient=patient,
             prescriber=prescriber or self.coordinator,
-            category=BudgetCategory.objects.get(name=care.category),
+            # The default categories come with the migrations; the admin may have removed one.
+            category=BudgetCategory.objects.get_or_create(name=care.category)[0],
             provider=self.provider(care.provider),
             sessions=care.sessions,
             unit_price=Decimal(care.unit_price),
