@@ -380,6 +380,11 @@ LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE
 # next year's envelope only when this is on (the programme's choice, off by default).
 LABPARCOURS_BUDGET_CARRY_OVER = env_bool("LABPARCOURS_BUDGET_CARRY_OVER", default=False)
 LABPARCOURS_BUDGET_OPEN_HOUR = env_int("LABPARCOURS_BUDGET_OPEN_HOUR", 5)
+# The patient and their caregiver see the prices of their supplementary care only when the
+# programme chooses to show them (off: « 6 séances de diététique », without the euros).
+LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS = env_bool(
+    "LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS", default=False
+)
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "budget-open-envelopes": {
