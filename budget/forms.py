@@ -87,16 +87,16 @@ class WaitingFilterForm(forms.Form):
         label=_("Kind of care"),
         queryset=BudgetCategory.objects.all(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All kinds of care"),
     )
     pathway = forms.ChoiceField(
-        label=_("Pathway"), choices=[("", _("All")), *Pathway.choices], required=False
+        label=_("Pathway"), choices=[("", _("All pathways")), *Pathway.choices], required=False
     )
     prescriber = forms.ModelChoiceField(
         label=_("Prescriber"),
         queryset=User.objects.none(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All prescribers"),
     )
     older = forms.BooleanField(label=_("Waiting for more than 7 days"), required=False)
 
