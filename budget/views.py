@@ -128,6 +128,7 @@ def _decided(
     care: SupplementaryCare,
     command: Callable[[], SupplementaryCare],
     success: str,
+    refusal_form: RefusalForm | None = None,
 ) -> HttpResponse:
     """The decision's answer: with htmx the row in its new state (or with the refusal's
     message), without it a message and the list again."""
@@ -145,7 +146,7 @@ def _decided(
     care.remaining = remaining_by_envelope(request.user, [care.envelope_id]).get(  # type: ignore[attr-defined]
         care.envelope_id
     )
-    context = {"care": care, "error": error, "refusal_form": RefusalForm(request.POST or None)}
+    context = {"care": care, "error": error, "refusal_form": refusal_form or RefusalForm()}
     return render(request, "budget/waiting_list.html#row", context)
 
 
@@ -178,6 +179,7 @@ def refuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         care,
         lambda: services.supplementary_care_refuse(request=care, by=request.user, reason=reason),
         _("The request has been refused."),
+        refusal_form=form,
     )
 
 
