@@ -19,6 +19,16 @@ from teams.validators import luhn_ok
 DEMO_PASSWORD = "labparcours-demo"  # noqa: S105 — documented in the README, demo only
 DEMO_IP = "10.59.0.12"
 
+# Valid test IBANs (check digits and French national keys), for the demo's liberal professionals.
+DEMO_IBANS = (
+    "FR7630006000011234567890189",
+    "FR1420041010050500013M02606",
+    "FR7611315000011234567890138",
+    "FR7630004000031234567890143",
+    "FR7610107001011234567890129",
+    "DE89370400440532013000",
+)
+
 
 def rpps(seed: int) -> str:
     """A valid RPPS number (Luhn key) built from a seed."""
