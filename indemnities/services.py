@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -359,7 +359,7 @@ def batch_mark_paid(
         raise InvalidTransition(_("This batch is already marked paid."))
     if not bank_reference.strip():
         raise DomainError(_("Please give the bank's reference of the transfer."))
-    if paid_on < batch.created_at.date():
+    if paid_on < timezone.localdate(batch.created_at):
         raise DomainError(_("A batch is paid after it was built."))
     batch.paid_on, batch.bank_reference, batch.marked_paid_by = paid_on, bank_reference.strip(), by
     batch.save(update_fields=["paid_on", "bank_reference", "marked_paid_by"])
@@ -383,3 +383,27 @@ def totals_by_state(lines: IndemnityLineQuerySet) -> dict[str, Decimal]:
     for row in rows:
         result[row["state"]] = row["total"]
     return dict(result)
+
+
+def accrue_missing() -> int:
+    """Accrue the work recorded while no rate was in force, once rates exist (a programme that
+    sets its rates after its first SICs): every submitted contribution and every presence at a
+    held SIC without its line. Idempotent; returns how many lines it wrote."""
+    written = 0
+    contributions = (
+        Contribution.objects.filter(status="submitted")
+        .exclude(
+            pk__in=IndemnityLine.objects.filter(entry=LineEntry.ACCRUAL).values("contribution")
+        )
+        .select_related("sic__patient", "author__professional")
+    )
+    for contribution in contributions:
+        written += contribution_accrue(contribution=contribution) is not None
+    attendances = (
+        Attendance.objects.filter(present=True)
+        .exclude(Exists(IndemnityLine.objects.filter(attendance=OuterRef("pk"))))
+        .select_related("sic__patient", "membership__professional")
+    )
+    for attendance in attendances:
+        written += attendance_accrue(attendance=attendance, by=None) is not None
+    return written

@@ -27,6 +27,7 @@ from budget.models import (
 from budget.services import envelope_open, supplementary_care_approve, supplementary_care_request
 from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus
 from careplans.services import careplan_start
+from indemnities.defaults import ensure_default_kinds
 from indemnities.models import BankAccount, IndemnityKind, IndemnityRate
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
@@ -350,6 +351,7 @@ def indemnity_rate(
     valid_from: datetime.date = datetime.date(2020, 1, 1),
     **extra: object,
 ) -> IndemnityRate:
+    ensure_default_kinds(IndemnityKind)  # a test that commits flushes the migration's rows
     return IndemnityRate.objects.create(
         kind=IndemnityKind.objects.get(code=code),
         amount=Decimal(amount),

@@ -3,32 +3,12 @@ append-only whatever the door (the ORM refuses updates and deletes too, on every
 
 from django.db import migrations
 
+from indemnities.defaults import DEFAULT_KINDS, ensure_default_kinds
 from labparcours.ledger import append_only_guard
-
-DEFAULT_KINDS = (
-    # code, label (French, as the admin reads it; editable), source, contribution kind
-    ("gp_summary", "Synthèse du médecin traitant (mini topo)", "contribution", "gp_summary"),
-    ("medication_review", "Bilan de médication", "contribution", "medication_review"),
-    ("nursing_assessment", "Bilan infirmier approfondi", "contribution", "nursing_assessment"),
-    ("specialist_opinion", "Avis du spécialiste", "contribution", "specialist_opinion"),
-    ("sic_attendance", "Participation à la SIC", "attendance", ""),
-    ("team_constitution", "Constitution de l'équipe", "other", ""),
-    ("first_inclusion", "Première inclusion", "other", ""),
-)
 
 
 def add_kinds(apps, schema_editor):
-    kind = apps.get_model("indemnities", "IndemnityKind")
-    for position, (code, label, source, contribution_kind) in enumerate(DEFAULT_KINDS):
-        kind.objects.get_or_create(
-            code=code,
-            defaults={
-                "label": label,
-                "source": source,
-                "contribution_kind": contribution_kind,
-                "position": position,
-            },
-        )
+    ensure_default_kinds(apps.get_model("indemnities", "IndemnityKind"))
 
 
 def remove_kinds(apps, schema_editor):
