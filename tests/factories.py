@@ -7,6 +7,7 @@ goal and actions, a planned SIC, a late action.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,10 +27,13 @@ from budget.models import (
 from budget.services import envelope_open, supplementary_care_approve, supplementary_care_request
 from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus
 from careplans.services import careplan_start
+from indemnities.defaults import ensure_default_kinds
+from indemnities.models import BankAccount, IndemnityKind, IndemnityRate
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from programme.demo_data import nir, rpps
+from programme.demo_data import DEMO_IBANS, nir, rpps
 from sic.models import Sic
+from sic.services import sic_ensure_planned, sic_hold, sic_schedule
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 
 PASSWORD = "correct-horse-battery"
@@ -336,3 +340,49 @@ def care_request(
 
 def approved_request(world: World, **kwargs: Any) -> SupplementaryCare:
     return supplementary_care_approve(request=care_request(world, **kwargs), by=world.coordinator)
+
+
+# --- Indemnities --------------------------------------------------------------------------------
+
+
+def indemnity_rate(
+    code: str,
+    amount: str,
+    valid_from: datetime.date = datetime.date(2020, 1, 1),
+    **extra: object,
+) -> IndemnityRate:
+    ensure_default_kinds(IndemnityKind)  # a test that commits flushes the migration's rows
+    return IndemnityRate.objects.create(
+        kind=IndemnityKind.objects.get(code=code),
+        amount=Decimal(amount),
+        valid_from=valid_from,
+        **extra,
+    )
+
+
+def bank_account(professional: Professional, iban: str = DEMO_IBANS[0]) -> BankAccount:
+    return BankAccount.objects.create(
+        professional=professional, holder=f"{professional}", iban=iban
+    )
+
+
+def held_sic(world: World, *, present: Iterable[str], patient: Patient | None = None) -> Sic:
+    """The patient's SIC, scheduled then held, with `present` (world roles) recorded present."""
+    patient = patient or world.own
+    sic = sic_ensure_planned(patient=patient)
+    assert sic is not None
+    sic_schedule(sic=sic, at=timezone.now() + datetime.timedelta(days=1))
+    memberships = [
+        m.pk
+        for m in patient.care_team.memberships.active().select_related("professional__user")
+        if m.professional.user and any(m.professional.user == world.user(r) for r in present)
+    ]
+    return sic_hold(
+        sic=sic,
+        by=world.coordinator,
+        minutes="Synthèse faite.",
+        patient_present=True,
+        caregiver_present=False,
+        present_memberships=memberships,
+        decisions=[],
+    )
