@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+import faker
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
@@ -38,6 +39,21 @@ from teams.models import CareTeam, Membership, PracticeMode, Profession, Profess
 
 PASSWORD = "correct-horse-battery"
 
+# The world's patients: tests look for these names where they must not appear (e-mails, admin
+# lists, files), so no drawn name of a user or professional may be one of them.
+WORLD_PATIENT_NAMES = {"lambert", "marcel", "vermeersch", "josiane"}
+_faker = faker.Faker("fr_FR")
+
+
+def drawn_name(kind: str) -> factory.LazyFunction:
+    def draw() -> str:
+        while True:
+            name = getattr(_faker, kind)()
+            if name.lower() not in WORLD_PATIENT_NAMES:
+                return name
+
+    return factory.LazyFunction(draw)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -45,8 +61,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = drawn_name("first_name")
+    last_name = drawn_name("last_name")
     role = Role.CLINICIAN
 
     @factory.post_generation
@@ -61,8 +77,8 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Professional
 
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = drawn_name("first_name")
+    last_name = drawn_name("last_name")
     profession = Profession.GP
     practice_mode = PracticeMode.LIBERAL
     rpps = factory.Sequence(lambda n: rpps(500000 + n))
@@ -123,7 +139,7 @@ class CaregiverFactory(factory.django.DjangoModelFactory):
         model = Caregiver
 
     first_name = "Paul"
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    last_name = drawn_name("last_name")
     relationship = "fils"
     email = factory.Sequence(lambda n: f"aidant{n}@example.test")
 
