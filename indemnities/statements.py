@@ -8,11 +8,12 @@ every time it is downloaded. Patients appear by their initials only.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from indemnities.models import ZERO, BankAccount, IndemnityLine, PaymentBatch
+from patients.models import Patient
 from teams.models import Professional
 
 
@@ -22,6 +23,13 @@ def statement_lines(batch: PaymentBatch, professional: Professional) -> list[Ind
         .select_related("kind", "patient", "sic")
         .order_by("worked_on", "pk")
     )
+
+
+def statement_patients(batch: PaymentBatch, professional: Professional) -> QuerySet[Patient]:
+    """The patients a statement names (by initials): its download is a read of their data."""
+    return Patient.objects.filter(
+        indemnity_lines__batch_line__batch=batch, indemnity_lines__professional=professional
+    ).distinct()
 
 
 def statement_pdf(batch: PaymentBatch, professional: Professional) -> bytes:

@@ -33,6 +33,8 @@ READ_LABELS = {
     "care plan (signed sheet)": _("Care plan (signed sheet)"),
     "my actions": _("My actions"),
     "reminders": _("Reminders"),
+    "indemnity lines": _("A professional's indemnities (initials)"),
+    "indemnity statement": _("Statement of indemnities (initials)"),
 }
 _API = " (api)"
 

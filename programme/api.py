@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from careplans.api import CarePlanViewSet
+from indemnities.api import IndemnityLineViewSet, IndemnityRateViewSet, PaymentBatchViewSet
 from labparcours.api_tokens import ApiTokenViewSet
 from patients.api import PatientViewSet
 from sic.api import ContributionViewSet, SicViewSet
@@ -16,5 +17,8 @@ router.register("sics", SicViewSet, basename="sic")
 router.register("contributions", ContributionViewSet, basename="contribution")
 router.register("careplans", CarePlanViewSet, basename="careplan")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("indemnities", IndemnityLineViewSet, basename="indemnity")
+router.register("indemnity-rates", IndemnityRateViewSet, basename="indemnity-rate")
+router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 
 urlpatterns = router.urls

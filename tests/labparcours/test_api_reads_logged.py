@@ -22,12 +22,21 @@ def _plan_validated_on_paper(world: World) -> int:
     return plan.pk
 
 
+def _indemnity_line(world: World) -> int:
+    from tests.factories import held_sic, indemnity_rate
+
+    indemnity_rate("sic_attendance", "30.00")
+    held_sic(world, present=["gp"])
+    return world.gp.professional.indemnity_lines.get().pk
+
+
 # One object per viewset whose reads are logged: a new viewset must say which to read here.
 OBJECTS = {
     "patient": lambda world, sics: world.own.pk,
     "team": lambda world, sics: world.own.care_team.pk,
     "sic": lambda world, sics: sics["own"].pk,
     "careplan": lambda world, sics: _plan_validated_on_paper(world),
+    "indemnity": lambda world, sics: _indemnity_line(world),
     "contribution": lambda world, sics: (
         Contribution.objects.create(
             sic=sics["own"],
