@@ -43,6 +43,10 @@ class Overdraft(DomainError):
 
     code = "overdraft"
 
+    def __init__(self, message: str, *, left: Decimal, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.left = left  # what is left of the limit that refused it (envelope, ceiling, request)
+
 
 class LedgerIsAppendOnly(DomainError):
     """A movement of the ledger cannot be changed nor deleted: a mistake is corrected by a

@@ -191,7 +191,8 @@ def _check_room(envelope: BudgetEnvelope, category: BudgetCategory, amount: Deci
     if amount > remaining:
         raise Overdraft(
             _("Not enough money left in this envelope: %(left)s left, %(asked)s asked.")
-            % {"left": euros(max(remaining, ZERO)), "asked": euros(amount)}
+            % {"left": euros(max(remaining, ZERO)), "asked": euros(amount)},
+            left=max(remaining, ZERO),
         )
     if category.yearly_ceiling is not None:
         left = category.yearly_ceiling - _care_sum(envelope=envelope, category=category)
@@ -201,7 +202,8 @@ def _check_room(envelope: BudgetEnvelope, category: BudgetCategory, amount: Deci
                     "The yearly ceiling of « %(category)s » would be exceeded: %(left)s left, "
                     "%(asked)s asked."
                 )
-                % {"category": category, "left": euros(max(left, ZERO)), "asked": euros(amount)}
+                % {"category": category, "left": euros(max(left, ZERO)), "asked": euros(amount)},
+                left=max(left, ZERO),
             )
 
 
@@ -360,7 +362,8 @@ def expense_record(
     if amount > held:
         raise Overdraft(
             _("This expense exceeds what was approved for the request: %(left)s left.")
-            % {"left": euros(max(held, ZERO))}
+            % {"left": euros(max(held, ZERO))},
+            left=max(held, ZERO),
         )
     done = request.expenses.aggregate(n=Sum("sessions"))["n"] or 0
     if done + sessions > request.sessions:
@@ -444,7 +447,8 @@ def movement_correct(
     if taken_here > remaining:
         raise Overdraft(
             _("Not enough money left in this envelope: %(left)s left, %(asked)s asked.")
-            % {"left": euros(max(remaining, ZERO)), "asked": euros(taken_here)}
+            % {"left": euros(max(remaining, ZERO)), "asked": euros(taken_here)},
+            left=max(remaining, ZERO),
         )
     if target.category is not None and target.kind in CARE_KINDS:
         ceiling = target.category.yearly_ceiling
@@ -452,7 +456,8 @@ def movement_correct(
         if ceiling is not None and amount > 0 and used + amount > ceiling:
             raise Overdraft(
                 _("The yearly ceiling of « %(category)s » would be exceeded.")
-                % {"category": target.category}
+                % {"category": target.category},
+                left=max(ceiling - used, ZERO),
             )
     return BudgetMovement.objects.create(
         envelope=envelope,
