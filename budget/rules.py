@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from labparcours.models import Role, User
+from labparcours.roles import PATIENT_SIDE
 
 if TYPE_CHECKING:
     from patients.models import Patient
@@ -47,3 +48,9 @@ def can_mark_paid(user: User) -> bool:
 def can_correct(user: User) -> bool:
     """Write a correction in the ledger: the programme's admin."""
     return user.role == Role.ADMIN
+
+
+def can_see_amounts(user: User) -> bool:
+    """Read the money of an envelope (balances, prices, invoices, the ledger): the programme
+    and the team. The patient's side sees what was granted, in sessions, without prices."""
+    return user.role not in PATIENT_SIDE

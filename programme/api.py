@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from budget.api import CareRequestViewSet, EnvelopeViewSet, ExpenseViewSet, MovementViewSet
 from careplans.api import CarePlanViewSet
 from labparcours.api_tokens import ApiTokenViewSet
 from patients.api import PatientViewSet
@@ -15,6 +16,10 @@ router.register("teams", CareTeamViewSet, basename="team")
 router.register("sics", SicViewSet, basename="sic")
 router.register("contributions", ContributionViewSet, basename="contribution")
 router.register("careplans", CarePlanViewSet, basename="careplan")
+router.register("budgets", EnvelopeViewSet, basename="budget")
+router.register("supplementary-care", CareRequestViewSet, basename="supplementary-care")
+router.register("expenses", ExpenseViewSet, basename="expense")
+router.register("budget-movements", MovementViewSet, basename="budget-movement")
 router.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = router.urls
