@@ -336,6 +336,25 @@ def supplementary_care_expire(*, request: SupplementaryCare) -> SupplementaryCar
     return request
 
 
+def supplementary_care_expire_due(today: datetime.date | None = None) -> int:
+    """Expire the requests still waiting or approved on an envelope whose year has ended:
+    what they held goes back to that envelope. Idempotent (an expired request does not
+    expire again); the daily beat runs it. Returns how many expired."""
+    today = today or timezone.localdate()
+    due = SupplementaryCare.objects.filter(
+        status__in=(CareRequestStatus.REQUESTED, CareRequestStatus.APPROVED),
+        envelope__ends_on__lte=today,
+    )
+    expired = 0
+    for request in due.order_by("pk").iterator():
+        try:
+            supplementary_care_expire(request=request)
+        except InvalidTransition:
+            continue  # decided meanwhile by someone else
+        expired += 1
+    return expired
+
+
 # --- Expenses -----------------------------------------------------------------------------------
 
 
