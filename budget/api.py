@@ -93,7 +93,7 @@ def reads(ok: Any) -> dict[int, Any]:
 
 
 def lists(ok: Any) -> dict[int, Any]:
-    return {200: ok, 403: FORBIDDEN}
+    return {200: ok, 400: INVALID, 403: FORBIDDEN}
 
 
 class OverdraftAnswered:
@@ -165,8 +165,14 @@ class EnvelopeViewSet(
 # --- Requests ------------------------------------------------------------------------------------
 
 
+# Rows named by id are filtered as numbers, never looked up in their table: an id outside the
+# caller's scope gives an empty list, as an id that does not exist.
+
+
 class CareRequestFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="envelope__patient_id")
+    envelope = django_filters.NumberFilter(field_name="envelope_id")
+    category = django_filters.NumberFilter(field_name="category_id")
 
     class Meta:
         model = SupplementaryCare
@@ -290,6 +296,7 @@ class CareRequestViewSet(
 
 class ExpenseFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="request__envelope__patient_id")
+    request = django_filters.NumberFilter(field_name="request_id")
     status = django_filters.ChoiceFilter(choices=ExpenseStatus.choices)
 
     class Meta:
@@ -398,6 +405,7 @@ class ExpenseViewSet(
 
 class MovementFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="envelope__patient_id")
+    envelope = django_filters.NumberFilter(field_name="envelope_id")
     kind = django_filters.ChoiceFilter(choices=MovementKind.choices)
     at_after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
     at_before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")

@@ -319,3 +319,21 @@ def test_the_filters_narrow_the_lists(world: World) -> None:
     assert ids(f"budget-movements/?envelope={own.pk}&at_after={tomorrow}") == []
     assert len(ids(f"budget-movements/?envelope={own.pk}&at_before={tomorrow}")) == 2
     assert ids("supplementary-care/?status=requested") == []
+
+
+def test_a_filter_on_a_patient_outside_the_scope_answers_an_empty_list(world: World) -> None:
+    other = envelope_of(world.other)
+    gp = client_for(world.gp)
+    reads = AccessLogEntry.objects.count()
+    for path in (
+        f"budgets/?patient={world.other.pk}",
+        f"supplementary-care/?envelope={other.pk}",
+        f"budget-movements/?envelope={other.pk}",
+        "budget-movements/?envelope=999999",
+    ):
+        answer = gp.get(f"{API}/{path}")
+        assert answer.status_code == 200
+        assert answer.json()["results"] == []
+    assert AccessLogEntry.objects.count() == reads
+    assert gp.get(f"{API}/budgets/?patient=lambert").status_code == 400
+    assert gp.get(f"{API}/budget-movements/?kind=gift").status_code == 400

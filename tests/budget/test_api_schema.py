@@ -11,18 +11,21 @@ from django.core.management import call_command
 
 # Path → method → the answers it documents beyond its success.
 EXPECTED = {
-    "/api/v1/budgets/": {"get": {"403"}},
+    "/api/v1/budgets/": {"get": {"400", "403"}},
     "/api/v1/budgets/{id}/": {"get": {"403", "404"}},
-    "/api/v1/supplementary-care/": {"get": {"403"}, "post": {"400", "403", "404", "409"}},
+    "/api/v1/supplementary-care/": {
+        "get": {"400", "403"},
+        "post": {"400", "403", "404", "409"},
+    },
     "/api/v1/supplementary-care/{id}/": {"get": {"403", "404"}},
     "/api/v1/supplementary-care/{id}/approve/": {"post": {"403", "404", "409"}},
     "/api/v1/supplementary-care/{id}/refuse/": {"post": {"400", "403", "404", "409"}},
     "/api/v1/supplementary-care/{id}/cancel/": {"post": {"403", "404", "409"}},
-    "/api/v1/expenses/": {"get": {"403"}, "post": {"400", "403", "404", "409"}},
+    "/api/v1/expenses/": {"get": {"400", "403"}, "post": {"400", "403", "404", "409"}},
     "/api/v1/expenses/{id}/": {"get": {"403", "404"}},
     "/api/v1/expenses/{id}/mark-paid/": {"post": {"400", "403", "404", "409"}},
     "/api/v1/expenses/{id}/invoice/": {"get": {"403", "404"}},
-    "/api/v1/budget-movements/": {"get": {"403"}},
+    "/api/v1/budget-movements/": {"get": {"400", "403"}},
     "/api/v1/budget-movements/{id}/": {"get": {"403", "404"}},
 }
 
