@@ -53,4 +53,5 @@ def can_correct(user: User) -> bool:
 def can_see_amounts(user: User) -> bool:
     """Read the money of an envelope (balances, prices, invoices, the ledger): the programme
     and the team. The patient's side sees what was granted, in sessions, without prices."""
-    return user.role not in PATIENT_SIDE
+    # getattr: the schema generator asks with an anonymous user.
+    return getattr(user, "role", None) not in PATIENT_SIDE
