@@ -337,3 +337,19 @@ def test_a_filter_on_a_patient_outside_the_scope_answers_an_empty_list(world: Wo
     assert AccessLogEntry.objects.count() == reads
     assert gp.get(f"{API}/budgets/?patient=lambert").status_code == 400
     assert gp.get(f"{API}/budget-movements/?kind=gift").status_code == 400
+
+
+def test_the_prescriber_cancels_and_the_money_comes_back(world: World) -> None:
+    envelope = envelope_of(world.own, "1000.00")
+    request = approved_request(world, sessions=4, unit_price="50.00")  # the GP's
+    coordinator = client_for(world.coordinator)
+    assert balances(coordinator, envelope.pk)["remaining"] == Decimal("800.00")
+    url = f"{API}/supplementary-care/{request.pk}/cancel/"
+    refused = client_for(world.nurse).post(url)
+    assert refused.status_code == 403
+    cancelled = client_for(world.gp).post(url)
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert balances(coordinator, envelope.pk) == ledger_sums(coordinator, envelope.pk)
+    assert balances(coordinator, envelope.pk)["remaining"] == Decimal("1000.00")
+    assert balances(coordinator, envelope.pk)["committed"] == Decimal("0.00")

@@ -206,3 +206,13 @@ def test_beat_expires_the_requests_before_the_envelopes_open(world: World, setti
     assert app.tasks[entry["task"]].apply().get() == 0
     with frozen(datetime.datetime.combine(envelope.ends_on, datetime.time(5, 5), moment().tzinfo)):
         assert app.tasks[entry["task"]].apply().get() == 1
+
+
+def test_nothing_is_reminded_about_a_patient_who_left_the_programme(world: World) -> None:
+    envelope_of(world.own, "100.00")
+    requested_at(care_request(world, sessions=1, unit_price="10.00"), moment(0))
+    approved_at(approved_request(world, sessions=9, unit_price="10.00", by=world.nurse), moment(0))
+    world.own.exit(reason="moved", on=moment(0).date())
+    sweep_at(moment(100))
+    for kind in ("care_waiting", "envelope_nearly_used", "care_unused"):
+        assert rows(kind) == [], kind
