@@ -35,7 +35,7 @@ def dress(world: World) -> World:
     """For each patient: a year-1 envelope of 1 000 €, a request waiting for the coordinator
     (the GP's for the own patient, the coordinator's for the other) and an approved one with
     an expense to pay."""
-    world.budget = {}
+    world.budget_api = {}
     for target in ("own", "other"):
         patient = patient_of(world, target)
         assert patient.inclusion_date is not None
@@ -67,7 +67,7 @@ def dress(world: World) -> World:
             date=timezone.localdate(),
             amount=Decimal("50.00"),
         )
-        world.budget[target] = {
+        world.budget_api[target] = {
             "envelope": envelope.pk,
             "waiting": waiting.pk,
             "approved": approved.pk,
@@ -86,16 +86,16 @@ def module_world(module_world: World, django_db_blocker) -> World:
 
 
 def b(path: str):
-    return lambda w, t: path.format(**w.budget[t])
+    return lambda w, t: path.format(**w.budget_api[t])
 
 
 def aim(world: World, target: str) -> None:
     """The posted payload names the target patient's rows (`data` sees only the world)."""
-    world.aimed = {**world.budget[target], "patient": str(patient_of(world, target).pk)}
+    world.aimed = {**world.budget_api[target], "patient": str(patient_of(world, target).pk)}
 
 
 def attach_invoice(world: World, target: str) -> None:
-    expense = Expense.objects.get(pk=world.budget[target]["expense"])
+    expense = Expense.objects.get(pk=world.budget_api[target]["expense"])
     expense.invoice.save("facture.pdf", ContentFile(pdf_bytes()))
 
 
