@@ -106,7 +106,9 @@ class OverdraftAnswered:
                 {
                     "code": exc.code,
                     "detail": exc.message,
-                    "remaining": money().to_representation(exc.left),
+                    "remaining": (
+                        None if exc.left is None else money().to_representation(exc.left)
+                    ),
                 },
                 status=status.HTTP_409_CONFLICT,
             )
