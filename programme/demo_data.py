@@ -645,7 +645,8 @@ CARES = [
         "Lambert", "diététicien·ne", "a.fontaine", 6, "45.00", GP, done=(2, 1), paid=1, invoice=True
     ),
     Care("Vermeersch", "activité physique adaptée", "association", 10, "30.00", done=(4,)),
-    Care("Boukhalfa", "psychologue", "p.mercier", 4, "60.00", decided=False, days_ago=3),
+    # Waiting for more than a week: the coordinator's bell reminds her of it.
+    Care("Boukhalfa", "psychologue", "p.mercier", 4, "60.00", decided=False, days_ago=9),
     # Mrs Maes's second year: nearly all of it spent with the dietitian.
     Care("Maes", "diététicien·ne", "a.fontaine", 12, "45.00", done=(6, 5), paid=1, days_ago=20),
 ]
