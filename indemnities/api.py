@@ -199,7 +199,7 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
         )
 
 
-class MarkPaidSerializer(serializers.Serializer):
+class BatchPaidSerializer(serializers.Serializer):
     paid_on = serializers.DateField()
     bank_reference = serializers.CharField(max_length=100)
 
@@ -241,13 +241,13 @@ class PaymentBatchViewSet(
         return batch
 
     @extend_schema(
-        request=MarkPaidSerializer,
+        request=BatchPaidSerializer,
         responses={200: PaymentBatchSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path="mark-paid")
     def mark_paid(self, request: Request, pk: str | None = None) -> Response:
         batch = self._managed()
-        payload = MarkPaidSerializer(data=request.data)
+        payload = BatchPaidSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.batch_mark_paid(batch=batch, **payload.validated_data, by=api_user(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=batch.pk)).data)
