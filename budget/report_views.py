@@ -28,7 +28,7 @@ from budget.models import (
     ExpenseStatus,
     MovementKind,
 )
-from labparcours.access import log_access
+from labparcours.access import log_access, log_access_query
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.permissions import is_programme_management, require
 from patients.models import Pathway, Patient
@@ -248,8 +248,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     data = form.cleaned_data
     what = EXPORTS[data["quoi"]]
     start, end = data["du"], data["au"]
-    ids = patient_ids(what, request.user, start, end)
-    log_access(request, [Patient(pk=pk) for pk in ids], f"budget export ({what.slug})")
+    log_access_query(request, patient_ids(what, request.user, start, end), "budget export")
     rows = iterate(what.rows(request.user, start, end))
     if data["format"] == "csv":
         response = StreamingHttpResponse(

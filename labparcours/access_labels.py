@@ -33,6 +33,9 @@ READ_LABELS = {
     "care plan (signed sheet)": _("Care plan (signed sheet)"),
     "my actions": _("My actions"),
     "reminders": _("Reminders"),
+    "budget overview": _("Budget overview of the programme"),
+    "budget rows": _("Budget lists of the programme"),
+    "budget export": _("Budget export"),
 }
 _API = " (api)"
 
