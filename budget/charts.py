@@ -21,6 +21,7 @@ from budget.services import euros
 from patients.models import Pathway
 
 SERIES = 6  # colours of the stylesheet: .chart-series-0 … -5
+SHORT_PATHWAY = {"ic": "IC", "dt2": "DT2", "ic_dt2": "IC + DT2"}
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,8 @@ def quarters_chart(data: Consumption) -> Chart:
 
 def pathways_chart(data: Consumption, since: datetime.date) -> Chart:
     """Per pathway, a bar each for committed, spent and paid over the quarters shown."""
-    chart = Chart(_("Committed, spent and paid per pathway"), 760, 60 + 72 * len(Pathway))
-    left, right = 250.0, 110.0
+    chart = Chart(_("Committed, spent and paid per pathway"), 460, 20 + 72 * len(Pathway))
+    left, right = 70.0, 90.0
     names = measure_names()
     top = nice_ceiling(
         max(
@@ -151,8 +152,8 @@ def pathways_chart(data: Consumption, since: datetime.date) -> Chart:
     )
     width = chart.width - left - right
     for pi, (code, label) in enumerate(Pathway.choices):
-        y0 = 16 + pi * 72
-        chart.labels.append(Label(left - 10, y0 + 30, str(label), "end"))
+        y0 = 10 + pi * 72
+        chart.labels.append(Label(left - 10, y0 + 34, SHORT_PATHWAY[code], "end"))
         cell = data.by_pathway(code)
         for mi, kind in enumerate(MEASURES):
             amount = cell.get(kind)
@@ -171,8 +172,8 @@ def pathways_chart(data: Consumption, since: datetime.date) -> Chart:
 def gauges_chart(envelopes: list[BudgetEnvelope], who: Callable[[BudgetEnvelope], str]) -> Chart:
     """A gauge per nearly spent envelope: what is committed or spent, out of what was allotted,
     with a mark at 80 %."""
-    chart = Chart(_("Envelopes nearly spent"), 760, 24 + 30 * max(len(envelopes), 1))
-    left, width = 200.0, 440.0
+    chart = Chart(_("Envelopes nearly spent"), 460, 24 + 30 * max(len(envelopes), 1))
+    left, width = 130.0, 270.0
     mark = left + float(NEARLY_SPENT) * width
     for i, envelope in enumerate(envelopes):
         y = 12 + i * 30
