@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -31,7 +30,7 @@ MAX_QUERIES = 12
 
 
 @pytest.fixture(scope="module")
-def cohort(module_world: World, django_db_blocker) -> Iterator[World]:
+def cohort(module_world: World, django_db_blocker) -> World:
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         pytest.skip("the benchmark of the budget runs on PostgreSQL (set DATABASE_URL)")
     with django_db_blocker.unblock():
@@ -49,7 +48,7 @@ def cohort(module_world: World, django_db_blocker) -> Iterator[World]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"\ncohort of {PATIENTS} patients written in {time.perf_counter() - start:.1f} s")
-    yield module_world
+    return module_world
 
 
 def _raw_seconds(statements: list[str], rounds: int = 5) -> float:
