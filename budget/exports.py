@@ -139,7 +139,7 @@ def _expenses(user: User, start: datetime.date, end: datetime.date) -> QuerySet[
 def _movements(user: User, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
     return (
         dated_movements(user)
-        .filter(day__gte=start, day__lte=end)  # type: ignore[misc]
+        .filter(day__gte=start, day__lte=end)
         .select_related("envelope__patient", "category", "by")
         .order_by("day", "at", "pk")
     )

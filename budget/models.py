@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siret as stdnum_siret
 
 from labparcours.errors import DomainError, InvalidTransition
+from labparcours.ledger import AppendOnlyModel, AppendOnlyQuerySet
 from labparcours.models import User
 from labparcours.uploads import GeneratedName, private_storage
 from patients.models import Pathway, Patient
@@ -42,13 +43,6 @@ class Overdraft(DomainError):
     """The approval or the expense would take the envelope or a category's ceiling below zero."""
 
     code = "overdraft"
-
-
-class LedgerIsAppendOnly(DomainError):
-    """A movement of the ledger cannot be changed nor deleted: a mistake is corrected by a
-    new row."""
-
-    code = "ledger_append_only"
 
 
 # --- What the admin sets --------------------------------------------------------------------------
@@ -456,18 +450,12 @@ class MovementKind(models.TextChoices):
     CORRECTION = "correction", _("Correction")
 
 
-class BudgetMovementQuerySet(models.QuerySet["BudgetMovement"]):
+class BudgetMovementQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user: User) -> BudgetMovementQuerySet:
         return self.filter(envelope__patient__in=Patient.objects.visible_to(user))
 
-    def update(self, **kwargs: Any) -> int:
-        raise LedgerIsAppendOnly(gettext("The ledger is never changed: add a correction."))
 
-    def delete(self) -> Any:
-        raise LedgerIsAppendOnly(gettext("The ledger is never changed: add a correction."))
-
-
-class BudgetMovement(models.Model):
+class BudgetMovement(AppendOnlyModel):
     """One row of an envelope's ledger (mouvement): money allotted, committed by an approval,
     released, spent, paid, or a correction of an earlier row. Append-only: never changed nor
     deleted; a correction carries the signed difference and points at the row it corrects.
@@ -535,11 +523,3 @@ class BudgetMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} €"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise LedgerIsAppendOnly(gettext("The ledger is never changed: add a correction."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise LedgerIsAppendOnly(gettext("The ledger is never changed: add a correction."))

@@ -187,7 +187,7 @@ def consumption(user: User, quarters: list[datetime.date]) -> Consumption:
     start, end = quarters[0], next_quarter(quarters[-1])
     rows = (
         dated_movements(user)
-        .filter(category__isnull=False, day__gte=start, day__lt=end)  # type: ignore[misc]
+        .filter(category__isnull=False, day__gte=start, day__lt=end)
         .annotate(quarter=TruncQuarter("day", output_field=DateField()))
         .values("category_id", "envelope__patient__pathway", "quarter")
         .annotate(

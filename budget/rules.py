@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from labparcours.models import Role, User
+from labparcours.roles import PROGRAMME_STAFF
 
 if TYPE_CHECKING:
     from patients.models import Patient
@@ -47,3 +48,8 @@ def can_mark_paid(user: User) -> bool:
 def can_correct(user: User) -> bool:
     """Write a correction in the ledger: the programme's admin."""
     return user.role == Role.ADMIN
+
+
+def can_read_invoice(user: User) -> bool:
+    """Download a provider's invoice: the coordinator who recorded it, the admin who pays it."""
+    return user.role in PROGRAMME_STAFF

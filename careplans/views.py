@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budget.rules import can_prescribe
 from careplans.forms import (
     ActionForm,
     ActionStatusForm,
@@ -89,6 +90,8 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: CarePlan) -> dict[str
         "changes": careplan_changes(plan),
         "can_lead": can_lead_team(request.user, plan.patient),
         "can_edit": can_edit,
+        "can_prescribe": plan.status != PlanStatus.SUPERSEDED
+        and can_prescribe(request.user, plan.patient),
         "goal_form": GoalForm() if can_edit else None,
         "action_form": ActionForm(memberships=members) if can_edit else None,
         "record_form": RecordValidationForm()

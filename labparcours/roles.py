@@ -53,6 +53,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.COORDINATOR: [
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
+        NavItem(_("Requests to approve"), "budget:waiting", "euro"),
         NavItem(_("Include a patient"), "patients:include", "plus"),
         NavItem(_("Directory"), "teams:directory", "book"),
     ],
@@ -63,11 +64,13 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.PATIENT: [
         NavItem(_("My record"), "patients:my_record", "home"),
         NavItem(_("My care plan"), "careplans:my_plan", "heart"),
+        NavItem(_("My supplementary care"), "budget:my_care", "activity"),
         NavItem(_("Who accessed my record"), "patients:my_access_log", "eye"),
     ],
     Role.CAREGIVER: [
         NavItem(_("Record"), "patients:my_record", "home"),
         NavItem(_("Care plan"), "careplans:my_plan", "heart"),
+        NavItem(_("Supplementary care"), "budget:my_care", "activity"),
         NavItem(_("Who accessed the record"), "patients:my_access_log", "eye"),
     ],
 }

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sic",
     "careplans",
     "budget",
+    "indemnities",
     "reminders",
     "programme",
 ]
@@ -380,6 +381,19 @@ LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE
 # next year's envelope only when this is on (the programme's choice, off by default).
 LABPARCOURS_BUDGET_CARRY_OVER = env_bool("LABPARCOURS_BUDGET_CARRY_OVER", default=False)
 LABPARCOURS_BUDGET_OPEN_HOUR = env_int("LABPARCOURS_BUDGET_OPEN_HOUR", 5)
+# The patient and their caregiver see the prices of their supplementary care only when the
+# programme chooses to show them (off: « 6 séances de diététique », without the euros).
+LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS = env_bool(
+    "LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS", default=False
+)
+
+# Indemnities: the programme's own account, which the SEPA transfer files of payment batches
+# debit. Under DEBUG (make run, the demo) a fictitious account stands in for it.
+LABPARCOURS_SEPA_DEBTOR_NAME = env_str("LABPARCOURS_SEPA_DEBTOR_NAME", "Lab Parcours")
+LABPARCOURS_SEPA_DEBTOR_IBAN = env_str(
+    "LABPARCOURS_SEPA_DEBTOR_IBAN", "FR7630006000011234567890189" if DEBUG else ""
+)
+LABPARCOURS_SEPA_DEBTOR_BIC = env_str("LABPARCOURS_SEPA_DEBTOR_BIC", "AGRIFRPP" if DEBUG else "")
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "budget-open-envelopes": {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("", include("sic.urls")),
     path("", include("careplans.urls")),
+    path("", include("budget.urls")),
     path("", include("budget.report_urls")),
     path("api/v1/", include("programme.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budget.views import budget_card_context, my_care_context
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
@@ -164,6 +165,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
         history=patient.history.select_related("history_user")[:10],
         next_sic=open_sic_by_patient([patient.pk]).get(patient.pk),
     )
+    context.update(budget_card_context(request, patient))
     return render(request, "patients/patient_detail.html", context)
 
 
@@ -178,6 +180,7 @@ def my_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["experience"] = (
         next_sic.contributions.filter(kind="patient_experience").first() if next_sic else None
     )
+    context.update(my_care_context(patient))
     return render(request, "patients/my_record.html", context)
 
 

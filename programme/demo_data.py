@@ -19,6 +19,29 @@ from teams.validators import luhn_ok
 DEMO_PASSWORD = "labparcours-demo"  # noqa: S105 — documented in the README, demo only
 DEMO_IP = "10.59.0.12"
 
+# Indemnity rates (code of the kind, amount, profession or "" for all), in force since
+# INDEMNITY_RATES_FROM: the programme pays each contribution and each SIC attended.
+INDEMNITY_RATES = (
+    ("gp_summary", "50.00", ""),
+    ("medication_review", "40.00", ""),
+    ("nursing_assessment", "40.00", ""),
+    ("specialist_opinion", "50.00", ""),
+    ("sic_attendance", "30.00", ""),
+    ("sic_attendance", "40.00", "gp"),
+    ("team_constitution", "25.00", ""),
+)
+INDEMNITY_RATES_FROM = datetime.date(2025, 1, 1)
+
+# Valid test IBANs (check digits and French national keys), for the demo's liberal professionals.
+DEMO_IBANS = (
+    "FR7630006000011234567890189",
+    "FR1420041010050500013M02606",
+    "FR7611315000011234567890138",
+    "FR7630004000031234567890143",
+    "FR7610107001011234567890129",
+    "DE89370400440532013000",
+)
+
 
 def rpps(seed: int) -> str:
     """A valid RPPS number (Luhn key) built from a seed."""

@@ -6,7 +6,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext
 
+from labparcours.errors import InvalidTransition
 from labparcours.models import User
 from labparcours.permissions import require
 from patients.models import Patient, PatientStatus
@@ -18,6 +20,7 @@ from sic.models import (
     SicStatus,
     next_due_date,
 )
+from sic.signals import attendance_recorded, contribution_submitted
 from sic.validators import validate_hold, validate_schedule
 from teams.models import Membership
 from teams.rules import can_lead_team
@@ -101,9 +104,10 @@ def sic_hold(
         decisions=decisions,
     )
     sic.hold(minutes=minutes, patient_present=patient_present, caregiver_present=caregiver_present)
-    for attendance in sic.attendances.all():
+    for attendance in sic.attendances.select_related("membership__professional"):
         attendance.present = attendance.membership_id in present
         attendance.save(update_fields=["present"])
+        attendance_recorded.send(Attendance, attendance=attendance, by=by)
     Decision.objects.bulk_create(
         Decision(sic=sic, text=text.strip(), position=i)
         for i, text in enumerate(decisions)
@@ -128,5 +132,36 @@ def contribution_save(
     # Read the SIC under lock: a contribution submitted while the SIC is recorded as held
     # waits for it, and then finds it closed.
     contribution.sic = Sic.objects.select_for_update().get(pk=contribution.sic_id)
+    was_submitted = contribution.is_submitted
     contribution.save_content(content=content, by=by, submit=submit)
+    if contribution.is_submitted and not was_submitted:
+        contribution_submitted.send(Contribution, contribution=contribution, by=by)
     return contribution
+
+
+@transaction.atomic
+def sic_attendance_correct(*, sic: Sic, by: User, present_memberships: Iterable[int]) -> Sic:
+    """Correct who attended a held SIC (a member recorded present by mistake, or forgotten).
+
+    Only the members whose presence changes are touched, and each change is told to the apps
+    above (their indemnity is accrued, or reversed). Raises `NotAllowed` when `by` does not lead
+    the team (403), ValidationError for members not invited (400), `InvalidTransition` when the
+    SIC was not held (409)."""
+    require(can_lead_team(by, sic.patient))
+    sic = Sic.objects.select_for_update().get(pk=sic.pk)
+    if sic.status != SicStatus.HELD:
+        raise InvalidTransition(gettext("Attendance is corrected on a held SIC only."))
+    present = set(present_memberships)
+    validate_hold(
+        invited=set(sic.attendances.values_list("membership_id", flat=True)),
+        present=present,
+        decisions=[],
+    )
+    for attendance in sic.attendances.select_related("membership__professional"):
+        now_present = attendance.membership_id in present
+        if attendance.present == now_present:
+            continue
+        attendance.present = now_present
+        attendance.save(update_fields=["present"])
+        attendance_recorded.send(Attendance, attendance=attendance, by=by)
+    return sic

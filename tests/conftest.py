@@ -94,6 +94,9 @@ TEST_SETTINGS = {
     # WhiteNoise looks a static file up when it is asked for, instead of listing every
     # collected file each time a test client builds its middleware.
     "WHITENOISE_AUTOREFRESH": True,
+    # The programme's account, debited by the payment batches' SEPA files (fictitious).
+    "LABPARCOURS_SEPA_DEBTOR_IBAN": "FR7630006000011234567890189",
+    "LABPARCOURS_SEPA_DEBTOR_BIC": "AGRIFRPP",
 }
 
 

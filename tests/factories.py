@@ -7,11 +7,13 @@ goal and actions, a planned SIC, a late action.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import factory
+import faker
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
@@ -26,13 +28,31 @@ from budget.models import (
 from budget.services import envelope_open, supplementary_care_approve, supplementary_care_request
 from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus
 from careplans.services import careplan_start
+from indemnities.defaults import ensure_default_kinds
+from indemnities.models import BankAccount, IndemnityKind, IndemnityRate
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from programme.demo_data import nir, rpps
+from programme.demo_data import DEMO_IBANS, nir, rpps
 from sic.models import Sic
+from sic.services import sic_ensure_planned, sic_hold, sic_schedule
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 
 PASSWORD = "correct-horse-battery"
+
+# The world's patients: tests look for these names where they must not appear (e-mails, admin
+# lists, files), so no drawn name of a user or professional may be one of them.
+WORLD_PATIENT_NAMES = {"lambert", "marcel", "vermeersch", "josiane"}
+_faker = faker.Faker("fr_FR")
+
+
+def drawn_name(kind: str) -> factory.LazyFunction:
+    def draw() -> str:
+        while True:
+            name = getattr(_faker, kind)()
+            if name.lower() not in WORLD_PATIENT_NAMES:
+                return name
+
+    return factory.LazyFunction(draw)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -41,8 +61,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = drawn_name("first_name")
+    last_name = drawn_name("last_name")
     role = Role.CLINICIAN
 
     @factory.post_generation
@@ -57,8 +77,8 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Professional
 
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = drawn_name("first_name")
+    last_name = drawn_name("last_name")
     profession = Profession.GP
     practice_mode = PracticeMode.LIBERAL
     rpps = factory.Sequence(lambda n: rpps(500000 + n))
@@ -119,7 +139,7 @@ class CaregiverFactory(factory.django.DjangoModelFactory):
         model = Caregiver
 
     first_name = "Paul"
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    last_name = drawn_name("last_name")
     relationship = "fils"
     email = factory.Sequence(lambda n: f"aidant{n}@example.test")
 
@@ -336,3 +356,49 @@ def care_request(
 
 def approved_request(world: World, **kwargs: Any) -> SupplementaryCare:
     return supplementary_care_approve(request=care_request(world, **kwargs), by=world.coordinator)
+
+
+# --- Indemnities --------------------------------------------------------------------------------
+
+
+def indemnity_rate(
+    code: str,
+    amount: str,
+    valid_from: datetime.date = datetime.date(2020, 1, 1),
+    **extra: object,
+) -> IndemnityRate:
+    ensure_default_kinds(IndemnityKind)  # a test that commits flushes the migration's rows
+    return IndemnityRate.objects.create(
+        kind=IndemnityKind.objects.get(code=code),
+        amount=Decimal(amount),
+        valid_from=valid_from,
+        **extra,
+    )
+
+
+def bank_account(professional: Professional, iban: str = DEMO_IBANS[0]) -> BankAccount:
+    return BankAccount.objects.create(
+        professional=professional, holder=f"{professional}", iban=iban
+    )
+
+
+def held_sic(world: World, *, present: Iterable[str], patient: Patient | None = None) -> Sic:
+    """The patient's SIC, scheduled then held, with `present` (world roles) recorded present."""
+    patient = patient or world.own
+    sic = sic_ensure_planned(patient=patient)
+    assert sic is not None
+    sic_schedule(sic=sic, at=timezone.now() + datetime.timedelta(days=1))
+    memberships = [
+        m.pk
+        for m in patient.care_team.memberships.active().select_related("professional__user")
+        if m.professional.user and any(m.professional.user == world.user(r) for r in present)
+    ]
+    return sic_hold(
+        sic=sic,
+        by=world.coordinator,
+        minutes="Synthèse faite.",
+        patient_present=True,
+        caregiver_present=False,
+        present_memberships=memberships,
+        decisions=[],
+    )

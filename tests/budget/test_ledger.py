@@ -9,13 +9,14 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from budget.models import BudgetEnvelope, BudgetMovement, LedgerIsAppendOnly, MovementKind
+from budget.models import BudgetEnvelope, BudgetMovement, MovementKind
 from budget.services import (
     expense_mark_paid,
     expense_record,
     movement_correct,
     supplementary_care_cancel,
 )
+from labparcours.ledger import LedgerIsAppendOnly
 from tests.conftest import World
 from tests.factories import approved_request, envelope_of
 

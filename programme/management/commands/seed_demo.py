@@ -47,6 +47,16 @@ from careplans.services import (
     careplan_start,
     careplan_validation_record,
 )
+from indemnities.defaults import ensure_default_kinds
+from indemnities.models import IndemnityKind, IndemnityLine, IndemnityRate
+from indemnities.services import (
+    accrue_missing,
+    bank_account_save,
+    batch_build,
+    batch_mark_paid,
+    item_add,
+    lines_approve,
+)
 from labparcours.access import log_access
 from labparcours.celery import app as celery_app
 from labparcours.invitations import invitation_accept, invitation_send
@@ -59,7 +69,7 @@ from reminders.sweep import reminders_sweep
 from sic.models import KIND_OF_TEAM_ROLE, ContributionKind, Sic, next_due_date
 from sic.selectors import contribution_for
 from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
-from teams.models import Membership, Profession, Professional
+from teams.models import Membership, PracticeMode, Profession, Professional
 from teams.services import membership_add
 
 DAY = datetime.timedelta(days=1)
@@ -86,15 +96,22 @@ def quietly() -> Iterator[None]:
     tasks run at once (no worker sends them later) into a backend that sends nothing."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    trace = logging.getLogger("celery.app.trace")
-    level = trace.level
-    trace.setLevel(logging.WARNING)  # a hundred "task succeeded" lines tell a newcomer nothing
+    # A hundred "task succeeded" lines tell a newcomer nothing; nor do the "no rate" warnings
+    # of the SICs held before the demo's programme sets its indemnity rates (then accrued).
+    muted = {
+        logging.getLogger("celery.app.trace"): logging.WARNING,
+        logging.getLogger("indemnities.services"): logging.ERROR,
+    }
+    levels = {logger: logger.level for logger in muted}
+    for logger, level in muted.items():
+        logger.setLevel(level)
     try:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             yield
     finally:
         celery_app.conf.task_always_eager = eager
-        trace.setLevel(level)
+        for logger, level in levels.items():
+            logger.setLevel(level)
 
 
 def demo_action(what: str, who: str, when: str, members: dict[str, Membership]) -> Action | None:
@@ -161,6 +178,7 @@ class Demo:
             self.supplementary_care(care)
         self.caregiver(data.CAREGIVER)
         self.former_member(*data.FORMER_MEMBER)
+        self.indemnities()
         self.access_history()
         reminders_sweep(inline=True)  # the bell already rings on first login
 
@@ -474,6 +492,58 @@ class Demo:
 
     def plan_draft(self, patient: Patient) -> None:
         self.write_plan(patient, sic=self.first_held(patient), base=self.today)
+
+    # --- indemnities -----------------------------------------------------------------------
+
+    def indemnities(self) -> None:
+        """Rates set once the first SICs were held, their work accrued; the liberal
+        professionals' bank details; the lines of the months before this one approved and paid
+        in one batch (with its SEPA file); this month's lines wait for the admin's approval."""
+        ensure_default_kinds(IndemnityKind)
+        for code, amount, profession in data.INDEMNITY_RATES:
+            rate = IndemnityRate(
+                kind=IndemnityKind.objects.get(code=code),
+                profession=profession,
+                amount=Decimal(amount),
+                valid_from=data.INDEMNITY_RATES_FROM,
+            )
+            rate.full_clean()  # what the admin's form checks
+            rate.save()
+        accrue_missing()
+        liberal = [p for p in self.pros.values() if p.practice_mode == PracticeMode.LIBERAL]
+        for pro, iban in zip(liberal, data.DEMO_IBANS, strict=False):
+            bank_account_save(
+                professional=pro,
+                holder=f"{pro.first_name} {pro.last_name}",
+                iban=iban,
+                bic="",
+                by=self.admin,
+            )
+        month_start = self.today.replace(day=1)
+        last_month_end = month_start - DAY
+        lines_approve(lines=IndemnityLine.objects.filter(worked_on__lt=month_start), by=self.admin)
+        batch = batch_build(
+            period_start=data.INDEMNITY_RATES_FROM,
+            period_end=last_month_end,
+            execution_date=self.today - 5 * DAY,
+            by=self.admin,
+        )
+        backdate(batch, created_at=at(self.today - 6 * DAY))  # built last week
+        batch.refresh_from_db()
+        batch_mark_paid(
+            batch=batch,
+            paid_on=self.today - 3 * DAY,
+            bank_reference=f"VIR-{batch.reference}",
+            by=self.admin,
+        )
+        team_constitution = IndemnityKind.objects.get(code="team_constitution")
+        item_add(
+            professional=self.pros["medecin"],
+            kind=team_constitution,
+            worked_on=self.today,
+            why="Constitution d’une nouvelle équipe de soins",
+            by=self.admin,
+        )
 
     # --- budget ----------------------------------------------------------------------------
 

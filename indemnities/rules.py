@@ -1,0 +1,25 @@
+"""Who may do what with indemnities."""
+
+from __future__ import annotations
+
+from labparcours.models import Role, User
+from teams.models import Professional
+
+
+def can_manage(user: User) -> bool:
+    """Rates, approvals, items, reversals and payment batches: the programme's admin."""
+    return user.role == Role.ADMIN
+
+
+def is_own(user: User, professional: Professional) -> bool:
+    return professional.user_id is not None and professional.user_id == user.pk
+
+
+def can_see_lines_of(user: User, professional: Professional) -> bool:
+    """A professional's lines and statements: the admin, and the professional."""
+    return can_manage(user) or is_own(user, professional)
+
+
+def can_edit_bank_account(user: User, professional: Professional) -> bool:
+    """Bank details, seen in full and changed: the admin, and the professional."""
+    return can_see_lines_of(user, professional)
