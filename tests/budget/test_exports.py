@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -110,8 +111,11 @@ def test_the_csv_of_expenses_holds_the_period_and_nothing_else(
     paid = rows[-1]
     assert paid["Payée le"] == END.isoformat()
     assert paid["Référence du paiement"] == "'=SUM(A1)"  # never a formula in a spreadsheet
-    names = {world.own.last_name, world.other.last_name, world.own.first_name}
-    assert not any(name in value for row in rows for value in row.values() for name in names)
+    # Whole words: a provider drawn « Marcelle » is not the patient Marcel.
+    names = re.compile(
+        rf"\b({world.own.last_name}|{world.other.last_name}|{world.own.first_name})\b"
+    )
+    assert not any(names.search(value) for row in rows for value in row.values())
 
 
 def test_the_xlsx_of_expenses_has_numbers_and_dates(
