@@ -48,6 +48,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Directory"), "teams:directory", "book"),
         NavItem(_("Access log"), "patients:access_log_admin", "eye"),
+        NavItem(_("Budget"), "budget_reports:overview", "euro"),
     ],
     Role.COORDINATOR: [
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),
