@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget import charts, reports
-from budget.exports import EXPORTS, csv_lines, iterate, patient_ids, xlsx_file
+from budget.exports import EXPORTS, patient_ids
 from budget.models import (
     BudgetCategory,
     BudgetEnvelope,
@@ -31,6 +31,7 @@ from budget.models import (
 from labparcours.access import log_access, log_access_query
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.permissions import is_programme_management, require
+from labparcours.tabular import csv_lines, iterate, xlsx_file
 from patients.models import Pathway, Patient
 
 PAGE_SIZE = 50

@@ -11,7 +11,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indemnities import rules, services
+from indemnities.exports import batch_columns, batch_patient_ids, batch_rows
 from indemnities.models import (
     IndemnityLine,
     IndemnityRate,
@@ -30,10 +31,11 @@ from indemnities.models import (
 )
 from indemnities.selectors import visible_batches, visible_lines
 from indemnities.statements import statement_patients, statement_pdf
-from labparcours.access import log_access
+from labparcours.access import log_access, log_access_query
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer, candidate, model_clean
 from labparcours.http import api_user
 from labparcours.permissions import require
+from labparcours.tabular import csv_lines, iterate, xlsx_file
 from teams.models import Professional
 
 ERRORS = {
@@ -209,6 +211,19 @@ class XmlFileRenderer(PdfRenderer):
     format = "xml"
 
 
+class CsvRenderer(PdfRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class XlsxRenderer(PdfRenderer):
+    media_type = XLSX
+    format = "xlsx"
+
+
 class PaymentBatchViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -260,6 +275,35 @@ class PaymentBatchViewSet(
         response = HttpResponse(bytes(batch.sepa_file), content_type="application/xml")
         response["Content-Disposition"] = f'attachment; filename="{batch.reference}.xml"'
         return response
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, **errors(403, 404)})
+    @action(detail=True, methods=["get"], url_path="export.csv", renderer_classes=[CsvRenderer])
+    def export_csv(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        """The batch's lines, a row each (CSV, streamed); patients by initials."""
+        batch = self._managed()
+        log_access_query(request, batch_patient_ids(batch), "indemnity batch listing")
+        response = StreamingHttpResponse(
+            csv_lines(batch_columns(batch), iterate(batch_rows(batch))),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+        return response
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY, **errors(403, 404)})
+    @action(detail=True, methods=["get"], url_path="export.xlsx", renderer_classes=[XlsxRenderer])
+    def export_xlsx(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        """The batch's lines in a workbook; the same bytes at every export."""
+        batch = self._managed()
+        log_access_query(request, batch_patient_ids(batch), "indemnity batch listing")
+        book = xlsx_file(
+            batch_columns(batch),
+            iterate(batch_rows(batch)),
+            batch.reference,
+            created=batch.created_at,
+        )
+        return FileResponse(
+            book, as_attachment=True, filename=f"{batch.reference}.xlsx", content_type=XLSX
+        )
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(403, 404)})
     @action(

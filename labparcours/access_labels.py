@@ -35,6 +35,7 @@ READ_LABELS = {
     "reminders": _("Reminders"),
     "indemnity lines": _("A professional's indemnities (initials)"),
     "indemnity statement": _("Statement of indemnities (initials)"),
+    "indemnity batch listing": _("Listing of a payment batch (initials)"),
     "budget overview": _("Budget overview of the programme"),
     "budget rows": _("Budget lists of the programme"),
     "budget export": _("Budget export"),
