@@ -23,3 +23,8 @@ def can_see_lines_of(user: User, professional: Professional) -> bool:
 def can_edit_bank_account(user: User, professional: Professional) -> bool:
     """Bank details, seen in full and changed: the admin, and the professional."""
     return can_see_lines_of(user, professional)
+
+
+def has_directory_entry(user: User) -> bool:
+    """« Mes indemnisations »: a user who is a professional of the directory."""
+    return user.is_authenticated and getattr(user, "professional", None) is not None

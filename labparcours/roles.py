@@ -48,6 +48,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Directory"), "teams:directory", "book"),
         NavItem(_("Access log"), "patients:access_log_admin", "eye"),
+        NavItem(_("Indemnities"), "indemnities_admin", "euro"),
     ],
     Role.COORDINATOR: [
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),
@@ -59,6 +60,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.CLINICIAN: [
         NavItem(_("My patients"), "patients:my_patients", "users"),
         NavItem(_("My actions"), "careplans:my_actions", "check"),
+        NavItem(_("My indemnities"), "my_indemnities", "euro"),
     ],
     Role.PATIENT: [
         NavItem(_("My record"), "patients:my_record", "home"),
