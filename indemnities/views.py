@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from indemnities import rules, selectors, services
@@ -26,7 +26,12 @@ from teams.models import PracticeMode, Professional
 LINES_PAGE_SIZE = 50
 APPROVAL_PAGE_SIZE = 100
 # The totals a professional reads, in the order of the workflow.
-SHOWN_STATES = (LineState.ACCRUED, LineState.APPROVED, LineState.BATCHED, LineState.PAID)
+TOTALS = (
+    (LineState.ACCRUED, pgettext_lazy("indemnity totals", "To approve")),
+    (LineState.APPROVED, pgettext_lazy("indemnity totals", "Approved")),
+    (LineState.BATCHED, pgettext_lazy("indemnity totals", "In a payment batch")),
+    (LineState.PAID, pgettext_lazy("indemnity totals", "Paid")),
+)
 
 
 # --- « Mes indemnisations » ---------------------------------------------------------------------
@@ -71,7 +76,7 @@ def _my_context(request: AuthenticatedHttpRequest, professional: Professional) -
     return {
         "professional": professional,
         "accrues": professional.practice_mode == PracticeMode.LIBERAL,
-        "totals": [(LineState(state).label, totals.get(state, 0)) for state in SHOWN_STATES],
+        "totals": [(label, totals.get(state, 0)) for state, label in TOTALS],
         "page": page,
         "rows": rows,
     }
