@@ -21,7 +21,7 @@ from indemnities.models import IndemnityLine, LineState
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.permissions import require
-from teams.models import PracticeMode, Professional
+from teams.models import Professional
 
 LINES_PAGE_SIZE = 50
 APPROVAL_PAGE_SIZE = 100
@@ -42,6 +42,8 @@ def my_indemnities(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A professional's lines, their totals by state and their bank details."""
     require(rules.has_directory_entry(request.user))
     professional = request.user.professional
+    if request.method == "POST":
+        require(rules.receives_indemnities(professional))
     account = selectors.own_bank_account(professional)
     initial = {"holder": account.holder, "bic": account.bic} if account else {}
     form = BankAccountForm(posted(request), initial=initial)
@@ -75,7 +77,7 @@ def _my_context(request: AuthenticatedHttpRequest, professional: Professional) -
     totals = services.totals_by_state(IndemnityLine.objects.filter(professional=professional))
     return {
         "professional": professional,
-        "accrues": professional.practice_mode == PracticeMode.LIBERAL,
+        "accrues": rules.receives_indemnities(professional),
         "totals": [(label, totals.get(state, 0)) for state, label in TOTALS],
         "page": page,
         "rows": rows,

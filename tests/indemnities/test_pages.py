@@ -100,6 +100,11 @@ def test_a_salaried_professional_is_told_they_accrue_nothing(world: World) -> No
     page = client_for(world.gp).get("/indemnisations/").content.decode()
     assert "vous n'accumulez pas d'indemnisation" in page
     assert "Mes coordonnées bancaires" not in page
+    response = client_for(world.gp).post(
+        "/indemnisations/", {"holder": "Dr X", "iban": DEMO_IBANS[0], "bic": ""}
+    )
+    assert response.status_code == 403
+    assert not BankAccount.objects.exists()
 
 
 # --- The admin's « Indemnisations » -------------------------------------------------------------
