@@ -135,6 +135,15 @@ def test_approving_in_bulk_takes_the_filtered_lines_only(lines: World) -> None:
     assert states(lines, "nurse") == {LineState.ACCRUED}
 
 
+def test_the_approve_button_carries_the_filters_shown(lines: World) -> None:
+    gp = lines.gp.professional
+    page = client_for(lines.admin).get(f"/indemnisations/admin/?professional={gp.pk}")
+    text = page.content.decode()
+    assert f'<input type="hidden" name="professional" value="{gp.pk}">' in text
+    assert "Valider les 2 lignes" in text
+    assert str(lines.nurse.professional) not in text.split('id="lines-to-approve"')[1]
+
+
 def test_building_a_batch_from_the_page(lines: World) -> None:
     for role in ("gp", "nurse"):
         with_bank_account(lines.user(role))
