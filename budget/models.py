@@ -44,6 +44,12 @@ class Overdraft(DomainError):
 
     code = "overdraft"
 
+    def __init__(
+        self, message: str, *, left: Decimal | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        self.left = left  # what is left of the limit that refused it (envelope, ceiling, request)
+
 
 # --- What the admin sets --------------------------------------------------------------------------
 

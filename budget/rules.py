@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from labparcours.models import Role, User
-from labparcours.roles import PROGRAMME_STAFF
+from labparcours.roles import PATIENT_SIDE, PROGRAMME_STAFF
 
 if TYPE_CHECKING:
     from patients.models import Patient
@@ -53,3 +53,19 @@ def can_correct(user: User) -> bool:
 def can_read_invoice(user: User) -> bool:
     """Download a provider's invoice: the coordinator who recorded it, the admin who pays it."""
     return user.role in PROGRAMME_STAFF
+
+
+def can_see_amounts(user: User) -> bool:
+    """Read the money of an envelope (balances, prices, invoices, the ledger): the programme
+    and the team. The patient's side sees what was granted, in sessions, without prices."""
+    # getattr: the schema generator asks with an anonymous user.
+    return getattr(user, "role", None) not in PATIENT_SIDE
+
+
+def can_see_prices(user: User) -> bool:
+    """The unit prices and amounts of the care granted: those who see the money, and the
+    patient's side too when the programme chooses to show them
+    (`LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS`)."""
+    from django.conf import settings
+
+    return can_see_amounts(user) or settings.LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS

@@ -191,7 +191,8 @@ def _check_room(envelope: BudgetEnvelope, category: BudgetCategory, amount: Deci
     if amount > remaining:
         raise Overdraft(
             _("Not enough money left in this envelope: %(left)s left, %(asked)s asked.")
-            % {"left": euros(max(remaining, ZERO)), "asked": euros(amount)}
+            % {"left": euros(max(remaining, ZERO)), "asked": euros(amount)},
+            left=max(remaining, ZERO),
         )
     if category.yearly_ceiling is not None:
         left = category.yearly_ceiling - _care_sum(envelope=envelope, category=category)
@@ -201,7 +202,8 @@ def _check_room(envelope: BudgetEnvelope, category: BudgetCategory, amount: Deci
                     "The yearly ceiling of « %(category)s » would be exceeded: %(left)s left, "
                     "%(asked)s asked."
                 )
-                % {"category": category, "left": euros(max(left, ZERO)), "asked": euros(amount)}
+                % {"category": category, "left": euros(max(left, ZERO)), "asked": euros(amount)},
+                left=max(left, ZERO),
             )
 
 
@@ -334,6 +336,25 @@ def supplementary_care_expire(*, request: SupplementaryCare) -> SupplementaryCar
     return request
 
 
+def supplementary_care_expire_due(today: datetime.date | None = None) -> int:
+    """Expire the requests still waiting or approved on an envelope whose year has ended:
+    what they held goes back to that envelope. Idempotent (an expired request does not
+    expire again); the daily beat runs it. Returns how many expired."""
+    today = today or timezone.localdate()
+    due = SupplementaryCare.objects.filter(
+        status__in=(CareRequestStatus.REQUESTED, CareRequestStatus.APPROVED),
+        envelope__ends_on__lte=today,
+    )
+    expired = 0
+    for request in due.order_by("pk").iterator():
+        try:
+            supplementary_care_expire(request=request)
+        except InvalidTransition:
+            continue  # decided meanwhile by someone else
+        expired += 1
+    return expired
+
+
 # --- Expenses -----------------------------------------------------------------------------------
 
 
@@ -360,7 +381,8 @@ def expense_record(
     if amount > held:
         raise Overdraft(
             _("This expense exceeds what was approved for the request: %(left)s left.")
-            % {"left": euros(max(held, ZERO))}
+            % {"left": euros(max(held, ZERO))},
+            left=max(held, ZERO),
         )
     done = request.expenses.aggregate(n=Sum("sessions"))["n"] or 0
     if done + sessions > request.sessions:
@@ -444,7 +466,8 @@ def movement_correct(
     if taken_here > remaining:
         raise Overdraft(
             _("Not enough money left in this envelope: %(left)s left, %(asked)s asked.")
-            % {"left": euros(max(remaining, ZERO)), "asked": euros(taken_here)}
+            % {"left": euros(max(remaining, ZERO)), "asked": euros(taken_here)},
+            left=max(remaining, ZERO),
         )
     if target.category is not None and target.kind in CARE_KINDS:
         ceiling = target.category.yearly_ceiling
@@ -452,7 +475,8 @@ def movement_correct(
         if ceiling is not None and amount > 0 and used + amount > ceiling:
             raise Overdraft(
                 _("The yearly ceiling of « %(category)s » would be exceeded.")
-                % {"category": target.category}
+                % {"category": target.category},
+                left=max(ceiling - used, ZERO),
             )
     return BudgetMovement.objects.create(
         envelope=envelope,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -29,6 +28,7 @@ from budget.selectors import (
 from labparcours.access import log_access
 from labparcours.errors import DomainError
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, safe_next
+from labparcours.models import User
 from labparcours.permissions import require
 from labparcours.uploads import serve_upload
 from patients.models import Patient
@@ -234,12 +234,12 @@ def my_care(request: AuthenticatedHttpRequest) -> HttpResponse:
     """« Mes soins de support »: what was granted to the patient, in plain words."""
     require(has_own_record(request.user))
     patient = own_patient(request, what="supplementary care")
-    return render(request, "budget/my_care.html", my_care_context(patient))
+    return render(request, "budget/my_care.html", my_care_context(patient, request.user))
 
 
-def my_care_context(patient: Patient) -> dict[str, Any]:
+def my_care_context(patient: Patient, user: User) -> dict[str, Any]:
     return {
         "patient": patient,
         "budget": patient_budget(patient),
-        "show_prices": settings.LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS,
+        "show_prices": rules.can_see_prices(user),
     }

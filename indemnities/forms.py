@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indemnities.models import IndemnityLineQuerySet, validate_bic, validate_iban
 from patients.forms import DateInput
@@ -84,5 +85,5 @@ class BatchBuildForm(forms.Form):
 
 
 class MarkPaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = forms.DateField(label=pgettext_lazy("payment batch", "Paid on"), widget=DateInput())
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=100)

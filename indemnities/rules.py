@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from labparcours.models import Role, User
+from labparcours.roles import PROFESSIONALS
 from teams.models import PracticeMode, Professional
 
 
@@ -23,6 +24,12 @@ def can_see_lines_of(user: User, professional: Professional) -> bool:
 def can_edit_bank_account(user: User, professional: Professional) -> bool:
     """Bank details, seen in full and changed: the admin, and the professional."""
     return can_see_lines_of(user, professional)
+
+
+def can_read_rates(user: User) -> bool:
+    """The rates are the programme's public terms: the admin, the coordinators and the
+    professionals read them."""
+    return user.role in PROFESSIONALS
 
 
 def has_directory_entry(user: User) -> bool:

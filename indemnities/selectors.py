@@ -1,5 +1,6 @@
-"""Reads of the indemnities for the pages: a professional's own ledger, the admin's lines to
-approve and payment batches. Each read is a few queries whatever the number of lines."""
+"""Reads of the indemnities: the admin reads every line and batch; a professional their own;
+nobody else any. The pages' reads (a professional's ledger, the admin's lines to approve and
+batches) start from these and are a few queries whatever the number of lines."""
 
 from __future__ import annotations
 
@@ -7,26 +8,43 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.shortcuts import get_object_or_404
 
+from indemnities import rules
 from indemnities.models import (
     BankAccount,
+    BatchLine,
     IndemnityLine,
     IndemnityLineQuerySet,
     LineState,
     PaymentBatch,
     PaymentBatchQuerySet,
 )
+from labparcours.models import User
 from teams.models import Professional
 
 
-def own_lines(professional: Professional) -> IndemnityLineQuerySet:
-    """A professional's lines with their state, newest first."""
+def visible_lines(user: User) -> IndemnityLineQuerySet:
+    lines = IndemnityLine.objects.with_state().select_related("kind", "patient")
+    if rules.can_manage(user):
+        return lines
+    return lines.filter(professional__user=user)
+
+
+def visible_batches(user: User) -> PaymentBatchQuerySet:
+    if rules.can_manage(user):
+        return PaymentBatch.objects.all()
+    own = BatchLine.objects.filter(batch=OuterRef("pk"), line__professional__user=user)
+    return PaymentBatch.objects.filter(Exists(own))
+
+
+def own_lines(user: User, professional: Professional) -> IndemnityLineQuerySet:
+    """The lines of `professional` that `user` sees, with their state, newest first."""
     return (
-        IndemnityLine.objects.filter(professional=professional)
-        .with_state()
-        .select_related("kind", "patient", "sic")
+        visible_lines(user)
+        .filter(professional=professional)
+        .select_related("sic")
         .order_by("-worked_on", "-pk")
     )
 
@@ -35,8 +53,8 @@ def own_bank_account(professional: Professional) -> BankAccount | None:
     return BankAccount.objects.filter(professional=professional).first()
 
 
-def lines_to_approve() -> IndemnityLineQuerySet:
-    return IndemnityLine.objects.in_state(LineState.ACCRUED)
+def lines_to_approve(user: User) -> IndemnityLineQuerySet:
+    return visible_lines(user).filter(state=LineState.ACCRUED)
 
 
 @dataclass
@@ -81,12 +99,11 @@ def ordered_for_approval(lines: IndemnityLineQuerySet) -> IndemnityLineQuerySet:
     )
 
 
-def batches() -> PaymentBatchQuerySet:
-    """Every payment batch with its totals, newest first, without its SEPA file."""
-    return PaymentBatch.objects.with_totals().defer("sepa_file")
+def batches(user: User) -> PaymentBatchQuerySet:
+    """The batches `user` sees with their totals, newest first, without their SEPA file."""
+    return visible_batches(user).with_totals().defer("sepa_file")
 
 
-def access_batch(pk: int) -> PaymentBatch:
-    """A batch for the admin (the caller checked `can_manage`: batches are not about one
-    patient, so there is no scope to look in first)."""
-    return get_object_or_404(PaymentBatch, pk=pk)
+def access_batch(user: User, pk: int) -> PaymentBatch:
+    """A batch `user` sees, or 404."""
+    return get_object_or_404(visible_batches(user), pk=pk)

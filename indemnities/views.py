@@ -67,7 +67,7 @@ def my_indemnities(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _my_context(request: AuthenticatedHttpRequest, professional: Professional) -> dict[str, Any]:
-    page = Paginator(selectors.own_lines(professional), LINES_PAGE_SIZE).get_page(
+    page = Paginator(selectors.own_lines(request.user, professional), LINES_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = list(page)
@@ -98,7 +98,7 @@ def _admin_page(
     request: AuthenticatedHttpRequest, build_form: BatchBuildForm, status: int = 200
 ) -> HttpResponse:
     filters = LineFilterForm(request.GET or None)
-    to_approve = filters.filter(selectors.lines_to_approve())
+    to_approve = filters.filter(selectors.lines_to_approve(request.user))
     page = Paginator(selectors.ordered_for_approval(to_approve), APPROVAL_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -110,7 +110,7 @@ def _admin_page(
         "filters": filters,
         "page": page,
         "groups": selectors.group_by_professional(to_approve, rows),
-        "batches": list(selectors.batches()),
+        "batches": list(selectors.batches(request.user)),
         "build_form": build_form,
         "paid_form": MarkPaidForm(),
         "query": request.GET.urlencode(),
@@ -133,7 +133,7 @@ def lines_approve(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, _("The filters are not valid: nothing was approved."))
         return _back_to_admin(request)
     approved = services.lines_approve(
-        lines=filters.filter(selectors.lines_to_approve()), by=request.user
+        lines=filters.filter(selectors.lines_to_approve(request.user)), by=request.user
     )
     messages.success(
         request,
@@ -161,7 +161,7 @@ def batch_build(request: AuthenticatedHttpRequest) -> HttpResponse:
 def batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The batch's SEPA transfer file, the bytes written when it was built."""
     require(rules.can_manage(request.user))
-    batch = selectors.access_batch(pk)
+    batch = selectors.access_batch(request.user, pk)
     response = HttpResponse(bytes(batch.sepa_file), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{batch.reference}.xml"'
     return response
@@ -171,7 +171,7 @@ def batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_mark_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(rules.can_manage(request.user))
-    batch = selectors.access_batch(pk)
+    batch = selectors.access_batch(request.user, pk)
     form = MarkPaidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give the payment date and the bank's reference."))

@@ -33,6 +33,11 @@ READ_LABELS = {
     "care plan (signed sheet)": _("Care plan (signed sheet)"),
     "my actions": _("My actions"),
     "reminders": _("Reminders"),
+    "indemnity lines": _("A professional's indemnities (initials)"),
+    "indemnity statement": _("Statement of indemnities (initials)"),
+    "budget overview": _("Budget overview of the programme"),
+    "budget rows": _("Budget lists of the programme"),
+    "budget export": _("Budget export"),
 }
 _API = " (api)"
 

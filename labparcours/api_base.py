@@ -56,7 +56,8 @@ class AccessLoggedMixin:
         read = self.__dict__.setdefault("_patients_read", {})
         for row in rows:
             patient = self.patient_of(row)
-            read[patient.pk] = patient
+            if patient is not None:  # a row about no patient (an indemnity item) reads none
+                read[patient.pk] = patient
 
     def get_object(self) -> Any:
         obj = super().get_object()  # type: ignore[misc]

@@ -48,7 +48,8 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Directory"), "teams:directory", "book"),
         NavItem(_("Access log"), "patients:access_log_admin", "eye"),
-        NavItem(_("Indemnities"), "indemnities_admin", "euro"),
+        NavItem(_("Budget"), "budget_reports:overview", "euro"),
+        NavItem(_("Indemnities"), "indemnities_admin", "clipboard"),
     ],
     Role.COORDINATOR: [
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),

@@ -364,6 +364,13 @@ LABPARCOURS_REMINDER_PLAN_COORDINATOR_DAYS = env_int(
     "LABPARCOURS_REMINDER_PLAN_COORDINATOR_DAYS", 14
 )
 LABPARCOURS_REMINDER_TEAM_INCOMPLETE_DAYS = env_int("LABPARCOURS_REMINDER_TEAM_INCOMPLETE_DAYS", 30)
+# Budget: a request waiting for the coordinator for more than N days; an envelope whose money is
+# committed or spent at N % or more; an approved request without any expense after N days.
+LABPARCOURS_REMINDER_CARE_WAITING_DAYS = env_int("LABPARCOURS_REMINDER_CARE_WAITING_DAYS", 7)
+LABPARCOURS_REMINDER_ENVELOPE_USED_PERCENT = env_int(
+    "LABPARCOURS_REMINDER_ENVELOPE_USED_PERCENT", 80
+)
+LABPARCOURS_REMINDER_CARE_UNUSED_DAYS = env_int("LABPARCOURS_REMINDER_CARE_UNUSED_DAYS", 90)
 # Rows handed to one sending task; a recipient's rows always travel together.
 LABPARCOURS_REMINDER_BATCH_SIZE = env_int("LABPARCOURS_REMINDER_BATCH_SIZE", 50)
 # A failed send is retried by later sweeps after 10, 20, 40… minutes, at most 5 times.
@@ -399,6 +406,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "budget-open-envelopes": {
         "task": "budget.tasks.open_due_envelopes",
         "schedule": crontab(minute=10, hour=LABPARCOURS_BUDGET_OPEN_HOUR),
+        "options": {"expires": 12 * 3600},
+    },
+    # Before the envelopes open (minute 10): what the ended year still held is released
+    # first, so that a carry-over moves it.
+    "budget-expire-requests": {
+        "task": "budget.tasks.expire_past_requests",
+        "schedule": crontab(minute=5, hour=LABPARCOURS_BUDGET_OPEN_HOUR),
         "options": {"expires": 12 * 3600},
     },
     "reminders-sweep": {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sic.urls")),
     path("", include("careplans.urls")),
     path("", include("budget.urls")),
+    path("", include("budget.report_urls")),
     path("", include("indemnities.urls")),
     path("api/v1/", include("programme.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

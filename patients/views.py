@@ -180,7 +180,7 @@ def my_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["experience"] = (
         next_sic.contributions.filter(kind="patient_experience").first() if next_sic else None
     )
-    context.update(my_care_context(patient))
+    context.update(my_care_context(patient, request.user))
     return render(request, "patients/my_record.html", context)
 
 

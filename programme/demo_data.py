@@ -645,7 +645,33 @@ CARES = [
         "Lambert", "diététicien·ne", "a.fontaine", 6, "45.00", GP, done=(2, 1), paid=1, invoice=True
     ),
     Care("Vermeersch", "activité physique adaptée", "association", 10, "30.00", done=(4,)),
-    Care("Boukhalfa", "psychologue", "p.mercier", 4, "60.00", decided=False, days_ago=3),
+    # Waiting for more than a week: the coordinator's bell reminds her of it.
+    Care("Boukhalfa", "psychologue", "p.mercier", 4, "60.00", decided=False, days_ago=9),
     # Mrs Maes's second year: nearly all of it spent with the dietitian.
     Care("Maes", "diététicien·ne", "a.fontaine", 12, "45.00", done=(6, 5), paid=1, days_ago=20),
+    # Earlier in the year, so that the admin's overview shows several quarters.
+    Care("Vermeersch", "psychologue", "p.mercier", 2, "60.00", done=(1, 1), paid=2, days_ago=300),
+    Care(
+        "Masquelier",
+        "diététicien·ne",
+        "a.fontaine",
+        6,
+        "45.00",
+        done=(2, 2, 1),
+        paid=2,
+        days_ago=230,
+    ),
+    # Approved long ago, then nothing for over 90 days: money committed but unspent.
+    Care(
+        "Lecomte",
+        "activité physique adaptée",
+        "association",
+        8,
+        "30.00",
+        done=(3, 3),
+        paid=1,
+        days_ago=170,
+    ),
+    Care("Dupuis", "psychologue", "p.mercier", 4, "60.00", days_ago=130),
+    Care("Haddou", "diététicien·ne", "a.fontaine", 5, "45.00", done=(2,), paid=1, days_ago=100),
 ]

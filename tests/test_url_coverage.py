@@ -1,4 +1,4 @@
-"""Every URL of the site is in a permission matrix (tests/*/test_permission_matrix.py), or in
+"""Every URL of the site is in a permission matrix (tests/*/test_*matrix.py), or in
 the allow-list below with the reason why not. A new URL fails this test until it has rows."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.conftest import World
 
-MATRICES = sorted(Path(__file__).parent.glob("*/test_permission_matrix.py"))
+MATRICES = sorted(Path(__file__).parent.glob("*/test_*matrix.py"))
 
 NOT_IN_A_MATRIX = {
     # Not about a patient, tested where they are built.

@@ -1,39 +1,48 @@
-"""Every indemnity page × every role. None is about one patient: a professional reads their
-own ledger, the admin every line and batch; everyone else is refused (403)."""
+"""Every indemnity page and endpoint × every role. Indemnities are not about one patient but
+about one professional: "own" is the GP of the world (a liberal professional with lines), and
+the statement of another professional is refused as if it did not exist (404). The pages:
+« Mes indemnisations » is every professional's of the directory, the rest the admin's."""
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
-from indemnities.models import IndemnityLine
-from indemnities.services import lines_approve
-from tests.conftest import World
-from tests.indemnities.pages import (
-    batch_of,
-    days_ago,
-    item_lines,
-    item_rate,
-    period,
-    with_bank_account,
-)
+import pytest
+from django.utils import timezone
+
+from indemnities.models import IndemnityLine, IndemnityRate, PaymentBatch
+from indemnities.services import batch_build, lines_approve
+from programme.demo_data import DEMO_IBANS
+from tests.conftest import ROLES, World
+from tests.factories import bank_account, held_sic, indemnity_rate
+from tests.indemnities.pages import days_ago
 from tests.matrix import CLINICIANS, Case, matrix_tests
 
-WITH_A_DIRECTORY_ENTRY = frozenset({*CLINICIANS, "former_member"})
 ADMIN = frozenset({"admin"})
+READERS_OF_RATES = frozenset(
+    {"admin", "coordinator", "gp", "nurse", "pharmacist", "specialist", "former_member"}
+)
+EVERYONE = frozenset(ROLES)
+NOT_FOUND = dict.fromkeys(ROLES, 404)
+WITH_A_DIRECTORY_ENTRY = frozenset({*CLINICIANS, "former_member"})
 
 
 def dress(world: World) -> World:
-    """A paid GP's line in a batch (to download, to mark paid), and a nurse's approved line
-    waiting for the next batch (to build)."""
-    item_rate()
-    item_lines(world.admin, world.gp, patient=world.own)
-    world.batch = batch_of(world.admin, world.gp)
-    nurse_lines = item_lines(world.admin, world.nurse, patient=world.own)
-    with_bank_account(world.nurse)
-    lines_approve(
-        lines=IndemnityLine.objects.filter(pk__in=[line.pk for line in nurse_lines]),
+    """A held SIC attended by the GP and the nurse, their lines approved and paid by a batch."""
+    indemnity_rate("sic_attendance", "30.00")
+    for role, iban in (("gp", DEMO_IBANS[0]), ("nurse", DEMO_IBANS[1])):
+        bank_account(world.user(role).professional, iban)
+    held_sic(world, present=["gp", "nurse"])
+    lines_approve(lines=IndemnityLine.objects.all(), by=world.admin)
+    today = timezone.localdate()
+    world.batch = batch_build(
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today + datetime.timedelta(days=7),
+        execution_date=today,
         by=world.admin,
     )
+    world.gp_line = IndemnityLine.objects.get(professional__user=world.gp)
+    world.rate = IndemnityRate.objects.first()
     return world
 
 
@@ -43,7 +52,26 @@ def module_world(module_world: World, django_db_blocker) -> World:
         return dress(module_world)
 
 
-def batch_url(suffix: str):
+def batch_url(suffix: str = ""):
+    return lambda w, t: f"/api/v1/payment-batches/{w.batch.pk}/{suffix}"
+
+
+def statement_of(role: str):
+    return lambda w, t: (
+        f"/api/v1/payment-batches/{w.batch.pk}/statements/{w.user(role).professional.pk}/"
+    )
+
+
+def a_new_batch(world: World) -> dict:
+    today = timezone.localdate()
+    return {
+        "period_start": str(today - datetime.timedelta(days=400)),
+        "period_end": str(today - datetime.timedelta(days=300)),
+        "execution_date": str(today),
+    }
+
+
+def page_batch_url(suffix: str):
     return lambda w, t: f"/indemnisations/lots/{w.batch.pk}/{suffix}"
 
 
@@ -76,16 +104,17 @@ PAGES = [
     Case(
         "build a batch",
         lambda w, t: "/indemnisations/lots/",
-        ADMIN,
+        frozenset(),
         method="post",
-        ok=302,
         about_patient=False,
-        data=lambda w: {**period(), "execution_date": f"{days_ago(0):%Y-%m-%d}"},
+        data=a_new_batch,
+        # The admin is let through, and shown the form again: nothing to pay in that period.
+        otherwise={"admin": 400},
     ),
-    Case("SEPA file", batch_url("sepa.xml"), ADMIN, about_patient=False),
+    Case("SEPA file", page_batch_url("sepa.xml"), ADMIN, about_patient=False),
     Case(
         "mark a batch paid",
-        batch_url("paye/"),
+        page_batch_url("paye/"),
         ADMIN,
         method="post",
         ok=302,
@@ -93,6 +122,97 @@ PAGES = [
         data=lambda w: {"paid_on": f"{days_ago(0):%Y-%m-%d}", "bank_reference": "VIR-2026-001"},
     ),
 ]
-API: list[Case] = []
+
+API = [
+    # The lines: every role lists (a professional their own, others none).
+    Case("lines", lambda w, t: "/api/v1/indemnities/", EVERYONE, about_patient=False),
+    Case(
+        "the GP's line",
+        lambda w, t: f"/api/v1/indemnities/{w.gp_line.pk}/",
+        frozenset({"admin", "gp"}),
+        about_patient=False,
+        otherwise=NOT_FOUND,
+    ),
+    Case(
+        "approve lines",
+        lambda w, t: "/api/v1/indemnities/approve/",
+        ADMIN,
+        method="post",
+        about_patient=False,
+        data=lambda w: {"ids": [w.gp_line.pk]},
+    ),
+    Case("rates", lambda w, t: "/api/v1/indemnity-rates/", READERS_OF_RATES, about_patient=False),
+    Case(
+        "a rate",
+        lambda w, t: f"/api/v1/indemnity-rates/{w.rate.pk}/",
+        READERS_OF_RATES,
+        about_patient=False,
+    ),
+    Case(
+        "add a rate",
+        lambda w, t: "/api/v1/indemnity-rates/",
+        ADMIN,
+        method="post",
+        ok=201,
+        about_patient=False,
+        data=lambda w: {
+            "kind": w.rate.kind_id,
+            "profession": "nurse",
+            "amount": "35.00",
+            "valid_from": "2030-01-01",
+        },
+    ),
+    Case(
+        "batches",
+        lambda w, t: "/api/v1/payment-batches/",
+        EVERYONE,
+        about_patient=False,
+    ),
+    Case(
+        "a batch",
+        batch_url(),
+        frozenset({"admin", "gp", "nurse"}),
+        about_patient=False,
+        otherwise=NOT_FOUND,
+    ),
+    Case(
+        "build a batch",
+        lambda w, t: "/api/v1/payment-batches/",
+        frozenset(),
+        method="post",
+        about_patient=False,
+        data=a_new_batch,
+        # The admin is let through, and told there is nothing to pay in that period.
+        otherwise={"admin": 409},
+    ),
+    Case(
+        "mark paid",
+        batch_url("mark-paid/"),
+        ADMIN,
+        method="post",
+        about_patient=False,
+        data=lambda w: {"paid_on": str(timezone.localdate()), "bank_reference": "VIR-1"},
+        otherwise={**NOT_FOUND, "gp": 403, "nurse": 403},
+    ),
+    Case(
+        "SEPA file",
+        batch_url("sepa.xml/"),
+        ADMIN,
+        about_patient=False,
+        otherwise={**NOT_FOUND, "gp": 403, "nurse": 403},
+    ),
+    Case(
+        "the GP's statement",
+        statement_of("gp"),
+        frozenset({"admin", "gp"}),
+        about_patient=False,
+        otherwise=NOT_FOUND,
+    ),
+]
 
 test_page, test_endpoint = matrix_tests(PAGES, API)
+
+
+def test_the_batch_world_is_what_the_matrix_expects(world: World) -> None:
+    assert PaymentBatch.objects.count() == 1
+    assert IndemnityLine.objects.count() == 2

@@ -2,16 +2,20 @@
 that answers with a patient's data; a refused request writes no read, on the API and on
 the pages."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from budget.models import Expense
+from budget.services import expense_record
 from careplans.models import PlanStatus
 from labparcours.api_base import AccessLoggedMixin
 from labparcours.models import AccessLogEntry
 from programme.api import router
 from sic.models import Contribution
 from tests.conftest import World, client_for, soon
-from tests.factories import make_plan
+from tests.factories import approved_request, envelope_of, make_plan
 from tests.uploads import signed_sheet
 
 
@@ -22,12 +26,41 @@ def _plan_validated_on_paper(world: World) -> int:
     return plan.pk
 
 
+def _indemnity_line(world: World) -> int:
+    from tests.factories import held_sic, indemnity_rate
+
+    indemnity_rate("sic_attendance", "30.00")
+    held_sic(world, present=["gp"])
+    return world.gp.professional.indemnity_lines.get().pk
+
+
+def _expense_with_invoice(world: World) -> Expense:
+    """The own patient's envelope, an approved request and an expense with its invoice."""
+    envelope_of(world.own)
+    request = approved_request(world)
+    return expense_record(
+        request=request,
+        by=world.coordinator,
+        sessions=1,
+        date=request.envelope.starts_on,
+        amount=Decimal("50.00"),
+        invoice=signed_sheet(),
+    )
+
+
 # One object per viewset whose reads are logged: a new viewset must say which to read here.
 OBJECTS = {
+    "budget": lambda world, sics: _expense_with_invoice(world).request.envelope_id,
+    "supplementary-care": lambda world, sics: _expense_with_invoice(world).request_id,
+    "expense": lambda world, sics: _expense_with_invoice(world).pk,
+    "budget-movement": lambda world, sics: (
+        _expense_with_invoice(world).movements.order_by("pk").first().pk  # type: ignore[union-attr]
+    ),
     "patient": lambda world, sics: world.own.pk,
     "team": lambda world, sics: world.own.care_team.pk,
     "sic": lambda world, sics: sics["own"].pk,
     "careplan": lambda world, sics: _plan_validated_on_paper(world),
+    "indemnity": lambda world, sics: _indemnity_line(world),
     "contribution": lambda world, sics: (
         Contribution.objects.create(
             sic=sics["own"],

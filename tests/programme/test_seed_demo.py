@@ -104,3 +104,13 @@ def test_every_included_demo_patient_has_an_envelope_and_the_budget_tells_storie
     assert Expense.objects.exclude(invoice="").count() == 1
     maes = BudgetEnvelope.objects.with_balances().get(patient__last_name="Maes", year=2)
     assert maes.remaining < maes.allotted * Decimal("0.2")
+
+
+def test_the_coordinators_bell_rings_for_the_budget(demo) -> None:
+    told = set(
+        Reminder.objects.filter(recipient__email="coordinatrice@demo.test").values_list(
+            "kind", flat=True
+        )
+    )
+    # Mr Boukhalfa's request waits for more than a week; Mrs Maes's envelope is nearly used.
+    assert {"care_waiting", "envelope_nearly_used"} <= told

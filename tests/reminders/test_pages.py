@@ -132,11 +132,28 @@ def test_reading_requires_a_post(rung: World) -> None:
     [
         (
             "coordinator",
-            {"sic_due", "sic_overdue", "sic_to_record", "plan_unanswered", "team_incomplete"},
+            {
+                "sic_due",
+                "sic_overdue",
+                "sic_to_record",
+                "plan_unanswered",
+                "team_incomplete",
+                "care_waiting",
+                "envelope_nearly_used",
+                "care_unused",
+            },
         ),
         (
             "gp",
-            {"sic_due", "sic_to_record", "contribution", "sic_tomorrow", "actions_late", "manual"},
+            {
+                "sic_due",
+                "sic_to_record",
+                "contribution",
+                "sic_tomorrow",
+                "actions_late",
+                "care_unused",
+                "manual",
+            },
         ),
         ("patient_user", {"patient_form", "sic_tomorrow", "plan_to_answer", "actions_late"}),
         ("admin", set()),
@@ -157,6 +174,9 @@ def test_saving_the_preferences(world: World) -> None:
         "sic_to_record": Channel.EMAIL,
         "plan_unanswered": Channel.IN_APP,
         "team_incomplete": Channel.EMAIL,
+        "care_waiting": Channel.EMAIL,
+        "envelope_nearly_used": Channel.DIGEST,
+        "care_unused": Channel.IN_APP,
     }
     assert client.post("/compte/notifications/", data).status_code == 302
     assert (

@@ -18,6 +18,9 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "sic_to_record",
         "plan_unanswered",
         "team_incomplete",
+        "care_waiting",
+        "envelope_nearly_used",
+        "care_unused",
     }
     assert keys("clinician") == {
         "sic_due",
@@ -25,6 +28,7 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "contribution",
         "sic_tomorrow",
         "actions_late",
+        "care_unused",
         "manual",
     }
     patient_side = {"patient_form", "sic_tomorrow", "plan_to_answer", "actions_late", "manual"}

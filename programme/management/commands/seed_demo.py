@@ -583,6 +583,7 @@ class Demo:
         if not care.decided:
             return
         request = supplementary_care_approve(request=request, by=self.coordinator)
+        backdate(request, decided_at=at(self.today - (care.days_ago - 2) * DAY, 16))
         unit = Decimal(care.unit_price)
         for number, sessions in enumerate(care.done):
             day = self.today - (care.days_ago - 10 * (number + 1)) * DAY
@@ -595,6 +596,7 @@ class Demo:
                 amount=unit * sessions,
                 invoice=invoice,
             )
+            backdate(expense, recorded_at=at(day, 17))
             if number < care.paid:
                 expense_mark_paid(
                     expense=expense,
