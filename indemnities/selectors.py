@@ -49,6 +49,18 @@ def own_lines(user: User, professional: Professional) -> IndemnityLineQuerySet:
     )
 
 
+def own_statements(user: User, professional: Professional) -> PaymentBatchQuerySet:
+    """The batches that pay `professional` (among those `user` sees), each with what it pays
+    them (`own_total`), newest first: a statement each."""
+    return (
+        visible_batches(user)
+        .filter(batch_lines__line__professional=professional)
+        .annotate(own_total=Sum("batch_lines__line__amount"))
+        .defer("sepa_file")
+        .order_by("-created_at")
+    )
+
+
 def own_bank_account(professional: Professional) -> BankAccount | None:
     return BankAccount.objects.filter(professional=professional).first()
 

@@ -6,6 +6,7 @@ from indemnities import views
 # `indemnities_admin`.
 urlpatterns = [
     path("indemnisations/", views.my_indemnities, name="my_indemnities"),
+    path("indemnisations/releves/<int:pk>/", views.my_statement, name="my_statement"),
     path("indemnisations/admin/", views.indemnities_admin, name="indemnities_admin"),
     path("indemnisations/admin/valider/", views.lines_approve, name="indemnities_approve"),
     path("indemnisations/lots/", views.batch_build, name="indemnities_batch_build"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from indemnities import rules, selectors, services
 from indemnities.forms import BankAccountForm, BatchBuildForm, LineFilterForm, MarkPaidForm
 from indemnities.models import IndemnityLine, LineState
+from indemnities.statements import statement_patients, statement_pdf
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.permissions import require
@@ -81,7 +82,21 @@ def _my_context(request: AuthenticatedHttpRequest, professional: Professional) -
         "totals": [(label, totals.get(state, 0)) for state, label in TOTALS],
         "page": page,
         "rows": rows,
+        "statements": list(selectors.own_statements(request.user, professional)),
     }
+
+
+@login_required
+@require_GET
+def my_statement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The professional's statement of a batch that pays them (PDF); another batch is 404."""
+    require(rules.has_directory_entry(request.user))
+    professional = request.user.professional
+    batch = get_object_or_404(selectors.own_statements(request.user, professional), pk=pk)
+    log_access(request, statement_patients(batch, professional), "indemnity statement")
+    response = HttpResponse(statement_pdf(batch, professional), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.pdf"'
+    return response
 
 
 # --- The admin's « Indemnisations » -------------------------------------------------------------

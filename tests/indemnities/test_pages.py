@@ -199,6 +199,22 @@ def test_once_the_batch_is_marked_paid_the_gp_sees_paid(lines: World) -> None:
     assert in_batch not in page
 
 
+def test_the_gp_downloads_their_statement_of_the_batch(lines: World) -> None:
+    batch = batch_of(lines.admin, lines.gp, lines.nurse)
+    client = client_for(lines.gp)
+    page = client.get("/indemnisations/").content.decode()
+    assert f"/indemnisations/releves/{batch.pk}/" in page
+    assert "80,00 €" in page.split('id="statements"')[1]  # the GP's share, not the batch's 120
+    response = client.get(f"/indemnisations/releves/{batch.pk}/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    reads = AccessLogEntry.objects.filter(user=lines.gp, what="indemnity statement")
+    assert list(reads.values_list("patient", flat=True)) == [lines.own.pk]
+    assert (
+        client_for(lines.pharmacist).get(f"/indemnisations/releves/{batch.pk}/").status_code == 404
+    )
+
+
 def test_marking_paid_without_a_reference_is_refused(lines: World) -> None:
     batch = batch_of(lines.admin, lines.gp)
     response = client_for(lines.admin).post(

@@ -91,6 +91,14 @@ PAGES = [
         about_patient=False,
         data=lambda w: {"holder": "Dr X", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": ""},
     ),
+    Case(
+        "my statement",
+        lambda w, t: f"/indemnisations/releves/{w.batch.pk}/",
+        frozenset({"gp", "nurse"}),
+        about_patient=False,
+        # The batch pays the GP and the nurse: to another professional it does not exist.
+        otherwise={"pharmacist": 404, "specialist": 404, "former_member": 404},
+    ),
     Case("indemnities admin", lambda w, t: "/indemnisations/admin/", ADMIN, about_patient=False),
     Case(
         "approve lines",
