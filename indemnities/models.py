@@ -20,7 +20,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty import exceptions as iban_errors
@@ -255,7 +255,7 @@ class LineEntry(models.TextChoices):
 
 class LineState(models.TextChoices):
     ACCRUED = "accrued", _("To approve")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("indemnity line", "Approved")
     BATCHED = "batched", _("In a payment batch")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from labparcours.models import Role, User
 from labparcours.roles import PROFESSIONALS
-from teams.models import Professional
+from teams.models import PracticeMode, Professional
 
 
 def can_manage(user: User) -> bool:
@@ -30,3 +30,14 @@ def can_read_rates(user: User) -> bool:
     """The rates are the programme's public terms: the admin, the coordinators and the
     professionals read them."""
     return user.role in PROFESSIONALS
+
+
+def has_directory_entry(user: User) -> bool:
+    """« Mes indemnisations »: a user who is a professional of the directory."""
+    return user.is_authenticated and getattr(user, "professional", None) is not None
+
+
+def receives_indemnities(professional: Professional) -> bool:
+    """Liberal professionals are paid by the programme; salaried and hospital ones by their
+    employer: they accrue nothing and keep no bank details here."""
+    return professional.practice_mode == PracticeMode.LIBERAL

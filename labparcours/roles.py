@@ -49,6 +49,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Directory"), "teams:directory", "book"),
         NavItem(_("Access log"), "patients:access_log_admin", "eye"),
         NavItem(_("Budget"), "budget_reports:overview", "euro"),
+        NavItem(_("Indemnities"), "indemnities_admin", "clipboard"),
     ],
     Role.COORDINATOR: [
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),
@@ -60,6 +61,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.CLINICIAN: [
         NavItem(_("My patients"), "patients:my_patients", "users"),
         NavItem(_("My actions"), "careplans:my_actions", "check"),
+        NavItem(_("My indemnities"), "my_indemnities", "euro"),
     ],
     Role.PATIENT: [
         NavItem(_("My record"), "patients:my_record", "home"),

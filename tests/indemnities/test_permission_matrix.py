@@ -1,6 +1,7 @@
 """Every indemnity page and endpoint × every role. Indemnities are not about one patient but
 about one professional: "own" is the GP of the world (a liberal professional with lines), and
-the statement of another professional is refused as if it did not exist (404)."""
+the statement of another professional is refused as if it did not exist (404). The pages:
+« Mes indemnisations » is every professional's of the directory, the rest the admin's."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from indemnities.services import batch_build, lines_approve
 from programme.demo_data import DEMO_IBANS
 from tests.conftest import ROLES, World
 from tests.factories import bank_account, held_sic, indemnity_rate
-from tests.matrix import Case, matrix_tests
+from tests.indemnities.pages import days_ago
+from tests.matrix import CLINICIANS, Case, matrix_tests
 
 ADMIN = frozenset({"admin"})
 READERS_OF_RATES = frozenset(
@@ -22,6 +24,7 @@ READERS_OF_RATES = frozenset(
 )
 EVERYONE = frozenset(ROLES)
 NOT_FOUND = dict.fromkeys(ROLES, 404)
+WITH_A_DIRECTORY_ENTRY = frozenset({*CLINICIANS, "former_member"})
 
 
 def dress(world: World) -> World:
@@ -68,7 +71,65 @@ def a_new_batch(world: World) -> dict:
     }
 
 
-PAGES: list[Case] = []
+def page_batch_url(suffix: str):
+    return lambda w, t: f"/indemnisations/lots/{w.batch.pk}/{suffix}"
+
+
+PAGES = [
+    Case(
+        "my indemnities",
+        lambda w, t: "/indemnisations/",
+        WITH_A_DIRECTORY_ENTRY,
+        about_patient=False,
+    ),
+    Case(
+        "save my bank details",
+        lambda w, t: "/indemnisations/",
+        WITH_A_DIRECTORY_ENTRY,
+        method="post",
+        ok=302,
+        about_patient=False,
+        data=lambda w: {"holder": "Dr X", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": ""},
+    ),
+    Case(
+        "my statement",
+        lambda w, t: f"/indemnisations/releves/{w.batch.pk}/",
+        frozenset({"gp", "nurse"}),
+        about_patient=False,
+        # The batch pays the GP and the nurse: to another professional it does not exist.
+        otherwise={"pharmacist": 404, "specialist": 404, "former_member": 404},
+    ),
+    Case("indemnities admin", lambda w, t: "/indemnisations/admin/", ADMIN, about_patient=False),
+    Case(
+        "approve lines",
+        lambda w, t: "/indemnisations/admin/valider/",
+        ADMIN,
+        method="post",
+        ok=302,
+        about_patient=False,
+        data=lambda w: {"date_from": f"{days_ago(30):%Y-%m-%d}"},
+    ),
+    Case(
+        "build a batch",
+        lambda w, t: "/indemnisations/lots/",
+        frozenset(),
+        method="post",
+        about_patient=False,
+        data=a_new_batch,
+        # The admin is let through, and shown the form again: nothing to pay in that period.
+        otherwise={"admin": 400},
+    ),
+    Case("SEPA file", page_batch_url("sepa.xml"), ADMIN, about_patient=False),
+    Case(
+        "mark a batch paid",
+        page_batch_url("paye/"),
+        ADMIN,
+        method="post",
+        ok=302,
+        about_patient=False,
+        data=lambda w: {"paid_on": f"{days_ago(0):%Y-%m-%d}", "bank_reference": "VIR-2026-001"},
+    ),
+]
 
 API = [
     # The lines: every role lists (a professional their own, others none).

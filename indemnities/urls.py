@@ -1,0 +1,19 @@
+from django.urls import path
+
+from indemnities import views
+
+# No namespace: the e-mails and the navigation name these pages `my_indemnities` and
+# `indemnities_admin`.
+urlpatterns = [
+    path("indemnisations/", views.my_indemnities, name="my_indemnities"),
+    path("indemnisations/releves/<int:pk>/", views.my_statement, name="my_statement"),
+    path("indemnisations/admin/", views.indemnities_admin, name="indemnities_admin"),
+    path("indemnisations/admin/valider/", views.lines_approve, name="indemnities_approve"),
+    path("indemnisations/lots/", views.batch_build, name="indemnities_batch_build"),
+    path("indemnisations/lots/<int:pk>/sepa.xml", views.batch_sepa, name="indemnities_batch_sepa"),
+    path(
+        "indemnisations/lots/<int:pk>/paye/",
+        views.batch_mark_paid,
+        name="indemnities_batch_mark_paid",
+    ),
+]

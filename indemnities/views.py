@@ -1,0 +1,199 @@
+"""The indemnities' pages: a professional's « Mes indemnisations » (their ledger and bank
+details) and the admin's « Indemnisations » (lines to approve, payment batches)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from indemnities import rules, selectors, services
+from indemnities.forms import BankAccountForm, BatchBuildForm, LineFilterForm, MarkPaidForm
+from indemnities.models import IndemnityLine, LineState
+from indemnities.statements import statement_patients, statement_pdf
+from labparcours.access import log_access
+from labparcours.http import AuthenticatedHttpRequest, attempt, posted
+from labparcours.permissions import require
+from teams.models import Professional
+
+LINES_PAGE_SIZE = 50
+APPROVAL_PAGE_SIZE = 100
+# The totals a professional reads, in the order of the workflow.
+TOTALS = (
+    (LineState.ACCRUED, pgettext_lazy("indemnity totals", "To approve")),
+    (LineState.APPROVED, pgettext_lazy("indemnity totals", "Approved")),
+    (LineState.BATCHED, pgettext_lazy("indemnity totals", "In a payment batch")),
+    (LineState.PAID, pgettext_lazy("indemnity totals", "Paid")),
+)
+
+
+# --- « Mes indemnisations » ---------------------------------------------------------------------
+
+
+@login_required
+def my_indemnities(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A professional's lines, their totals by state and their bank details."""
+    require(rules.has_directory_entry(request.user))
+    professional = request.user.professional
+    if request.method == "POST":
+        require(rules.receives_indemnities(professional))
+    account = selectors.own_bank_account(professional)
+    initial = {"holder": account.holder, "bic": account.bic} if account else {}
+    form = BankAccountForm(posted(request), initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.bank_account_save(
+                professional=professional, by=request.user, **form.cleaned_data
+            ),
+            form=form,
+            success=_("Your bank details have been saved."),
+        )
+    ):
+        return redirect("my_indemnities")
+    context = _my_context(request, professional) | {"form": form, "account": account}
+    return render(
+        request, "indemnities/my_indemnities.html", context, status=400 if form.is_bound else 200
+    )
+
+
+def _my_context(request: AuthenticatedHttpRequest, professional: Professional) -> dict[str, Any]:
+    page = Paginator(selectors.own_lines(request.user, professional), LINES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page)
+    log_access(
+        request, {line.patient for line in rows if line.patient}, "indemnities (patient initials)"
+    )
+    totals = services.totals_by_state(IndemnityLine.objects.filter(professional=professional))
+    return {
+        "professional": professional,
+        "accrues": rules.receives_indemnities(professional),
+        "totals": [(label, totals.get(state, 0)) for state, label in TOTALS],
+        "page": page,
+        "rows": rows,
+        "statements": list(selectors.own_statements(request.user, professional)),
+    }
+
+
+@login_required
+@require_GET
+def my_statement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The professional's statement of a batch that pays them (PDF); another batch is 404."""
+    require(rules.has_directory_entry(request.user))
+    professional = request.user.professional
+    batch = get_object_or_404(selectors.own_statements(request.user, professional), pk=pk)
+    log_access(request, statement_patients(batch, professional), "indemnity statement")
+    response = HttpResponse(statement_pdf(batch, professional), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.pdf"'
+    return response
+
+
+# --- The admin's « Indemnisations » -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def indemnities_admin(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(rules.can_manage(request.user))
+    return _admin_page(request, BatchBuildForm())
+
+
+def _admin_page(
+    request: AuthenticatedHttpRequest, build_form: BatchBuildForm, status: int = 200
+) -> HttpResponse:
+    filters = LineFilterForm(request.GET or None)
+    to_approve = filters.filter(selectors.lines_to_approve(request.user))
+    page = Paginator(selectors.ordered_for_approval(to_approve), APPROVAL_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page)
+    log_access(
+        request, {line.patient for line in rows if line.patient}, "indemnities (patient initials)"
+    )
+    context = {
+        "filters": filters,
+        "page": page,
+        "groups": selectors.group_by_professional(to_approve, rows),
+        "batches": list(selectors.batches(request.user)),
+        "build_form": build_form,
+        "paid_form": MarkPaidForm(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "indemnities/indemnities_admin.html", context, status=status)
+
+
+def _back_to_admin(request: AuthenticatedHttpRequest) -> HttpResponse:
+    query = request.POST.get("query", "")
+    return redirect(reverse("indemnities_admin") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def lines_approve(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """« Valider »: every line to approve that the posted filters select."""
+    require(rules.can_manage(request.user))
+    filters = LineFilterForm(request.POST)
+    if not filters.is_valid():
+        messages.error(request, _("The filters are not valid: nothing was approved."))
+        return _back_to_admin(request)
+    approved = services.lines_approve(
+        lines=filters.filter(selectors.lines_to_approve(request.user)), by=request.user
+    )
+    messages.success(
+        request,
+        ngettext("%(n)d line approved.", "%(n)d lines approved.", approved) % {"n": approved},
+    )
+    return _back_to_admin(request)
+
+
+@login_required
+@require_POST
+def batch_build(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """« Constituer le lot »: on a refusal the page again, with what was typed."""
+    require(rules.can_manage(request.user))
+    form = BatchBuildForm(request.POST)
+    if form.is_valid() and attempt(
+        request, lambda: services.batch_build(by=request.user, **form.cleaned_data), form=form
+    ):
+        messages.success(request, _("The payment batch has been built."))
+        return redirect("indemnities_admin")
+    return _admin_page(request, form, status=400)
+
+
+@login_required
+@require_GET
+def batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The batch's SEPA transfer file, the bytes written when it was built."""
+    require(rules.can_manage(request.user))
+    batch = selectors.access_batch(request.user, pk)
+    response = HttpResponse(bytes(batch.sepa_file), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.xml"'
+    return response
+
+
+@login_required
+@require_POST
+def batch_mark_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require(rules.can_manage(request.user))
+    batch = selectors.access_batch(request.user, pk)
+    form = MarkPaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the payment date and the bank's reference."))
+    else:
+        attempt(
+            request,
+            lambda: services.batch_mark_paid(batch=batch, by=request.user, **form.cleaned_data),
+            success=_("The batch %(reference)s is marked paid.") % {"reference": batch.reference},
+        )
+    return redirect("indemnities_admin")
