@@ -74,7 +74,7 @@ def test_the_xlsx_reads_back_with_numbers_and_dates(world: World, batch: Payment
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.active
     header, *rows = list(sheet.values)
-    amount, day = header.index("Montant"), header.index("Travail fait le")
+    amount, day = header.index("Montant"), header.index("Travail du")
     assert sorted(row[amount] for row in rows) == [30.0, 45.5]
     assert all(isinstance(row[day], datetime.datetime) for row in rows)
 
