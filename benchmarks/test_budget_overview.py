@@ -8,8 +8,10 @@ approved requests, 8,000 expenses, about 40,000 ledger rows.
 
 from __future__ import annotations
 
+import datetime
 import statistics
 import time
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -111,3 +113,55 @@ def test_an_export_on_10000_patients(
     assert size > 100_000
     benchmark.extra_info.update(queries=len(queries.captured_queries), bytes=size)
     benchmark.pedantic(download, rounds=2, iterations=1)
+
+
+def _waiting_requests(world: World, every: int = 4) -> int:
+    """A waiting request for one patient in `every`: what the coordinator has to decide."""
+    from budget.models import BudgetEnvelope, CareRequestStatus, SupplementaryCare
+
+    provider = CareProvider.objects.get(siret="73282932000074")
+    now = timezone.now()
+    envelopes = BudgetEnvelope.objects.order_by("pk").values_list("pk", "patient_id")[::every]
+    rows = SupplementaryCare.objects.bulk_create(
+        [
+            SupplementaryCare(
+                envelope_id=envelope,
+                category=category("psychologue"),
+                provider=provider,
+                sessions=6,
+                unit_price=Decimal("45.00"),
+                prescriber=world.gp,
+                requested_at=now - datetime.timedelta(hours=i),
+                status=CareRequestStatus.REQUESTED,
+            )
+            for i, (envelope, _patient) in enumerate(envelopes)
+        ],
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return len(rows)
+
+
+def test_the_requests_to_approve_on_10000_patients(benchmark, cohort: World, world: World) -> None:
+    waiting = _waiting_requests(world)
+    client = client_for(world.coordinator)
+    url = "/soins-complementaires/a-valider/"
+    assert client.get(url).status_code == 200  # warm
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    # tests/budget/test_pages_queries.py holds the same count from 10 to 500 rows.
+    assert len(queries.captured_queries) <= 30
+    own_sql = [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    result = benchmark.pedantic(client.get, args=(url,), rounds=5, iterations=1)
+    assert result.status_code == 200
+    page = benchmark.stats.stats.median
+    raw = _raw_seconds(own_sql)
+    benchmark.extra_info.update(
+        waiting=waiting, queries=len(queries.captured_queries), page_s=page, raw_sql_s=raw
+    )
+    print(f"\nrequests to approve ({waiting}): {page * 1000:.0f} ms, SQL raw {raw * 1000:.0f} ms")
+    assert page <= 3 * raw + 0.05  # Django's rendering of one page of 50 rows on top

@@ -8,38 +8,77 @@ the workbook's date): exporting a batch again gives the same bytes.
 from __future__ import annotations
 
 import uuid
+from operator import itemgetter
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from indemnities.models import IndemnityLine, PaymentBatch
+from indemnities.models import IndemnityLine, LineEntry, PaymentBatch
 from labparcours.tabular import Column
+from teams.models import Profession
+
+# A row is a tuple of these fields, read straight from the database: no model is built per
+# line, so that an export of a year of lines runs near the speed of PostgreSQL's own COPY.
+FIELDS = (
+    "pk",
+    "professional__last_name",
+    "professional__first_name",
+    "professional__profession",
+    "professional__rpps",
+    "kind__label",
+    "entry",
+    "worked_on",
+    "patient__first_name",
+    "patient__last_name",
+    "reverses",
+    "amount",
+)
+(
+    PK,
+    LAST_NAME,
+    FIRST_NAME,
+    PROFESSION,
+    RPPS,
+    KIND,
+    ENTRY,
+    WORKED_ON,
+    PATIENT_FIRST,
+    PATIENT_LAST,
+    REVERSES,
+    AMOUNT,
+) = range(len(FIELDS))
+
+
+def _initials(row: tuple[Any, ...]) -> str:
+    first, last = row[PATIENT_FIRST], row[PATIENT_LAST]
+    return f"{first[:1]}.{last[:1]}.".upper() if last is not None else ""
 
 
 def batch_columns(batch: PaymentBatch) -> list[Column]:
-    return [Column(_("Batch"), lambda line: batch.reference), *LINE_COLUMNS]
+    professions = dict(Profession.choices)
+    entries = dict(LineEntry.choices)
+    return [
+        Column(_("Batch"), lambda row: batch.reference),
+        Column(_("Line"), itemgetter(PK), "int"),
+        Column(_("Last name"), itemgetter(LAST_NAME)),
+        Column(_("First name"), itemgetter(FIRST_NAME)),
+        Column(_("Profession"), lambda row: professions.get(row[PROFESSION], row[PROFESSION])),
+        Column(_("RPPS"), itemgetter(RPPS)),
+        Column(_("Kind"), itemgetter(KIND)),
+        Column(_("Entry"), lambda row: entries[row[ENTRY]]),
+        Column(_("Work done on"), itemgetter(WORKED_ON), "date"),
+        Column(_("Initials"), _initials),
+        Column(_("Reverses line"), itemgetter(REVERSES), "int"),
+        Column(_("Amount"), itemgetter(AMOUNT), "money"),
+    ]
 
 
-LINE_COLUMNS = [
-    Column(_("Line"), lambda line: line.pk, "int"),
-    Column(_("Last name"), lambda line: line.professional.last_name),
-    Column(_("First name"), lambda line: line.professional.first_name),
-    Column(_("Profession"), lambda line: line.professional.get_profession_display()),
-    Column(_("RPPS"), lambda line: line.professional.rpps),
-    Column(_("Kind"), lambda line: line.kind.label),
-    Column(_("Entry"), lambda line: line.get_entry_display()),
-    Column(_("Work done on"), lambda line: line.worked_on, "date"),
-    Column(_("Initials"), lambda line: line.patient.initials if line.patient else ""),
-    Column(_("Reverses line"), lambda line: line.reverses_id, "int"),
-    Column(_("Amount"), lambda line: line.amount, "money"),
-]
-
-
-def batch_rows(batch: PaymentBatch) -> QuerySet[IndemnityLine]:
+def batch_rows(batch: PaymentBatch) -> QuerySet[IndemnityLine, tuple[Any, ...]]:
     return (
         IndemnityLine.objects.filter(batch_line__batch=batch)
-        .select_related("professional", "kind", "patient")
         .order_by("professional__last_name", "professional__first_name", "professional", "pk")
+        .values_list(*FIELDS)
     )
 
 

@@ -4,6 +4,7 @@ undoing the work appends a reversal, never an edit."""
 from __future__ import annotations
 
 import datetime
+import logging
 import zoneinfo
 from decimal import Decimal
 
@@ -157,7 +158,8 @@ def test_a_rate_change_never_alters_what_accrued(world: World, rates: None) -> N
 def test_no_rate_in_force_accrues_nothing_and_names_nobody_in_the_log(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    submit(world, "gp", ContributionKind.GP_SUMMARY)
+    with caplog.at_level(logging.WARNING, logger="indemnities.services"):
+        submit(world, "gp", ContributionKind.GP_SUMMARY)
     assert IndemnityLine.objects.count() == 0
     assert "gp_summary" in caplog.text
     assert world.own.last_name not in caplog.text

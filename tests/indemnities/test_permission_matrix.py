@@ -210,6 +210,20 @@ API = [
         otherwise={**NOT_FOUND, "gp": 403, "nurse": 403},
     ),
     Case(
+        "batch listing (CSV)",
+        batch_url("export.csv/"),
+        ADMIN,
+        about_patient=False,
+        otherwise={**NOT_FOUND, "gp": 403, "nurse": 403},
+    ),
+    Case(
+        "batch listing (XLSX)",
+        batch_url("export.xlsx/"),
+        ADMIN,
+        about_patient=False,
+        otherwise={**NOT_FOUND, "gp": 403, "nurse": 403},
+    ),
+    Case(
         "the GP's statement",
         statement_of("gp"),
         frozenset({"admin", "gp"}),
