@@ -56,8 +56,9 @@ def _initials(row: tuple[Any, ...]) -> str:
 
 
 def batch_columns(batch: PaymentBatch) -> list[Column]:
-    professions = dict(Profession.choices)
-    entries = dict(LineEntry.choices)
+    # Labels translated once, not once per row.
+    professions = {code: str(label) for code, label in Profession.choices}
+    entries = {code: str(label) for code, label in LineEntry.choices}
     return [
         Column(_("Batch"), lambda row: batch.reference),
         Column(_("Line"), itemgetter(PK), "int"),

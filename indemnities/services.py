@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import BigIntegerField, Exists, OuterRef, Sum, Value
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from indemnities.models import (
     PaymentBatch,
 )
 from indemnities.sepa import sepa_transfer_file
+from labparcours.bulk import insert_select
 from labparcours.errors import DomainError, InvalidTransition
 from labparcours.mail import render_text
 from labparcours.models import User
@@ -275,7 +276,7 @@ def batch_candidates(period_start: datetime.date, period_end: datetime.date) -> 
     of the period not yet in a batch, for those with bank details and a positive total (a
     correction larger than what is owed waits for the next batch)."""
     totals = (
-        IndemnityLine.objects.in_state(LineState.APPROVED)
+        IndemnityLine.objects.payable()
         .filter(worked_on__range=(period_start, period_end))
         .filter(professional__bank_account__isnull=False)
         .values("professional")
@@ -319,11 +320,6 @@ def _build(
     paid = batch_candidates(period_start, period_end)
     if not paid:
         raise DomainError(_("No approved line of this period is waiting to be paid."))
-    lines = list(
-        IndemnityLine.objects.in_state(LineState.APPROVED)
-        .filter(worked_on__range=(period_start, period_end), professional_id__in=paid)
-        .values_list("pk", flat=True)
-    )
     batch = PaymentBatch.objects.create(
         reference=_next_reference(period_end),
         period_start=period_start,
@@ -331,7 +327,14 @@ def _build(
         execution_date=execution_date,
         created_by=by,
     )
-    BatchLine.objects.bulk_create([BatchLine(batch=batch, line_id=pk) for pk in lines])
+    lines = (
+        IndemnityLine.objects.payable()
+        .filter(worked_on__range=(period_start, period_end), professional_id__in=list(paid))
+        .annotate(_batch=Value(batch.pk, output_field=BigIntegerField()))
+        .order_by()
+        .values_list("_batch", "pk")
+    )
+    insert_select(BatchLine, ("batch", "line"), lines)
     # The totals again, from the lines the batch now holds: what the file pays is what it holds.
     held = (
         IndemnityLine.objects.filter(batch_line__batch=batch)

@@ -10,7 +10,6 @@ from typing import cast
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.db.models import (
     DateTimeField,
     GenericIPAddressField,
@@ -22,6 +21,7 @@ from django.db.models import (
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from labparcours.bulk import insert_select
 from labparcours.models import AccessLogEntry, User
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -125,18 +125,7 @@ def log_access_query(request: HttpRequest, patient_ids: QuerySet, what: str) -> 
         .values_list(patient_ids.query.values_select[0], "_user", "_at", "_what", "_ip")
         .distinct()
     )
-    select, params = rows.query.sql_with_params()
-    meta = AccessLogEntry._meta
-    column = {f.name: str(f.column) for f in meta.concrete_fields}
-    columns = ", ".join(
-        connection.ops.quote_name(column[name])
-        for name in ("patient", "user", "at", "what", "ip_address")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) {select}",
-            params,
-        )
+    insert_select(AccessLogEntry, ("patient", "user", "at", "what", "ip_address"), rows)
 
 
 def shown(status_code: int) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -45,34 +46,41 @@ def local(moment: datetime.datetime | None) -> datetime.datetime | None:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _csv_text(value: Any, kind: str) -> str:
-    if value is None or value == "":
-        return ""
-    if kind == "money":
-        return f"{Decimal(value):.2f}"
-    if kind == "datetime":
-        return value.strftime("%Y-%m-%d %H:%M")
-    if kind == "date":
-        return value.isoformat()
+def _money(value: Any) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def _text(value: Any) -> str:
     text = str(value)
-    return "'" + text if kind == "text" and text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-class _Line:
-    """A file-like object whose `write` hands back what the csv writer wrote."""
-
-    def write(self, text: str) -> str:
-        return text
+# How each kind of cell is written (empty cells aside), chosen once per column.
+CSV_TEXT: dict[str, Callable[[Any], str]] = {
+    "money": _money,
+    "datetime": lambda value: value.strftime("%Y-%m-%d %H:%M"),
+    "date": lambda value: value.isoformat(),
+    "int": str,
+    "text": _text,
+}
 
 
 def csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
-    """The CSV, line by line, as bytes: the BOM and the header first."""
-    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
-    header = writer.writerow([str(column.header) for column in columns])
-    yield "\ufeff".encode() + str(header).encode()
-    for row in rows:
-        cells = [_csv_text(column.value(row), column.kind) for column in columns]
-        yield str(writer.writerow(cells)).encode()
+    """The CSV as bytes, CHUNK rows at a time: the BOM and the header first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([str(column.header) for column in columns])
+    cells = [(column.value, CSV_TEXT[column.kind]) for column in columns]
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(
+            ["" if (v := value(row)) is None or v == "" else text(v) for value, text in cells]
+        )
+        if count % CHUNK == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
 
 
 # --- XLSX --------------------------------------------------------------------------------------

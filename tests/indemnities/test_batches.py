@@ -232,3 +232,33 @@ def test_two_admins_building_at_once_get_one_batch(
     assert sorted(outcomes) == ["built", "refused"]
     assert PaymentBatch.objects.count() == 1
     assert BatchLine.objects.count() == IndemnityLine.objects.count() == 3
+
+
+def test_payable_lines_are_exactly_the_approved_ones(paid_team: World) -> None:
+    """The batch's fast filter and the states shown to people never disagree: lines in every
+    state, corrections of paid lines and reversals of unpaid ones included."""
+    lines_approve(lines=IndemnityLine.objects.all(), by=paid_team.admin)
+    first = build(paid_team)
+    batch_mark_paid(batch=first, paid_on=today(), bank_reference="VIR-1", by=paid_team.admin)
+    paid_line = IndemnityLine.objects.get(professional__user=paid_team.gp)
+    line_reverse(line=paid_line, by=paid_team.admin, why="Absent")  # a correction to pay
+    indemnity_rate("gp_summary", "50.00")
+    indemnity_rate("medication_review", "40.00")
+    sic = sic_ensure_planned(patient=paid_team.own)
+    for role in ("gp", "pharmacist"):
+        contribution = contribution_for(sic=sic, kind=_KIND[role], user=paid_team.user(role))
+        contribution_save(
+            contribution=contribution, by=paid_team.user(role), content={}, submit=True
+        )
+    lines_approve(lines=IndemnityLine.objects.all(), by=paid_team.admin)
+    unpaid = IndemnityLine.objects.get(
+        professional__user=paid_team.pharmacist, kind__code="medication_review"
+    )
+    line_reverse(line=unpaid, by=paid_team.admin, why="Erreur")  # both cancelled
+    approved = set(IndemnityLine.objects.in_state(LineState.APPROVED).values_list("pk", flat=True))
+    assert set(IndemnityLine.objects.payable().values_list("pk", flat=True)) == approved
+    states = dict(IndemnityLine.objects.with_state().values_list("pk", "state"))
+    assert {LineState.PAID, LineState.APPROVED, LineState.CANCELLED} <= set(states.values())
+
+
+_KIND = {"gp": "gp_summary", "pharmacist": "medication_review"}
