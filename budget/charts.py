@@ -1,6 +1,4 @@
-"""Charts of the budget overview, drawn on the server as SVG: no script, no inline style (the
-CSP allows neither). This module only computes the geometry — rectangles, labels, links —
-that `templates/budget/report_chart.html` draws; colours are classes of the stylesheet.
+"""Charts of the budget overview (the SVG primitives: `labparcours/charts.py`).
 
 Every rectangle links to the rows behind it (the ledger's movements, filtered)."""
 
@@ -8,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
@@ -17,42 +14,10 @@ from django.utils.translation import gettext as _
 
 from budget.models import BudgetEnvelope, MovementKind
 from budget.reports import MEASURES, NEARLY_SPENT, Consumption, RowFilter
-from budget.services import euros
+from labparcours.charts import SERIES, Bar, Chart, Label, axis, euros, nice_ceiling
 from patients.models import Pathway
 
-SERIES = 6  # colours of the stylesheet: .chart-series-0 … -5
 SHORT_PATHWAY = {"ic": "IC", "dt2": "DT2", "ic_dt2": "IC + DT2"}
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    css: str
-    href: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Label:
-    x: float
-    y: float
-    text: str
-    anchor: str = "middle"
-    css: str = "chart-label"
-
-
-@dataclass
-class Chart:
-    title: str
-    width: int
-    height: int
-    bars: list[Bar] = field(default_factory=list)
-    labels: list[Label] = field(default_factory=list)
-    lines: list[tuple[float, float, float, float, str]] = field(default_factory=list)
-    legend: list[tuple[str, str]] = field(default_factory=list)
 
 
 def measure_names() -> dict[str, str]:
@@ -69,28 +34,8 @@ def rows_url(**filters: object) -> str:
     return f"{reverse('budget_reports:movements')}?{urlencode(query)}"
 
 
-def nice_ceiling(value: Decimal) -> Decimal:
-    """A round top for an axis: 1, 2 or 5 times a power of ten, at least `value`."""
-    if value <= 0:
-        return Decimal(100)
-    step = Decimal(1)
-    while True:
-        for factor in (1, 2, 5):
-            if step * factor >= value:
-                return step * factor
-        step *= 10
-
-
 def quarter_label(start: datetime.date) -> str:
     return _("Q%(n)s %(year)s") % {"n": (start.month - 1) // 3 + 1, "year": start.year}
-
-
-def _axis(chart: Chart, top: Decimal, left: float, plot_top: float, plot_height: float) -> None:
-    for tick in range(5):
-        amount = top * tick / 4
-        y = plot_top + plot_height - float(amount / top) * plot_height
-        chart.lines.append((left, y, chart.width - 8, y, "chart-grid"))
-        chart.labels.append(Label(left - 6, y + 4, euros(amount), "end", "chart-axis"))
 
 
 def quarters_chart(data: Consumption) -> Chart:
@@ -104,7 +49,7 @@ def quarters_chart(data: Consumption) -> Chart:
             default=Decimal(0),
         )
     )
-    _axis(chart, top, left, plot_top, plot_height)
+    axis(chart, top, left, plot_top, plot_height)
     group = (chart.width - left - 8) / len(data.quarters)
     bar_width = group * 0.22
     names = measure_names()

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from budget import rules
@@ -35,6 +34,7 @@ from budget.models import (
     Overdraft,
     SupplementaryCare,
 )
+from labparcours.charts import euros
 from labparcours.errors import DomainError, InvalidTransition, NotAllowed
 from labparcours.models import User
 from labparcours.uploads import clean_upload
@@ -60,10 +60,6 @@ def programme_year(inclusion: datetime.date, on: datetime.date) -> int:
     if add_years(inclusion, years) > on:
         years -= 1
     return max(years, 0) + 1
-
-
-def euros(amount: Decimal) -> str:
-    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
 
 
 # --- Envelopes ------------------------------------------------------------------------------------

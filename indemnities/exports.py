@@ -8,13 +8,21 @@ the workbook's date): exporting a batch again gives the same bytes.
 from __future__ import annotations
 
 import uuid
-from operator import itemgetter
+from collections.abc import Callable
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from indemnities.models import IndemnityLine, LineEntry, PaymentBatch
+from indemnities.models import (
+    IndemnityKind,
+    IndemnityLine,
+    IndemnityLineQuerySet,
+    LineEntry,
+    LineState,
+    PaymentBatch,
+)
 from labparcours.tabular import Column
 from teams.models import Profession
 
@@ -55,12 +63,12 @@ def _initials(row: tuple[Any, ...]) -> str:
     return f"{first[:1]}.{last[:1]}.".upper() if last is not None else ""
 
 
-def batch_columns(batch: PaymentBatch) -> list[Column]:
+def line_columns() -> list[Column]:
+    """The columns of a line, read from a row of FIELDS."""
     # Labels translated once, not once per row.
     professions = {code: str(label) for code, label in Profession.choices}
     entries = {code: str(label) for code, label in LineEntry.choices}
     return [
-        Column(_("Batch"), lambda row: batch.reference),
         Column(_("Line"), itemgetter(PK), "int"),
         Column(_("Last name"), itemgetter(LAST_NAME)),
         Column(_("First name"), itemgetter(FIRST_NAME)),
@@ -72,6 +80,38 @@ def batch_columns(batch: PaymentBatch) -> list[Column]:
         Column(_("Initials"), _initials),
         Column(_("Reverses line"), itemgetter(REVERSES), "int"),
         Column(_("Amount"), itemgetter(AMOUNT), "money"),
+    ]
+
+
+def batch_columns(batch: PaymentBatch) -> list[Column]:
+    return [Column(_("Batch"), lambda row: batch.reference), *line_columns()]
+
+
+def period_columns() -> list[Column]:
+    """A period's lines, with their state (rows of FIELDS, then the state)."""
+    states = {code: str(label) for code, label in LineState.choices}
+    return [*line_columns(), Column(_("State"), lambda row: states[row[len(FIELDS)]])]
+
+
+def period_rows(lines: IndemnityLineQuerySet) -> QuerySet[IndemnityLine, tuple[Any, ...]]:
+    """The rows of `lines` (annotated with their state) for `period_columns`."""
+    return lines.order_by("worked_on", "pk").values_list(*FIELDS, "state")
+
+
+def _count_of(code: str) -> Callable[[Any], int]:
+    return lambda row: row.counts[code]
+
+
+def professional_columns(kinds: list[IndemnityKind]) -> list[Column]:
+    """The report per professional (rows: `reports.ProfessionalRow`), a count per kind."""
+    professions = {code: str(label) for code, label in Profession.choices}
+    return [
+        Column(_("Name"), attrgetter("name")),
+        Column(_("Profession"), lambda row: professions.get(row.profession, row.profession)),
+        Column(_("RPPS"), attrgetter("rpps")),
+        *(Column(kind.label, _count_of(kind.code), "int") for kind in kinds),
+        Column(_("Total"), attrgetter("total"), "money"),
+        Column(_("Paid"), attrgetter("paid"), "money"),
     ]
 
 

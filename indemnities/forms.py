@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from indemnities.models import IndemnityLineQuerySet, validate_bic, validate_iban
 from patients.forms import DateInput
-from teams.models import PracticeMode, Professional
+from teams.models import PracticeMode, Profession, Professional
 
 
 class BankAccountForm(forms.Form):
@@ -87,3 +87,41 @@ class BatchBuildForm(forms.Form):
 class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(label=pgettext_lazy("payment batch", "Paid on"), widget=DateInput())
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=100)
+
+
+REPORT_SPAN = datetime.timedelta(days=5 * 366)
+
+
+class ReportForm(forms.Form):
+    """The period (and profession) of the admin's reports and exports."""
+
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("To"), widget=DateInput())
+    profession = forms.ChoiceField(
+        label=_("Profession"),
+        choices=[("", _("All professions")), *Profession.choices],
+        required=False,
+    )
+
+    @staticmethod
+    def defaults() -> dict[str, str]:
+        """This year so far."""
+        today = timezone.localdate()
+        return {"date_from": str(today.replace(month=1, day=1)), "date_to": str(today)}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The period ends before it starts."))
+        elif start and end and end - start > REPORT_SPAN:
+            self.add_error("date_to", _("A report covers five years at most."))
+        return data
+
+
+class ExportForm(ReportForm):
+    what = forms.ChoiceField(
+        label=_("Rows"),
+        choices=[("professionnels", _("Per professional")), ("lignes", _("Lines"))],
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])

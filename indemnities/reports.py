@@ -16,15 +16,20 @@ from django.db.models.functions import TruncMonth
 
 from indemnities.models import ZERO, IndemnityKind, IndemnityLine, IndemnityLineQuerySet, LineState
 from patients.models import Patient
+from teams.models import Profession
 
 
-def period_lines(start: datetime.date, end: datetime.date) -> IndemnityLineQuerySet:
-    """The lines of work done in the period that count: every state but cancelled."""
-    return (
+def period_lines(
+    start: datetime.date, end: datetime.date, profession: str = ""
+) -> IndemnityLineQuerySet:
+    """The lines of work done in the period that count: every state but cancelled; those of
+    one profession when it is given."""
+    lines = (
         IndemnityLine.objects.with_state()
         .filter(worked_on__range=(start, end))
         .exclude(state=LineState.CANCELLED)
     )
+    return lines.filter(professional__profession=profession) if profession else lines
 
 
 @dataclass
@@ -37,9 +42,21 @@ class ProfessionalRow:
     total: Decimal = ZERO
     paid: Decimal = ZERO
 
+    @property
+    def count_list(self) -> list[int]:
+        """The counts in the order of the kinds the report was asked with."""
+        return list(self.counts.values())
+
+    @property
+    def profession_label(self) -> str:
+        return str(dict(Profession.choices).get(self.profession, self.profession))
+
 
 def by_professional(
-    start: datetime.date, end: datetime.date, kinds: Iterable[IndemnityKind] | None = None
+    start: datetime.date,
+    end: datetime.date,
+    profession: str = "",
+    kinds: Iterable[IndemnityKind] | None = None,
 ) -> list[ProfessionalRow]:
     """Per professional: their name, profession and RPPS, the count of lines of each kind,
     the total and what of it is paid. Two queries: the kinds, and one aggregate."""
@@ -49,7 +66,7 @@ def by_professional(
         for kind in kinds
     }
     rows = (
-        period_lines(start, end)
+        period_lines(start, end, profession)
         .values(
             "professional",
             "professional__last_name",
@@ -78,19 +95,21 @@ def by_professional(
     ]
 
 
-def by_kind(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+def by_kind(start: datetime.date, end: datetime.date, profession: str = "") -> list[dict[str, Any]]:
     return list(
-        period_lines(start, end)
+        period_lines(start, end, profession)
         .values("kind__code", "kind__label")
         .annotate(count=Count("pk", filter=Q(entry__in=["accrual", "item"])), total=Sum("amount"))
         .order_by("kind__position", "kind__label")
     )
 
 
-def by_patient(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+def by_patient(
+    start: datetime.date, end: datetime.date, profession: str = ""
+) -> list[dict[str, Any]]:
     """Per patient, by initials (the caller logs the read of those patients): lines, total."""
     rows = (
-        period_lines(start, end)
+        period_lines(start, end, profession)
         .filter(patient__isnull=False)
         .values("patient", "patient__first_name", "patient__last_name")
         .annotate(count=Count("pk", filter=Q(entry__in=["accrual", "item"])), total=Sum("amount"))
@@ -109,9 +128,11 @@ def by_patient(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]
     ]
 
 
-def by_month(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+def by_month(
+    start: datetime.date, end: datetime.date, profession: str = ""
+) -> list[dict[str, Any]]:
     return list(
-        period_lines(start, end)
+        period_lines(start, end, profession)
         .annotate(month=TruncMonth("worked_on"))
         .values("month")
         .annotate(total=Sum("amount"))
@@ -119,9 +140,11 @@ def by_month(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     )
 
 
-def by_profession(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+def by_profession(
+    start: datetime.date, end: datetime.date, profession: str = ""
+) -> list[dict[str, Any]]:
     return list(
-        period_lines(start, end)
+        period_lines(start, end, profession)
         .values("professional__profession")
         .annotate(total=Sum("amount"))
         .order_by("-total")

@@ -9,6 +9,8 @@ urlpatterns = [
     path("indemnisations/releves/<int:pk>/", views.my_statement, name="my_statement"),
     path("indemnisations/admin/", views.indemnities_admin, name="indemnities_admin"),
     path("indemnisations/admin/valider/", views.lines_approve, name="indemnities_approve"),
+    path("indemnisations/rapports/", views.reports, name="indemnities_reports"),
+    path("indemnisations/rapports/export/", views.report_export, name="indemnities_report_export"),
     path("indemnisations/lots/", views.batch_build, name="indemnities_batch_build"),
     path("indemnisations/lots/<int:pk>/sepa.xml", views.batch_sepa, name="indemnities_batch_sepa"),
     path(

@@ -3,26 +3,44 @@ details) and the admin's « Indemnisations » (lines to approve, payment batches
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from indemnities import reports as reports_data
 from indemnities import rules, selectors, services
-from indemnities.forms import BankAccountForm, BatchBuildForm, LineFilterForm, MarkPaidForm
-from indemnities.models import IndemnityLine, LineState
+from indemnities.exports import period_columns, period_rows, professional_columns
+from indemnities.forms import (
+    BankAccountForm,
+    BatchBuildForm,
+    ExportForm,
+    LineFilterForm,
+    MarkPaidForm,
+    ReportForm,
+)
+from indemnities.models import IndemnityKind, IndemnityLine, LineState
 from indemnities.statements import statement_patients, statement_pdf
-from labparcours.access import log_access
+from labparcours.access import log_access, log_access_query
+from labparcours.charts import Point, bars_chart, columns_chart
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.permissions import require
-from teams.models import Professional
+from labparcours.tabular import csv_lines, iterate, xlsx_file
+from patients.models import Patient
+from teams.models import Profession, Professional
 
 LINES_PAGE_SIZE = 50
 APPROVAL_PAGE_SIZE = 100
@@ -197,3 +215,115 @@ def batch_mark_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             success=_("The batch %(reference)s is marked paid.") % {"reference": batch.reference},
         )
     return redirect("indemnities_admin")
+
+
+# --- The admin's reports ------------------------------------------------------------------------
+
+REPORT_PATIENTS_SHOWN = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Per period: per professional (counts by kind, total), per kind, per patient (initials),
+    and the amounts per month and per profession in charts that lead to the figures' rows."""
+    require(rules.can_manage(request.user))
+    form = ReportForm(request.GET or ReportForm.defaults())
+    if not form.is_valid():
+        invalid = {"form": form, "export_form": ExportForm()}
+        return render(request, "indemnities/reports.html", invalid, status=400)
+    start, end, profession = (form.cleaned_data[k] for k in ("date_from", "date_to", "profession"))
+    context: dict[str, Any] = report_context(start, end, profession)
+    shown = context["patients"][:REPORT_PATIENTS_SHOWN]
+    log_access(request, [Patient(pk=row["patient"]) for row in shown], "indemnity report")
+    context.update(form=form, patients=shown, query=form.data)
+    return render(request, "indemnities/reports.html", context)
+
+
+def report_context(start: datetime.date, end: datetime.date, profession: str) -> dict[str, Any]:
+    kinds = list(IndemnityKind.objects.all())
+    professions = dict(Profession.choices)
+
+    def report_url(**period: str) -> str:
+        query = {"date_from": str(start), "date_to": str(end), "profession": profession, **period}
+        return f"{reverse('indemnities_reports')}?{urlencode(query)}"
+
+    months = reports_data.by_month(start, end, profession)
+    per_profession = reports_data.by_profession(start, end, profession)
+    month_points = [
+        Point(
+            date_format(row["month"], "M Y"),
+            row["total"],
+            report_url(
+                date_from=str(max(row["month"], start)),
+                date_to=str(min(month_end(row["month"]), end)),
+            ),
+        )
+        for row in months
+    ]
+    profession_points = [
+        Point(
+            str(professions.get(row["professional__profession"], row["professional__profession"])),
+            row["total"],
+            report_url(profession=row["professional__profession"]),
+        )
+        for row in per_profession
+    ]
+    rows = reports_data.by_professional(start, end, profession, kinds)
+    return {
+        "start": start,
+        "end": end,
+        "kinds": kinds,
+        "professionals": rows,
+        "total": sum((row.total for row in rows), Decimal(0)),
+        "per_kind": reports_data.by_kind(start, end, profession),
+        "patients": reports_data.by_patient(start, end, profession),
+        "months_chart": columns_chart(_("Amounts per month"), month_points),
+        "professions_chart": bars_chart(_("Amounts per profession"), profession_points),
+        "month_points": month_points,
+        "profession_points": profession_points,
+        "export_form": ExportForm(
+            initial={"date_from": start, "date_to": end, "profession": profession}
+        ),
+    }
+
+
+def month_end(first: datetime.date) -> datetime.date:
+    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+@login_required
+@require_GET
+def report_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """A report's rows as a file: per professional, or every line of the period with its
+    state (a logged read of each patient it names, by initials)."""
+    require(rules.can_manage(request.user))
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        invalid = {"form": ReportForm(ReportForm.defaults()), "export_form": form}
+        return render(request, "indemnities/reports.html", invalid, status=400)
+    data = form.cleaned_data
+    start, end, profession = data["date_from"], data["date_to"], data["profession"]
+    if data["what"] == "professionnels":
+        kinds = list(IndemnityKind.objects.all())
+        columns = professional_columns(kinds)
+        rows: Iterable[Any] = reports_data.by_professional(start, end, profession, kinds)
+    else:
+        lines = reports_data.period_lines(start, end, profession)
+        log_access_query(
+            request,
+            lines.filter(patient__isnull=False).values_list("patient", flat=True),
+            "indemnity report",
+        )
+        columns, rows = period_columns(), iterate(period_rows(lines))
+    name = f"indemnites-{data['what']}-{start}-{end}.{data['format']}"
+    if data["format"] == "csv":
+        response = StreamingHttpResponse(
+            csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    book = xlsx_file(columns, rows, str(_("Indemnities")))
+    return FileResponse(book, as_attachment=True, filename=name, content_type=XLSX)

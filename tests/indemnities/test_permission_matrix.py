@@ -129,6 +129,16 @@ PAGES = [
         about_patient=False,
         data=lambda w: {"paid_on": f"{days_ago(0):%Y-%m-%d}", "bank_reference": "VIR-2026-001"},
     ),
+    Case("reports", lambda w, t: "/indemnisations/rapports/", ADMIN, about_patient=False),
+    Case(
+        "report export",
+        lambda w, t: (
+            "/indemnisations/rapports/export/?date_from=2026-01-01&date_to=2026-12-31"
+            "&what=lignes&format=csv"
+        ),
+        ADMIN,
+        about_patient=False,
+    ),
 ]
 
 API = [
