@@ -42,10 +42,12 @@ class ProfessionalRow:
     total: Decimal = ZERO
     paid: Decimal = ZERO
 
+    labels: dict[str, str] = field(default_factory=dict)  # per kind code
+
     @property
-    def count_list(self) -> list[int]:
-        """The counts in the order of the kinds the report was asked with."""
-        return list(self.counts.values())
+    def work(self) -> list[tuple[str, int]]:
+        """What they did, kind by kind (those done at least once), in the kinds' order."""
+        return [(self.labels[code], n) for code, n in self.counts.items() if n]
 
     @property
     def profession_label(self) -> str:
@@ -88,6 +90,7 @@ def by_professional(
             profession=row["professional__profession"],
             rpps=row["professional__rpps"],
             counts={kind.code: row[f"n_{kind.pk}"] for kind in kinds},
+            labels={kind.code: kind.label for kind in kinds},
             total=row["total"] or ZERO,
             paid=row["paid_total"] or ZERO,
         )

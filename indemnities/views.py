@@ -249,18 +249,17 @@ def report_context(start: datetime.date, end: datetime.date, profession: str) ->
         query = {"date_from": str(start), "date_to": str(end), "profession": profession, **period}
         return f"{reverse('indemnities_reports')}?{urlencode(query)}"
 
-    months = reports_data.by_month(start, end, profession)
+    per_month = {
+        row["month"]: row["total"] for row in reports_data.by_month(start, end, profession)
+    }
     per_profession = reports_data.by_profession(start, end, profession)
     month_points = [
         Point(
-            date_format(row["month"], "M Y"),
-            row["total"],
-            report_url(
-                date_from=str(max(row["month"], start)),
-                date_to=str(min(month_end(row["month"]), end)),
-            ),
+            date_format(month, "M Y"),
+            per_month.get(month, Decimal(0)),
+            report_url(date_from=str(max(month, start)), date_to=str(min(month_end(month), end))),
         )
-        for row in months
+        for month in months_between(start, end)
     ]
     profession_points = [
         Point(
@@ -287,6 +286,15 @@ def report_context(start: datetime.date, end: datetime.date, profession: str) ->
             initial={"date_from": start, "date_to": end, "profession": profession}
         ),
     }
+
+
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first days of the months from `start`'s to `end`'s, none missing."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = month_end(month) + datetime.timedelta(days=1)
+    return months
 
 
 def month_end(first: datetime.date) -> datetime.date:

@@ -89,6 +89,7 @@ def columns_chart(title: str, points: list[Point], css: str = "chart-series-0") 
     axis(chart, top, left, plot_top, plot_height)
     group = (chart.width - left - 8) / max(len(points), 1)
     width = group * 0.6
+    every = -(-len(points) // 12)  # a label for one column in `every`: twelve at most
     for i, point in enumerate(points):
         x = left + i * group + group * 0.2
         height = max(float(point.amount / top) * plot_height, 0.0)
@@ -96,7 +97,8 @@ def columns_chart(title: str, points: list[Point], css: str = "chart-series-0") 
         chart.bars.append(
             Bar(x, plot_top + plot_height - height, width, height, css, point.href, title_text)
         )
-        chart.labels.append(Label(x + width / 2, 256, point.label, css="chart-axis"))
+        if i % every == 0:
+            chart.labels.append(Label(x + width / 2, 256, point.label, css="chart-axis"))
     return chart
 
 
