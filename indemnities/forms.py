@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from indemnities.models import IndemnityLineQuerySet, validate_bic, validate_iban
+from indemnities.models import IndemnityLineQuerySet, IndemnityRate, validate_bic, validate_iban
 from patients.forms import DateInput
 from teams.models import PracticeMode, Profession, Professional
 
@@ -125,3 +125,23 @@ class ExportForm(ReportForm):
         choices=[("professionnels", _("Per professional")), ("lignes", _("Lines"))],
     )
     format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+
+
+class RateForm(forms.ModelForm):
+    """A new rate: what a kind of work pays, for a profession or all, from a day (to a day)."""
+
+    class Meta:
+        model = IndemnityRate
+        fields = ("kind", "profession", "amount", "valid_from", "valid_until")
+        widgets: ClassVar = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        profession = cast(forms.ChoiceField, self.fields["profession"])
+        profession.choices = [("", _("Every profession")), *Profession.choices]
+
+
+class RateEndForm(forms.Form):
+    """The last day a rate is in force; the work done after it takes the next rate."""
+
+    valid_until = forms.DateField(label=_("Last day"), widget=DateInput())

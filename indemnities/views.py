@@ -10,11 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -30,9 +32,11 @@ from indemnities.forms import (
     ExportForm,
     LineFilterForm,
     MarkPaidForm,
+    RateEndForm,
+    RateForm,
     ReportForm,
 )
-from indemnities.models import IndemnityKind, IndemnityLine, LineState
+from indemnities.models import IndemnityKind, IndemnityLine, IndemnityRate, LineState
 from indemnities.statements import statement_patients, statement_pdf
 from labparcours.access import log_access, log_access_query
 from labparcours.charts import Point, bars_chart, columns_chart
@@ -335,3 +339,69 @@ def report_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         return response
     book = xlsx_file(columns, rows, str(_("Indemnities")))
     return FileResponse(book, as_attachment=True, filename=name, content_type=XLSX)
+
+
+# --- Rates -------------------------------------------------------------------------------------
+
+
+@login_required
+def rates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The rates of every kind of work, with their validity; a new rate. A rate never changes
+    what has accrued: each line keeps the amount of its day."""
+    require(rules.can_manage(request.user))
+    form = RateForm(posted(request))
+    if form.is_bound and form.is_valid():
+        rate = form.save()
+        messages.success(
+            request,
+            _("Rate of « %(kind)s » recorded from %(day)s.")
+            % {
+                "kind": rate.kind,
+                "day": date_format(rate.valid_from, "j F Y"),
+            },
+        )
+        return redirect("indemnities_rates")
+    return _rates_page(request, form, status=400 if form.is_bound else 200)
+
+
+def _rates_page(
+    request: AuthenticatedHttpRequest, form: RateForm, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    all_rates = list(
+        IndemnityRate.objects.select_related("kind").order_by(
+            "kind__position", "kind__label", "profession", "-valid_from"
+        )
+    )
+    for rate in all_rates:
+        rate.in_force = rate.valid_from <= today and (  # type: ignore[attr-defined]
+            rate.valid_until is None or rate.valid_until >= today
+        )
+    context = {"form": form, "rates": all_rates, "end_form": RateEndForm()}
+    return render(request, "indemnities/rates.html", context, status=status)
+
+
+@login_required
+@require_POST
+def rate_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """End a rate on a day (a new one usually follows it)."""
+    require(rules.can_manage(request.user))
+    rate = get_object_or_404(IndemnityRate, pk=pk)
+    form = RateEndForm(request.POST)
+    if form.is_valid():
+        rate.valid_until = form.cleaned_data["valid_until"]
+        try:
+            rate.full_clean()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            rate.save(update_fields=["valid_until"])
+            messages.success(
+                request,
+                _("The rate now ends on %(day)s.")
+                % {"day": date_format(rate.valid_until, "j F Y")},
+            )
+    else:
+        messages.error(request, _("Please give the rate's last day."))
+    return redirect("indemnities_rates")

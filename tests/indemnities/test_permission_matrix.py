@@ -130,6 +130,30 @@ PAGES = [
         data=lambda w: {"paid_on": f"{days_ago(0):%Y-%m-%d}", "bank_reference": "VIR-2026-001"},
     ),
     Case("reports", lambda w, t: "/indemnisations/rapports/", ADMIN, about_patient=False),
+    Case("rates", lambda w, t: "/indemnisations/tarifs/", ADMIN, about_patient=False),
+    Case(
+        "add a rate (page)",
+        lambda w, t: "/indemnisations/tarifs/",
+        ADMIN,
+        method="post",
+        ok=302,
+        about_patient=False,
+        data=lambda w: {
+            "kind": w.rate.kind_id,
+            "profession": "pharmacist",
+            "amount": "33.00",
+            "valid_from": "2031-01-01",
+        },
+    ),
+    Case(
+        "end a rate",
+        lambda w, t: f"/indemnisations/tarifs/{w.rate.pk}/fin/",
+        ADMIN,
+        method="post",
+        ok=302,
+        about_patient=False,
+        data=lambda w: {"valid_until": "2032-12-31"},
+    ),
     Case(
         "report export",
         lambda w, t: (
