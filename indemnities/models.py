@@ -200,7 +200,12 @@ class IndemnityRate(models.Model):
     """What one piece of work of a kind pays (tarif), for a profession or for all, between two
     days. A new rate applies to the work done from its first day; what accrued stays."""
 
-    kind = models.ForeignKey(IndemnityKind, on_delete=models.PROTECT, related_name="rates")
+    kind = models.ForeignKey(
+        IndemnityKind,
+        on_delete=models.PROTECT,
+        related_name="rates",
+        verbose_name=_("kind of work"),
+    )
     profession = models.CharField(
         _("profession"),
         max_length=30,
