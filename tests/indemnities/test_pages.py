@@ -43,7 +43,7 @@ def states(world: World, role: str) -> set[str]:
 def test_a_professional_sees_their_own_lines_with_initials_only(lines: World) -> None:
     with_bank_account(lines.nurse, DEMO_IBANS[1])
     page = client_for(lines.gp).get("/indemnisations/").content.decode()
-    assert page.count('<tr>\n        <td class="nowrap">') == 2  # the GP's two lines, no other
+    assert page.count('<td class="nowrap cell-date"') == 2  # the GP's two lines, no other
     assert "80,00 €" in page  # to approve
     assert "M.L." in page
     assert "Lambert" not in page
