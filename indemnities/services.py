@@ -145,6 +145,29 @@ def attendance_accrue(*, attendance: Attendance, by: User | None) -> IndemnityLi
             sic=sic,
             patient=sic.patient,
         )
+    return _item(
+        kind=kind,
+        professional=professional,
+        worked_on=worked_on,
+        why=_("Attendance corrected: present after all."),
+        by=by,
+        attendance=attendance,
+        sic=sic,
+        patient=sic.patient,
+    )
+
+
+def _item(
+    *,
+    kind: IndemnityKind,
+    professional: Professional,
+    worked_on: datetime.date,
+    why: str,
+    by: User | None,
+    **source: object,
+) -> IndemnityLine:
+    """A line that is not a source's first accrual, at the rate in force: an item the admin
+    adds, or a presence restored after a correction."""
     rate = _rate(kind, professional, worked_on)
     return IndemnityLine.objects.create(
         professional=professional,
@@ -153,11 +176,9 @@ def attendance_accrue(*, attendance: Attendance, by: User | None) -> IndemnityLi
         amount=rate.amount,
         rate=rate,
         worked_on=worked_on,
-        attendance=attendance,
-        sic=sic,
-        patient=sic.patient,
-        why=_("Attendance corrected: present after all."),
+        why=why,
         created_by=by,
+        **source,
     )
 
 
@@ -213,17 +234,13 @@ def item_add(
         raise DomainError(_("Only liberal professionals receive indemnities."))
     if not why.strip():
         raise DomainError(_("Please say what this item pays for."))
-    rate = _rate(kind, professional, worked_on)
-    return IndemnityLine.objects.create(
-        professional=professional,
+    return _item(
         kind=kind,
-        entry=LineEntry.ITEM,
-        amount=rate.amount,
-        rate=rate,
+        professional=professional,
         worked_on=worked_on,
-        patient=patient,
         why=why.strip(),
-        created_by=by,
+        by=by,
+        patient=patient,
     )
 
 
