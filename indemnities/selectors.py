@@ -119,3 +119,35 @@ def batches(user: User) -> PaymentBatchQuerySet:
 def access_batch(user: User, pk: int) -> PaymentBatch:
     """A batch `user` sees, or 404."""
     return get_object_or_404(visible_batches(user), pk=pk)
+
+
+@dataclass
+class BatchPayee:
+    """What a batch pays one professional: their lines' count and total, their account."""
+
+    professional: Professional
+    count: int
+    total: Decimal
+    masked_iban: str
+
+
+def batch_payees(batch: PaymentBatch) -> list[BatchPayee]:
+    """Per professional the batch pays, in one aggregate query and one of their accounts."""
+    rows = (
+        IndemnityLine.objects.filter(batch_line__batch=batch)
+        .values("professional")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by()
+    )
+    totals = {row["professional"]: row for row in rows}
+    professionals = Professional.objects.filter(pk__in=totals).select_related("bank_account")
+    payees = [
+        BatchPayee(
+            professional=pro,
+            count=totals[pro.pk]["count"],
+            total=totals[pro.pk]["total"],
+            masked_iban=pro.bank_account.masked_iban,
+        )
+        for pro in professionals
+    ]
+    return sorted(payees, key=lambda p: (p.professional.last_name, p.professional.first_name))

@@ -14,7 +14,18 @@ urlpatterns = [
     path("indemnisations/tarifs/<int:pk>/fin/", views.rate_end, name="indemnities_rate_end"),
     path("indemnisations/rapports/export/", views.report_export, name="indemnities_report_export"),
     path("indemnisations/lots/", views.batch_build, name="indemnities_batch_build"),
+    path("indemnisations/lots/<int:pk>/", views.batch_detail, name="indemnities_batch"),
     path("indemnisations/lots/<int:pk>/sepa.xml", views.batch_sepa, name="indemnities_batch_sepa"),
+    path(
+        "indemnisations/lots/<int:pk>/liste.<str:fmt>",
+        views.batch_listing,
+        name="indemnities_batch_listing",
+    ),
+    path(
+        "indemnisations/lots/<int:pk>/releves/<int:professional>/",
+        views.batch_statement,
+        name="indemnities_batch_statement",
+    ),
     path(
         "indemnisations/lots/<int:pk>/paye/",
         views.batch_mark_paid,

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indemnities import reports as reports_data
 from indemnities import rules, selectors, services
-from indemnities.exports import period_columns, period_rows, professional_columns
+from indemnities.exports import (
+    batch_columns,
+    batch_patient_ids,
+    batch_rows,
+    period_columns,
+    period_rows,
+    professional_columns,
+)
 from indemnities.forms import (
     BankAccountForm,
     BatchBuildForm,
@@ -405,3 +412,58 @@ def rate_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Please give the rate's last day."))
     return redirect("indemnities_rates")
+
+
+# --- A batch, checked before it is paid ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A batch, checked: what it pays each professional and on which account (masked), the
+    statements, the listing and the SEPA file, and marking it paid."""
+    require(rules.can_manage(request.user))
+    batch = get_object_or_404(selectors.batches(request.user), pk=pk)
+    context = {
+        "batch": batch,
+        "payees": selectors.batch_payees(batch),
+        "paid_form": MarkPaidForm(),
+    }
+    return render(request, "indemnities/batch_detail.html", context)
+
+
+@login_required
+@require_GET
+def batch_statement(request: AuthenticatedHttpRequest, pk: int, professional: int) -> HttpResponse:
+    """One professional's statement of the batch (PDF), for the admin to check or send."""
+    require(rules.can_manage(request.user))
+    batch = selectors.access_batch(request.user, pk)
+    payees = Professional.objects.filter(indemnity_lines__batch_line__batch=batch).distinct()
+    payee = get_object_or_404(payees, pk=professional)
+    log_access(request, statement_patients(batch, payee), "indemnity statement")
+    response = HttpResponse(statement_pdf(batch, payee), content_type="application/pdf")
+    name = f"{batch.reference}-{payee.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def batch_listing(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """The batch's lines, a row each (CSV streamed, or XLSX), the same bytes every time."""
+    require(rules.can_manage(request.user))
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    batch = selectors.access_batch(request.user, pk)
+    log_access_query(request, batch_patient_ids(batch), "indemnity batch listing")
+    rows = iterate(batch_rows(batch))
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_lines(batch_columns(batch), rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+        return response
+    book = xlsx_file(batch_columns(batch), rows, batch.reference, created=batch.created_at)
+    return FileResponse(
+        book, as_attachment=True, filename=f"{batch.reference}.xlsx", content_type=XLSX
+    )

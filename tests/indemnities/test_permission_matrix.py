@@ -129,6 +129,14 @@ PAGES = [
         about_patient=False,
         data=lambda w: {"paid_on": f"{days_ago(0):%Y-%m-%d}", "bank_reference": "VIR-2026-001"},
     ),
+    Case("a batch, checked", page_batch_url(""), ADMIN, about_patient=False),
+    Case("batch listing (page)", page_batch_url("liste.csv"), ADMIN, about_patient=False),
+    Case(
+        "a statement (admin)",
+        lambda w, t: f"/indemnisations/lots/{w.batch.pk}/releves/{w.gp.professional.pk}/",
+        ADMIN,
+        about_patient=False,
+    ),
     Case("reports", lambda w, t: "/indemnisations/rapports/", ADMIN, about_patient=False),
     Case("rates", lambda w, t: "/indemnisations/tarifs/", ADMIN, about_patient=False),
     Case(
