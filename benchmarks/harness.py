@@ -1,0 +1,176 @@
+"""The benchmark's measure: an operation timed against a floor measured in the same run,
+interleaved (floor, full, floor, full…) so that a noisy machine weighs on both alike, and the
+rows written to `bench/results.json` and `BENCHMARKS.md` at the end of the session.
+
+A row records the operation's SQL query count, the median of its times, the median of its
+floor's, and the median of the per-pair ratios (full ÷ floor of the same round). A row that
+misses its target says "missed" and why; the run goes on, so that one table shows them all.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_JSON = ROOT / "bench" / "results.json"
+RESULTS_MD = ROOT / "BENCHMARKS.md"
+
+
+@dataclass
+class Row:
+    operation: str
+    floor: str  # what the floor is
+    target: str  # the target, in words
+    queries: int
+    median_ms: float
+    floor_median_ms: float
+    ratio: float  # median of the per-pair ratios
+    met: bool
+    reason: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+ROWS: list[Row] = []
+
+
+def interleaved(
+    full: Callable[[], object], floor: Callable[[], object], rounds: int = 7
+) -> tuple[list[float], list[float]]:
+    """The times of `floor` and `full`, one after the other, `rounds` times (each warmed once)."""
+    floor()
+    full()
+    floors, fulls = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        floor()
+        floors.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        full()
+        fulls.append(time.perf_counter() - start)
+    return fulls, floors
+
+
+def count_queries(operation: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        operation()
+    return len(queries.captured_queries)
+
+
+def measure(
+    operation: str,
+    *,
+    full: Callable[[], object],
+    floor: Callable[[], object],
+    floor_is: str,
+    max_ratio: float,
+    max_queries: int | None = None,
+    rounds: int = 7,
+    notes: dict[str, Any] | None = None,
+    target: str = "",
+) -> Row:
+    """Time `full` against `floor` and record the row; its target is `full` within
+    `max_ratio` × `floor` (and at most `max_queries` queries, when given)."""
+    queries = count_queries(full)
+    fulls, floors = interleaved(full, floor, rounds)
+    ratio = statistics.median(f / max(fl, 1e-9) for f, fl in zip(fulls, floors, strict=True))
+    reasons = []
+    if ratio > max_ratio:
+        reasons.append(f"×{ratio:.2f} of its floor, over ×{max_ratio:g}")
+    if max_queries is not None and queries > max_queries:
+        reasons.append(f"{queries} queries, over {max_queries}")
+    target = (target or f"≤ {max_ratio:.3g}× floor") + (
+        f", ≤ {max_queries} queries" if max_queries else ""
+    )
+    row = Row(
+        operation=operation,
+        floor=floor_is,
+        target=target,
+        queries=queries,
+        median_ms=statistics.median(fulls) * 1000,
+        floor_median_ms=statistics.median(floors) * 1000,
+        ratio=ratio,
+        met=not reasons,
+        reason="; ".join(reasons),
+        notes=notes or {},
+    )
+    ROWS.append(row)
+    print(
+        f"\n{operation}: {row.median_ms:.0f} ms, floor {row.floor_median_ms:.0f} ms, "
+        f"×{ratio:.2f}, {queries} queries — {'met' if row.met else 'MISSED: ' + row.reason}"
+    )
+    return row
+
+
+def _commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 — git from PATH, no input
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def context() -> dict[str, Any]:
+    """Where and when the rows were measured."""
+    database = connection.settings_dict["ENGINE"].rsplit(".", 1)[-1]
+    version = ""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+    return {
+        "date": datetime.datetime.now(tz=datetime.UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}",
+        "database": f"{database} {version}".strip(),
+        "scale": os.environ.get("BENCH_SCALE", "1"),
+    }
+
+
+def write(rows: list[Row], where: dict[str, Any], json_path: Path, md_path: Path) -> None:
+    """The rows as JSON (for tools) and as a Markdown table (for people)."""
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {**where, "rows": [asdict(row) for row in rows]}
+    json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (PostgreSQL, DEBUG off). Each operation is timed against a "
+        "floor measured in the same run, interleaved; the ratio is the median of the per-pair "
+        "ratios.",
+        "",
+        f"- date: {where['date']}",
+        f"- commit: {where['commit']}",
+        f"- machine: {where['machine']}",
+        f"- database: {where['database']}",
+        f"- scale: {where['scale']}× (1× = 10,000 patients)",
+        "",
+        "| operation | queries | median | floor | floor median | ratio | target | result |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        result = "met" if row.met else f"missed: {row.reason}"
+        lines.append(
+            f"| {row.operation} | {row.queries} | {row.median_ms:.0f} ms | {row.floor} | "
+            f"{row.floor_median_ms:.0f} ms | ×{row.ratio:.2f} | {row.target} | {result} |"
+        )
+    md_path.write_text("\n".join(lines) + "\n")
