@@ -3,18 +3,21 @@ writes the ledger a slice at a time; sending costs queries per batch, not per re
 reminder pages read a fixed number of queries too."""
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
+from labparcours.models import Role, User
 from reminders import registry
-from reminders.models import Notification, Reminder
+from reminders.models import Channel, Notification, NotificationPreference, Reminder
 from reminders.registry import Candidate
+from reminders.sending import reminders_send
 from reminders.sweep import WRITE_BATCH, reminders_sweep
 from tests.conftest import World, client_for
 from tests.factories import planned_sic
 from tests.reminders.bulk import add_programme
-from tests.reminders.conftest import moment, sweep_at
+from tests.reminders.conftest import frozen, moment, sweep_at
 
 
 def sweep_queries(world: World, n: int) -> tuple[list[str], int]:
@@ -112,6 +115,56 @@ def test_each_insert_of_the_sweep_holds_a_thousand_rows_at_most(world: World, mo
     assert len(inserts) == 2 * inserts_for(1000) + inserts_for(500)
     if connection.vendor == "postgresql":
         assert len(inserts) == 3  # 1,000 + 1,000 + 500
+
+
+def ledger_rows(world: World, n: int) -> list[int]:
+    """`n` unsent reminders, each to a recipient of its own; one recipient in ten wants them
+    in the app only, one in ten in the daily digest."""
+    tag = User.objects.count()
+    users = User.objects.bulk_create(
+        User(email=f"batch{tag}-{i}@example.test", role=Role.COORDINATOR) for i in range(n)
+    )
+    NotificationPreference.objects.bulk_create(
+        NotificationPreference(
+            user=user, kind="sic_due", channel=Channel.IN_APP if i % 10 == 1 else Channel.DIGEST
+        )
+        for i, user in enumerate(users)
+        if i % 10 in (1, 2)
+    )
+    rows = Reminder.objects.bulk_create(
+        Reminder(
+            kind="sic_due",
+            recipient=user,
+            patient=world.own,
+            target_key=f"sic:{tag}",
+            cycle="2026-01-01",
+            link="/",
+            context={"date": "2026-01-01"},
+        )
+        for user in users
+    )
+    return [r.pk for r in rows]
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_sending_a_batch_costs_the_same_queries_for_300_reminders_as_for_10(
+    world: World, n: int, django_assert_max_num_queries
+) -> None:
+    with frozen(moment(0)):
+        small = ledger_rows(world, 10)
+        with CaptureQueriesContext(connection) as first:
+            reminders_send(small)
+        mail.outbox.clear()
+        ids = ledger_rows(world, n)
+        # SQLite caps the parameters of a statement: Django splits the notifications' insert.
+        split = bulk_statements(Notification, n) - 1
+        with django_assert_max_num_queries(len(first.captured_queries) + split):
+            report = reminders_send(ids)
+    in_app, digest = n // 10, n // 10
+    assert (report.sent, report.digest, report.failed) == (n - digest, digest, 0)
+    assert len(mail.outbox) == n - in_app - digest
+    assert Notification.objects.filter(reminder_id__in=ids).count() == n
+    assert len(first.captured_queries) <= 12
 
 
 @pytest.mark.parametrize("n", [1, 30])
