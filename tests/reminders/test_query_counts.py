@@ -2,8 +2,11 @@
 writes the ledger a slice at a time; sending costs queries per batch, not per reminder; the
 reminder pages read a fixed number of queries too."""
 
+import smtplib
+
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
@@ -208,3 +211,25 @@ def test_the_reminder_history_reads_a_constant_number_of_queries(
     assert Reminder.objects.filter(patient=world.other).count() > 1
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_a_mail_server_down_costs_the_batch_the_same_queries_for_300_as_for_10(
+    world: World, n: int, monkeypatch, django_assert_max_num_queries
+) -> None:
+    def down(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", down)
+    with frozen(moment(0)):
+        small = ledger_rows(world, 10)
+        with CaptureQueriesContext(connection) as first:
+            reminders_send(small)
+        ids = ledger_rows(world, n)
+        split = bulk_statements(Notification, n) - 1
+        with django_assert_max_num_queries(len(first.captured_queries) + split):
+            report = reminders_send(ids)
+    assert (report.sent, report.failed) == (n // 10, n - 2 * (n // 10))  # in-app only: sent
+    retrying = Reminder.objects.filter(pk__in=ids, attempts=1, sent_at__isnull=True)
+    assert retrying.count() == report.failed
+    assert mail.outbox == []
