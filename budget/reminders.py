@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,11 +25,11 @@ from labparcours.models import Role
 from labparcours.roles import CARE_WORKERS
 from patients.models import PatientStatus
 from patients.recipients import member_users
-from reminders.registry import Candidate, Kind, day, register
+from reminders.registry import Candidate, Kind, day, page, register
 
 
 def _patient_page(patient_id: uuid.UUID) -> str:
-    return reverse("patients:detail", args=[patient_id])
+    return page("patients:detail", patient_id)
 
 
 # --- A request waiting for the coordinator --------------------------------------------------

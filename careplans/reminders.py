@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -25,7 +24,7 @@ from labparcours.roles import PATIENT_SIDE
 from patients.models import PatientStatus
 from patients.recipients import patient_side
 from patients.selectors import patient_audience
-from reminders.registry import Candidate, Kind, day, register, start_of
+from reminders.registry import Candidate, Kind, day, page, register, start_of
 
 # --- A care plan waiting for the patient's answer -------------------------------------------
 
@@ -90,7 +89,7 @@ def plans_unanswered(now: datetime.datetime) -> list[Candidate]:
                 patient_id,
                 f"plan:{plan_id}",
                 cycle,
-                reverse("careplans:my_plan"),
+                page("careplans:my_plan"),
                 context,
             )
             for user_id in side.users(patient_id)
@@ -110,7 +109,7 @@ def plans_unanswered(now: datetime.datetime) -> list[Candidate]:
                 patient_id,
                 f"plan:{plan_id}",
                 cycle,
-                reverse("careplans:detail", args=[plan_id]),
+                page("careplans:detail", plan_id),
                 context,
             )
         )
@@ -160,12 +159,12 @@ def actions_late(now: datetime.datetime) -> list[Candidate]:
     for owner, patient_id, member_user, reachable in rows:
         if owner == Owner.MEMBER:
             if reachable:
-                counts[(member_user, patient_id, reverse("careplans:my_actions"))] += 1
+                counts[(member_user, patient_id, page("careplans:my_actions"))] += 1
         elif owner == Owner.PATIENT and patient_id in side.patient:
-            counts[(side.patient[patient_id], patient_id, reverse("careplans:my_plan"))] += 1
+            counts[(side.patient[patient_id], patient_id, page("careplans:my_plan"))] += 1
         elif owner == Owner.CAREGIVER:
             for user_id in side.caregivers.get(patient_id, []):
-                counts[(user_id, patient_id, reverse("careplans:my_plan"))] += 1
+                counts[(user_id, patient_id, page("careplans:my_plan"))] += 1
     return [
         Candidate(
             ACTIONS_LATE.key,

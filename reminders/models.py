@@ -126,8 +126,10 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ("-created_at", "-pk")
         constraints: ClassVar = [
+            # Target first: the sweep asks "already in the ledger?" by targets and cycles,
+            # which this index answers without reading the rest of the ledger.
             models.UniqueConstraint(
-                fields=["kind", "target_key", "recipient", "cycle"], name="reminder_once"
+                fields=["target_key", "cycle", "recipient", "kind"], name="reminder_once"
             ),
             models.CheckConstraint(
                 condition=models.Q(sent_at__isnull=True) | models.Q(cancelled_at__isnull=True),

@@ -2,8 +2,12 @@
 
 A sending task claims its ledger rows with a conditional update, so that two workers never
 send the same row; then, per recipient and per their preference, it creates the in-app
-notification, sends one e-mail (or leaves the rows for the daily digest) and marks the rows
-sent. A failed e-mail leaves its rows unsent, with a retry time, for a later sweep.
+notification, sends one e-mail (or leaves the rows for the daily digest), and marks the
+batch's rows sent in one update once its e-mails are out: the queries of a batch do not grow
+with its reminders. A failed e-mail leaves its rows unsent, with a retry time, for a later
+sweep. A worker killed between its e-mails and that update leaves its claim to expire: the
+batch's e-mails go again (at most a batch, `LABPARCOURS_REMINDER_BATCH_SIZE` rows), never
+lost.
 
 E-mails carry the patient's initials and a link to the page to act on, never health details.
 """
@@ -13,8 +17,9 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.conf import settings
@@ -135,16 +140,8 @@ def reminders_send(reminder_ids: Iterable[int]) -> SendReport:
     report.digest += Reminder.objects.filter(
         pk__in=[r.pk for r in by_channel[Channel.DIGEST]], claim_token=token
     ).update(channel=Channel.DIGEST, claimed_at=None, claim_token=None)
-    connection = get_connection()
-    try:
-        for _recipient_id, group in groupby(
-            by_channel[Channel.EMAIL], key=lambda r: r.recipient_id
-        ):
-            report_group = _email_group(list(group), token=token, connection=connection)
-            report.sent += report_group.sent
-            report.failed += report_group.failed
-    finally:
-        connection.close()
+    sent, report.failed = _email(by_channel[Channel.EMAIL], token=token, digest=False)
+    report.sent += sent
     return report
 
 
@@ -155,48 +152,74 @@ def _notify_in_app(rows: list[Reminder], now: datetime.datetime) -> None:
     )
 
 
-def _email_group(
-    group: list[Reminder],
-    *,
-    token: uuid.UUID,
-    connection: BaseEmailBackend,
-    digest: bool = False,
-) -> SendReport:
-    recipient = group[0].recipient
-    ids = [r.pk for r in group]
+@dataclass
+class Outcome:
+    """What the mail server took and what it refused, before anything is written."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: list[tuple[list[Reminder], Exception]] = field(default_factory=list)
+
+
+def _email(rows: list[Reminder], *, token: uuid.UUID, digest: bool) -> tuple[int, int]:
+    """One e-mail per recipient (the rows come ordered by recipient), then the marks written
+    for the whole batch at once: one UPDATE for the rows sent (and one per kind of failure);
+    (rows marked sent, rows failed)."""
+    outcome = Outcome()
+    connection = get_connection()
     try:
-        email = reminder_email(recipient, group, digest=digest)
+        for _recipient_id, group in groupby(rows, key=lambda r: r.recipient_id):
+            _email_group(list(group), connection=connection, digest=digest, outcome=outcome)
+    finally:
+        connection.close()
+    sent = 0
+    if outcome.sent:
+        sent = Reminder.objects.filter(pk__in=outcome.sent, claim_token=token).update(
+            sent_at=timezone.now(), channel=Channel.DIGEST if digest else Channel.EMAIL
+        )
+    _failed(outcome.failed, token=token, digest=digest)
+    return sent, sum(len(group) for group, _error in outcome.failed)
+
+
+def _email_group(
+    group: list[Reminder], *, connection: BaseEmailBackend, digest: bool, outcome: Outcome
+) -> None:
+    try:
+        email = reminder_email(group[0].recipient, group, digest=digest)
         email.connection = connection
         email.send()
     except Exception as exc:  # any failure leaves the rows for a retry
-        _failed(group, token=token, error=exc, digest=digest)
-        return SendReport(failed=len(group))
-    sent = Reminder.objects.filter(pk__in=ids, claim_token=token).update(
-        sent_at=timezone.now(), channel=Channel.DIGEST if digest else Channel.EMAIL
-    )
-    return SendReport(sent=sent)
+        outcome.failed.append((group, exc))
+    else:
+        outcome.sent += [r.pk for r in group]
 
 
-def _failed(group: list[Reminder], *, token: uuid.UUID, error: Exception, digest: bool) -> None:
-    """Release the rows with a retry time that doubles with each failure."""
-    attempts = max(r.attempts for r in group) + 1
-    delay = datetime.timedelta(
-        minutes=settings.LABPARCOURS_REMINDER_RETRY_MINUTES * 2 ** (attempts - 1)
-    )
-    Reminder.objects.filter(pk__in=[r.pk for r in group], claim_token=token).update(
-        attempts=F("attempts") + 1,
-        last_error=f"{type(error).__name__}: {error}"[:500],
-        next_attempt_at=timezone.now() + delay,
-        claimed_at=None,
-        claim_token=None,
-    )
-    logger.warning(
-        "Reminder e-mail failed (%s, attempt %s) for reminders %s: %s",
-        "digest" if digest else "direct",
-        attempts,
-        [r.pk for r in group],
-        type(error).__name__,
-    )
+def _failed(
+    failures: list[tuple[list[Reminder], Exception]], *, token: uuid.UUID, digest: bool
+) -> None:
+    """Release the rows with a retry time that doubles with each failure: one UPDATE per
+    attempt count and error (a mail server down fails a whole batch the same way)."""
+    retries: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for group, error in failures:
+        attempts = max(r.attempts for r in group) + 1
+        retries[(attempts, f"{type(error).__name__}: {error}"[:500])] += [r.pk for r in group]
+        logger.warning(
+            "Reminder e-mail failed (%s, attempt %s) for reminders %s: %s",
+            "digest" if digest else "direct",
+            attempts,
+            [r.pk for r in group],
+            type(error).__name__,
+        )
+    for (attempts, error_text), ids in retries.items():
+        delay = datetime.timedelta(
+            minutes=settings.LABPARCOURS_REMINDER_RETRY_MINUTES * 2 ** (attempts - 1)
+        )
+        Reminder.objects.filter(pk__in=ids, claim_token=token).update(
+            attempts=F("attempts") + 1,
+            last_error=error_text,
+            next_attempt_at=timezone.now() + delay,
+            claimed_at=None,
+            claim_token=None,
+        )
 
 
 # --- The daily digest ----------------------------------------------------------------------
@@ -224,8 +247,5 @@ def reminders_send_digest(user_id: int) -> SendReport:
         .select_related("recipient", "patient")
         .order_by("created_at", "pk")
     )
-    connection = get_connection()
-    try:
-        return _email_group(rows, token=token, connection=connection, digest=True)
-    finally:
-        connection.close()
+    sent, failed = _email(rows, token=token, digest=True)
+    return SendReport(sent=sent, failed=failed)

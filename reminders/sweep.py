@@ -3,8 +3,10 @@
 Each rule (in its domain app's `reminders.py`) reads the programme with a few set-based queries
 (never one per patient) and returns candidates: who is reminded of what, for which cycle. The
 sweep writes them to the ledger (`Reminder`, unique on kind, target, recipient and cycle, so a
-second sweep adds nothing) and returns, in batches, what is not sent yet: sent here when
-`inline` (the management command), else queued by the beat task after the commit.
+second sweep adds nothing) a slice of `WRITE_BATCH` candidates at a time (one lookup, one
+INSERT each: bounded statements whatever the programme's size) and returns, in batches, what
+is not sent yet: sent here when `inline` (the management command), else queued by the beat
+task after the commit.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from reminders.registry import Candidate
 from reminders.sending import reminders_send
 
 logger = logging.getLogger(__name__)
+
+# Candidates looked up and written per statement: bounded statements (a few hundred kB) and
+# bounded lookups, whatever the size of the programme.
+WRITE_BATCH = 1000
 
 Key = tuple[str, str, int, str]
 
@@ -60,14 +66,16 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
     now = now or timezone.now()
     candidates = due_reminders(now)
     result = SweepResult(due=len(candidates))
+    # In key order: two sweeps inserting the same rows wait for each other, never deadlock.
+    candidates.sort(key=lambda c: c.key)
     with transaction.atomic():
-        existing = _existing_states(candidates)
-        new = [c for c in candidates if c.key not in existing]
-        # In key order: two sweeps inserting the same rows wait for each other, never deadlock.
-        new.sort(key=lambda c: (c.kind, c.target_key, c.recipient_id, c.cycle))
-        Reminder.objects.bulk_create([_row(c, now) for c in new], ignore_conflicts=True)
-        result.recorded = len(new)
-        result.skipped = sum(1 for c in candidates if existing.get(c.key) == "done")
+        for chunk in _slices(candidates, WRITE_BATCH):
+            existing = _existing_states(chunk)
+            new = [c for c in chunk if c.key not in existing]
+            # One bounded INSERT per slice; a row another sweep wrote meanwhile is ignored.
+            Reminder.objects.bulk_create([_row(c, now) for c in new], ignore_conflicts=True)
+            result.recorded += len(new)
+            result.skipped += sum(1 for c in chunk if existing.get(c.key) == "done")
         result.batches = _batches_to_send(now, {c.key for c in candidates}, result)
     if inline:
         for batch in result.batches:
@@ -99,14 +107,25 @@ def _row(candidate: Candidate, now: datetime.datetime) -> Reminder:
     )
 
 
+def _slices(candidates: list[Candidate], size: int) -> Iterator[list[Candidate]]:
+    for start in range(0, len(candidates), size):
+        yield candidates[start : start + size]
+
+
 def _existing_states(candidates: list[Candidate]) -> dict[Key, str]:
     """Key → "done" (sent, or handed to the digest) or "open", for candidates already in the
-    ledger; one query over their targets and cycles."""
+    ledger; one query over their targets and cycles, which the ledger's unique index (target
+    first) answers with a probe per target, whatever the ledger's size."""
     if not candidates:
         return {}
-    rows = Reminder.objects.filter(
-        target_key__in={c.target_key for c in candidates}, cycle__in={c.cycle for c in candidates}
-    ).values_list("kind", "target_key", "recipient_id", "cycle", "sent_at", "channel")
+    rows = (
+        Reminder.objects.filter(
+            target_key__in={c.target_key for c in candidates},
+            cycle__in={c.cycle for c in candidates},
+        )
+        .order_by()
+        .values_list("kind", "target_key", "recipient_id", "cycle", "sent_at", "channel")
+    )
     return {
         (kind, target, recipient, cycle): "done" if sent_at or channel == "digest" else "open"
         for kind, target, recipient, cycle, sent_at, channel in rows

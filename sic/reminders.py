@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +22,7 @@ from labparcours.roles import CARE_WORKERS, PATIENT_SIDE
 from patients.models import PatientStatus
 from patients.recipients import member_users, patient_side
 from patients.selectors import patient_audience
-from reminders.registry import Candidate, Kind, day, every_period, register, start_of
+from reminders.registry import Candidate, Kind, day, every_period, page, register, start_of
 from sic.models import (
     KIND_OF_TEAM_ROLE,
     Attendance,
@@ -59,7 +58,7 @@ def _to_coordinator_and_gp(
                 patient_id,
                 f"sic:{sic_id}",
                 cycle_of(at),
-                reverse(link, args=[sic_id]),
+                page(link, sic_id),
                 context_of(at),
             )
             for user_id in recipients
@@ -133,7 +132,7 @@ def sics_overdue(now: datetime.datetime) -> list[Candidate]:
                 patient_id,
                 f"sic:{sic_id}",
                 f"{due.isoformat()}/{every_period(due, today, every)}",
-                reverse("sic:detail", args=[sic_id]),
+                page("sic:detail", sic_id),
                 {"date": due.isoformat(), "days": (today - due).days},
             )
         )
@@ -268,13 +267,13 @@ def contributions_missing(now: datetime.datetime) -> list[Candidate]:
                     patient_id,
                     f"sic:{sic_id}:{kind}",
                     cycle,
-                    reverse("sic:contribute", args=[sic_id, kind]),
+                    page("sic:contribute", sic_id, kind),
                     {"date": held_on.isoformat(), "contribution": kind},
                 )
             )
         if sic_id in form_done:
             continue
-        link = reverse("sic:contribute", args=[sic_id, ContributionKind.PATIENT_EXPERIENCE])
+        link = page("sic:contribute", sic_id, ContributionKind.PATIENT_EXPERIENCE)
         candidates += [
             Candidate(
                 PATIENT_FORM.key,
@@ -339,12 +338,8 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
             "time": local.strftime("%H:%M"),
             "video_url": video_url,
         }
-        recipients = [
-            (user_id, reverse("sic:detail", args=[sic_id])) for user_id in invited[sic_id]
-        ]
-        recipients += [
-            (user_id, reverse("patients:my_record")) for user_id in side.users(patient_id)
-        ]
+        recipients = [(user_id, page("sic:detail", sic_id)) for user_id in invited[sic_id]]
+        recipients += [(user_id, page("patients:my_record")) for user_id in side.users(patient_id)]
         candidates += [
             Candidate(SIC_TOMORROW.key, user_id, patient_id, f"sic:{sic_id}", cycle, link, context)
             for user_id, link in recipients

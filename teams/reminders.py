@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from labparcours.models import Role
 from patients.models import Patient
 from patients.selectors import with_team_counts
-from reminders.registry import Candidate, Kind, register
+from reminders.registry import Candidate, Kind, page, register
 from teams.models import REQUIRED_ROLES, TeamRole, team_incomplete
 
 
@@ -64,7 +63,7 @@ def teams_incomplete(now: datetime.datetime) -> list[Candidate]:
                 patient_id,
                 f"team:{patient_id}",
                 included_on.isoformat(),
-                reverse("teams:team", args=[patient_id]),
+                page("teams:team", patient_id),
                 {"missing": missing, "days": (today - included_on).days},
             )
         )

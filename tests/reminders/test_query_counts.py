@@ -1,94 +1,26 @@
-"""The sweep reads the programme with a fixed number of queries, whatever its size; the
-reminder pages too."""
+"""The sweep reads the programme with a fixed number of queries, whatever its size, and
+writes the ledger a slice at a time; sending costs queries per batch, not per reminder; the
+reminder pages read a fixed number of queries too."""
 
-import datetime
+import smtplib
 
 import pytest
+from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from careplans.models import Action, CarePlan, Owner, PlanStatus
-from patients.models import Consent, ConsentKind, Patient, PatientStatus
-from reminders.models import Notification, Reminder
-from reminders.sweep import reminders_sweep
-from sic.models import Attendance, Sic, SicStatus
-from teams.models import CareTeam, Membership
+from labparcours.models import Role, User
+from reminders import registry
+from reminders.models import Channel, Notification, NotificationPreference, Reminder
+from reminders.registry import Candidate
+from reminders.sending import reminders_send
+from reminders.sweep import WRITE_BATCH, reminders_sweep
 from tests.conftest import World, client_for
 from tests.factories import planned_sic
-from tests.reminders.conftest import moment, sweep_at
-
-DAY = datetime.timedelta(days=1)
-
-
-def add_programme(world: World, n: int) -> None:
-    """`n` included patients, in a few bulk inserts, with something due for every rule: an
-    overdue SIC, a SIC due soon, a SIC in 5 days or tomorrow; a plan in force with a late
-    action of the GP and a newer plan left unanswered; a team with only the GP."""
-    today = timezone.localdate()
-    coordinator, gp = world.coordinator, world.gp.professional
-    patients = Patient.objects.bulk_create(
-        Patient(
-            last_name=f"Patient{i}",
-            first_name="Test",
-            birth_date=datetime.date(1950, 1, 1),
-            sex="F",
-            pathway="ic",
-            status=PatientStatus.INCLUDED,
-            inclusion_date=today - 90 * DAY,
-            coordinator=coordinator,
-        )
-        for i in range(n)
-    )
-    teams = CareTeam.objects.bulk_create(CareTeam(patient=p) for p in patients)
-    Consent.objects.bulk_create(
-        Consent(patient=p, kind=kind, recorded_by=coordinator)
-        for p in patients
-        for kind in (ConsentKind.PARTICIPATION, ConsentKind.TEAM_SHARING)
-    )
-    members = Membership.objects.bulk_create(
-        Membership(team=t, professional=gp, role="gp", added_by=coordinator) for t in teams
-    )
-    at = {2: moment(5, 14), 3: moment(1, 14)}
-    sics = Sic.objects.bulk_create(
-        Sic(
-            patient=p,
-            due_date=today + (10 if i % 4 == 1 else -10) * DAY,
-            status=SicStatus.SCHEDULED if i % 4 in at else SicStatus.PLANNED,
-            scheduled_at=at.get(i % 4),
-            video_url="https://meet.jit.si/test",
-        )
-        for i, p in enumerate(patients)
-    )
-    Attendance.objects.bulk_create(
-        Attendance(sic=s, membership=m) for s, m in zip(sics, members, strict=True)
-    )
-    now = timezone.now()
-    in_force = CarePlan.objects.bulk_create(
-        CarePlan(
-            patient=p,
-            version=1,
-            created_by=coordinator,
-            status=PlanStatus.VALIDATED,
-            validated_at=now,
-            validation_method="phone",
-        )
-        for p in patients
-    )
-    CarePlan.objects.bulk_create(
-        CarePlan(
-            patient=p,
-            version=2,
-            created_by=coordinator,
-            status=PlanStatus.PROPOSED,
-            proposed_at=now - 20 * DAY,
-        )
-        for p in patients
-    )
-    Action.objects.bulk_create(
-        Action(plan=plan, what="x", owner=Owner.MEMBER, membership=m, due_date=today - DAY)
-        for plan, m in zip(in_force, members, strict=True)
-    )
+from tests.reminders.bulk import add_programme
+from tests.reminders.conftest import frozen, moment, sweep_at
 
 
 def sweep_queries(world: World, n: int) -> tuple[list[str], int]:
@@ -103,7 +35,27 @@ def is_ledger_insert(sql: str) -> bool:
     return sql.startswith("INSERT") and 'INTO "labparcours_reminder"' in sql
 
 
-def test_a_sweep_runs_as_many_queries_for_2000_patients_as_for_20(world: World) -> None:
+def is_ledger_lookup(sql: str) -> bool:
+    return sql.startswith('SELECT "labparcours_reminder"."kind"')
+
+
+def bulk_statements(model: type[Model], rows: int, most: int | None = None) -> int:
+    """INSERT statements for `rows` rows in one bulk insert: one, unless the database caps
+    the parameters of a statement (SQLite's cap, where Django splits it)."""
+    cap = connection.ops.bulk_batch_size(
+        [f for f in model._meta.concrete_fields if not f.primary_key], [None] * rows
+    )
+    return -(-rows // min(cap, most or rows))
+
+
+def inserts_for(rows: int) -> int:
+    """The ledger's INSERT statements for `rows` new rows in one slice."""
+    return bulk_statements(Reminder, rows, WRITE_BATCH)
+
+
+def test_a_sweep_reads_as_much_for_2000_patients_as_for_20_and_writes_per_slice(
+    world: World,
+) -> None:
     few, recorded_few = sweep_queries(world, 20)
     many, recorded_many = sweep_queries(world, 1980)
     # Every rule found something in both (a plan reminder for the coordinator per patient…).
@@ -117,17 +69,105 @@ def test_a_sweep_runs_as_many_queries_for_2000_patients_as_for_20(world: World) 
         "team_incomplete",
     }
     assert recorded_many > 100 * recorded_few / 2
-    reads_few = [q for q in few if not is_ledger_insert(q)]
-    reads_many = [q for q in many if not is_ledger_insert(q)]
+    reads_few = [q for q in few if not is_ledger_insert(q) and not is_ledger_lookup(q)]
+    reads_many = [q for q in many if not is_ledger_insert(q) and not is_ledger_lookup(q)]
     assert len(reads_many) == len(reads_few) <= 30
+    # The ledger is asked and written a slice of candidates at a time.
+    slices = -(-recorded_many // WRITE_BATCH)
+    assert slices > 5
+    assert len([q for q in many if is_ledger_lookup(q)]) == slices
+    last = recorded_many - (slices - 1) * WRITE_BATCH
+    expected = (slices - 1) * inserts_for(WRITE_BATCH) + inserts_for(last)
+    assert len([q for q in many if is_ledger_insert(q)]) == expected
+
+
+def candidates(world: World, n: int) -> list[Candidate]:
+    return [
+        Candidate("sic_due", world.coordinator.pk, world.own.pk, f"sic:{i:05d}", "2026-01-01", "/")
+        for i in range(n)
+    ]
+
+
+def test_the_ledger_is_written_in_slices_of_a_thousand_each_row_once(
+    world: World, monkeypatch
+) -> None:
+    monkeypatch.setattr(registry, "_RULES", [lambda now: candidates(world, 1200)])
+    assert reminders_sweep(now=moment(0)).recorded == 1200
+    monkeypatch.setattr(registry, "_RULES", [lambda now: candidates(world, 2500)])
+    with CaptureQueriesContext(connection) as queries:
+        result = reminders_sweep(now=moment(0))
+    inserts = [q["sql"] for q in queries.captured_queries if is_ledger_insert(q["sql"])]
+    # 2,500 candidates, three slices: the first is in the ledger already, the second
+    # half, the third not at all.
+    assert (result.due, result.recorded) == (2500, 1300)
+    assert len(inserts) == inserts_for(800) + inserts_for(500)
     if connection.vendor == "postgresql":
-        assert len(many) == len(few)
-    else:
-        # SQLite caps the parameters of one statement: Django splits the single bulk insert.
-        batch = connection.ops.bulk_batch_size(
-            [f for f in Reminder._meta.concrete_fields if not f.primary_key], [None] * 10**6
+        assert len(inserts) == 2
+    assert Reminder.objects.filter(kind="sic_due", target_key__startswith="sic:").count() == 2500
+    with CaptureQueriesContext(connection) as queries:
+        again = reminders_sweep(now=moment(0))
+    assert (again.recorded, again.queued) == (0, 2500)
+    assert not [q for q in queries.captured_queries if is_ledger_insert(q["sql"])]
+
+
+def test_each_insert_of_the_sweep_holds_a_thousand_rows_at_most(world: World, monkeypatch):
+    monkeypatch.setattr(registry, "_RULES", [lambda now: candidates(world, 2500)])
+    with CaptureQueriesContext(connection) as queries:
+        assert reminders_sweep(now=moment(0)).recorded == 2500
+    inserts = [q["sql"] for q in queries.captured_queries if is_ledger_insert(q["sql"])]
+    assert len(inserts) == 2 * inserts_for(1000) + inserts_for(500)
+    if connection.vendor == "postgresql":
+        assert len(inserts) == 3  # 1,000 + 1,000 + 500
+
+
+def ledger_rows(world: World, n: int) -> list[int]:
+    """`n` unsent reminders, each to a recipient of its own; one recipient in ten wants them
+    in the app only, one in ten in the daily digest."""
+    tag = User.objects.count()
+    users = User.objects.bulk_create(
+        User(email=f"batch{tag}-{i}@example.test", role=Role.COORDINATOR) for i in range(n)
+    )
+    NotificationPreference.objects.bulk_create(
+        NotificationPreference(
+            user=user, kind="sic_due", channel=Channel.IN_APP if i % 10 == 1 else Channel.DIGEST
         )
-        assert len(many) - len(reads_many) == -(-recorded_many // batch)
+        for i, user in enumerate(users)
+        if i % 10 in (1, 2)
+    )
+    rows = Reminder.objects.bulk_create(
+        Reminder(
+            kind="sic_due",
+            recipient=user,
+            patient=world.own,
+            target_key=f"sic:{tag}",
+            cycle="2026-01-01",
+            link="/",
+            context={"date": "2026-01-01"},
+        )
+        for user in users
+    )
+    return [r.pk for r in rows]
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_sending_a_batch_costs_the_same_queries_for_300_reminders_as_for_10(
+    world: World, n: int, django_assert_max_num_queries
+) -> None:
+    with frozen(moment(0)):
+        small = ledger_rows(world, 10)
+        with CaptureQueriesContext(connection) as first:
+            reminders_send(small)
+        mail.outbox.clear()
+        ids = ledger_rows(world, n)
+        # SQLite caps the parameters of a statement: Django splits the notifications' insert.
+        split = bulk_statements(Notification, n) - 1
+        with django_assert_max_num_queries(len(first.captured_queries) + split):
+            report = reminders_send(ids)
+    in_app, digest = n // 10, n // 10
+    assert (report.sent, report.digest, report.failed) == (n - digest, digest, 0)
+    assert len(mail.outbox) == n - in_app - digest
+    assert Notification.objects.filter(reminder_id__in=ids).count() == n
+    assert len(first.captured_queries) <= 12
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -171,3 +211,25 @@ def test_the_reminder_history_reads_a_constant_number_of_queries(
     assert Reminder.objects.filter(patient=world.other).count() > 1
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 300])
+def test_a_mail_server_down_costs_the_batch_the_same_queries_for_300_as_for_10(
+    world: World, n: int, monkeypatch, django_assert_max_num_queries
+) -> None:
+    def down(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", down)
+    with frozen(moment(0)):
+        small = ledger_rows(world, 10)
+        with CaptureQueriesContext(connection) as first:
+            reminders_send(small)
+        ids = ledger_rows(world, n)
+        split = bulk_statements(Notification, n) - 1
+        with django_assert_max_num_queries(len(first.captured_queries) + split):
+            report = reminders_send(ids)
+    assert (report.sent, report.failed) == (n // 10, n - 2 * (n // 10))  # in-app only: sent
+    retrying = Reminder.objects.filter(pk__in=ids, attempts=1, sent_at__isnull=True)
+    assert retrying.count() == report.failed
+    assert mail.outbox == []

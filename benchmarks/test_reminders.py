@@ -1,0 +1,138 @@
+"""The reminder sweep and its sending on a programme of a few thousand patients, on
+PostgreSQL (`make bench` with DATABASE_URL), with a ledger that already holds years of sent
+reminders (written by the database itself, INSERT … SELECT generate_series).
+
+Measured: the sweep (rules, ledger lookup, writes) against its floor, the rules' selection
+alone; a second sweep of the same hour (everything already in the ledger); the sending of
+what the first found, with its query count per batch.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reminders.sending import reminders_send
+from reminders.sweep import due_reminders, reminders_sweep
+from tests.conftest import World
+from tests.reminders.bulk import add_programme
+from tests.reminders.conftest import frozen, moment
+
+PATIENTS = 4_000
+COORDINATORS = 40
+GPS = 800
+HISTORY = 1_000_000  # sent reminders of earlier cycles already in the ledger
+
+
+def _write_history(world: World) -> None:
+    sql = """
+        INSERT INTO labparcours_reminder (kind, recipient_id, patient_id, target_key, cycle,
+            link, context, created_at, channel, attempts, last_error, sent_at)
+        SELECT 'sic_overdue', p.coordinator_id, p.id, 'sic:' || (n %% 50000),
+               '2024-01-01/' || n, '/sic/1/', '{}'::jsonb, now(), 'email', 0, '', now()
+        FROM generate_series(1, %(history)s) AS n
+        JOIN (SELECT id, coordinator_id, row_number() OVER (ORDER BY id) AS rn
+              FROM patients_patient) AS p ON p.rn = 1 + (n %% %(patients)s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"history": HISTORY, "patients": PATIENTS})
+        cursor.execute("ANALYZE")
+
+
+@pytest.fixture(scope="module")
+def programme(module_world: World, django_db_blocker) -> World:
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pytest.skip("the benchmark of the reminders runs on PostgreSQL (set DATABASE_URL)")
+    with django_db_blocker.unblock():
+        start = time.perf_counter()
+        add_programme(module_world, PATIENTS, coordinators=COORDINATORS, gps=GPS)
+        _write_history(module_world)
+        seconds = time.perf_counter() - start
+        print(f"\n{PATIENTS} patients, {HISTORY} past reminders in {seconds:.1f} s")
+    return module_world
+
+
+def _timed(function, *args, **kwargs):
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        result = function(*args, **kwargs)
+        seconds = time.perf_counter() - start
+    return result, seconds, len(queries.captured_queries)
+
+
+def _explain_ledger_lookup(now) -> None:
+    """The plan of the sweep's "already in the ledger?" read (BENCH_EXPLAIN=1)."""
+    if not os.environ.get("BENCH_EXPLAIN"):
+        return
+    with CaptureQueriesContext(connection) as queries:
+        reminders_sweep(now=now)
+    lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "labparcours_reminder"."kind"')
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + lookups[0])
+        plan = [line for (line,) in cursor.fetchall()]
+    print(f"\n{len(lookups)} ledger lookups; the first:\n" + "\n".join(line[:200] for line in plan))
+
+
+def _by_statement(queries: CaptureQueriesContext) -> str:
+    """Seconds and count per kind of statement (the ledger's lookups, inserts, the rest)."""
+    totals: dict[str, list[float]] = {}
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if sql.startswith('INSERT INTO "labparcours_reminder"'):
+            name = "ledger INSERT"
+        elif sql.startswith('SELECT "labparcours_reminder"."kind"'):
+            name = "ledger lookup"
+        else:
+            name = sql.split(" ", 1)[0]
+        totals.setdefault(name, []).append(float(query["time"]))
+    return ", ".join(f"{k} {len(v)}× {sum(v):.2f} s" for k, v in sorted(totals.items()))
+
+
+def test_the_sweep_and_its_sending(programme: World, world: World) -> None:
+    now = moment(0)
+    floors = []
+    with frozen(now):
+        due_reminders(now)  # warm
+        candidates, seconds, floor_queries = _timed(due_reminders, now)
+        floors.append(seconds)
+        with CaptureQueriesContext(connection) as first_queries:
+            first, sweep_s, sweep_queries = _timed(reminders_sweep, now=now)
+        floors.append(_timed(due_reminders, now)[1])
+        again, again_s, again_queries = _timed(reminders_sweep, now=now)
+        floors.append(_timed(due_reminders, now)[1])
+        mail.outbox.clear()
+        start, queries = time.perf_counter(), 0
+        sent = 0
+        for batch in first.batches:
+            report, _s, n = _timed(reminders_send, batch)
+            sent += report.sent
+            queries += n
+        send_s = time.perf_counter() - start
+    floor = statistics.median(floors)
+    batches = len(first.batches)
+    print(
+        f"\n{len(candidates)} due; rules alone {floor:.2f} s median of {len(floors)}"
+        f" ({floor_queries} queries)"
+        f"\nfirst sweep {sweep_s:.2f} s ({sweep_queries} queries,"
+        f" ×{sweep_s / floor:.1f} the rules),"
+        f" {first.recorded} recorded; SQL: {_by_statement(first_queries)}"
+        f"\nsecond sweep {again_s:.2f} s ({again_queries} queries,"
+        f" ×{again_s / floor:.1f} the rules)"
+        f"\nsending {sent} in {batches} batches: {send_s:.2f} s, {queries} queries"
+        f" ({queries / max(batches, 1):.1f} a batch, {len(mail.outbox)} e-mails)"
+    )
+    _explain_ledger_lookup(now)
+    assert first.recorded == len(candidates)
+    assert again.recorded == 0
+    assert sent == len(candidates)
