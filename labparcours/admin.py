@@ -189,3 +189,5 @@ class AccessLogEntryAdmin(LedgerAdmin):
     list_filter = ("at",)
     search_fields = ("user__email",)
     list_select_related = ("user", "patient")
+    # One count per page (the filtered rows), not a second one of the whole log.
+    show_full_result_count = False

@@ -206,6 +206,11 @@ class Patient(models.Model):
                 name="patient_exited_has_date_and_reason",
             ),
         ]
+        # The dashboard and « Mes patients » list by name: read in index order and cut by
+        # LIMIT, instead of sorting the whole cohort for each page.
+        indexes: ClassVar = [
+            models.Index(fields=["last_name", "first_name", "id"], name="patient_by_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"
