@@ -1,4 +1,5 @@
-"""Pages of a long list without counting it: "previous / next" only.
+"""Pages of a long list without counting it: "previous / next" only, or (the admin) with an
+estimated count.
 
 A page count over a table that grows by hundreds of thousands of rows a day (the access log)
 costs more than the page itself; reading one row past the page says whether there is a next.
@@ -9,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,35 @@ def uncounted_page(rows: QuerySet, number: object, size: int) -> UncountedPage:
     start = (page - 1) * size
     shown = list(rows[start : start + size + 1])
     return UncountedPage(object_list=shown[:size], number=page, has_next=len(shown) > size)
+
+
+# Under this many rows, the exact count is cheap enough to be worth it.
+EXACT_BELOW = 100_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator for the admin's list of a huge table: unfiltered, its count is PostgreSQL's
+    estimate of the table's rows (the planner's statistics, kept by autovacuum) instead of a
+    scan of the whole table on every page; filtered, or small, or on SQLite, it counts."""
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if isinstance(rows, QuerySet) and not rows.query.where:
+            estimate = _estimated_rows(rows)
+            if estimate is not None and estimate >= EXACT_BELOW:
+                return estimate
+        return super().count
+
+
+def _estimated_rows(rows: QuerySet) -> int | None:
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [rows.model._meta.db_table],
+        )
+        found = cursor.fetchone()
+    return int(found[0]) if found else None

@@ -204,3 +204,28 @@ def test_the_dashboards_filters_run_a_constant_number_of_queries(
     add(60)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.post("/coordination/", query).status_code == 200
+
+
+def test_the_admins_access_log_counts_exactly_when_filtered_or_small(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from labparcours import paging
+
+    for _ in range(3):
+        AccessLogEntry.objects.create(patient=world.own, user=world.gp, what="patient record")
+    everything = AccessLogEntry.objects.all()
+    assert paging.EstimatedCountPaginator(everything, 50).count == everything.count()
+    monkeypatch.setattr(paging, "_estimated_rows", lambda rows: 2_000_000)
+    assert paging.EstimatedCountPaginator(everything, 50).count == 2_000_000
+    mine = everything.filter(user=world.gp)
+    assert paging.EstimatedCountPaginator(mine, 50).count == mine.count()
+
+
+def test_the_estimate_is_postgresqls_own(world: World, needs_postgres: None) -> None:
+    from django.db import connection
+
+    from labparcours.paging import _estimated_rows
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE labparcours_accesslogentry")
+    assert _estimated_rows(AccessLogEntry.objects.all()) is not None
