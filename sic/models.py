@@ -53,7 +53,7 @@ class SicQuerySet(models.QuerySet["Sic"]):
     def visible_to(self, user: User) -> SicQuerySet:
         from patients.models import Patient
 
-        return self.filter(patient__in=Patient.objects.visible_to(user))
+        return Patient.objects.rows_of_visible(self, user)
 
     def open(self) -> SicQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

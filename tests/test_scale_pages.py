@@ -229,3 +229,17 @@ def test_the_estimate_is_postgresqls_own(world: World, needs_postgres: None) -> 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE labparcours_accesslogentry")
     assert _estimated_rows(AccessLogEntry.objects.all()) is not None
+
+
+def test_the_programmes_staff_read_sics_and_plans_without_a_scope_join(
+    world: World, sics: dict
+) -> None:
+    from careplans.models import CarePlan
+
+    for model in (Sic, CarePlan):
+        staff = model.objects.visible_to(world.coordinator).order_by("pk")
+        assert "patients_patient" not in str(staff.query)
+    seen = set(Sic.objects.visible_to(world.coordinator))
+    assert {sics["own"], sics["other"]} <= seen
+    assert set(Sic.objects.visible_to(world.gp)) == {sics["own"]}
+    assert not Sic.objects.visible_to(world.former_member).exists()
