@@ -175,22 +175,23 @@ def role_counts(team: str = "team") -> dict[str, Coalesce]:
     return counts
 
 
-def patients_with_complete_team() -> QuerySet[Any, Any]:
-    """The ids of the patients whose team has an active member in every required role: one
-    aggregate over the active memberships, not a count per patient."""
+def complete_teams() -> QuerySet[Any, Any]:
+    """The ids of the teams with an active member in every required role: one aggregate over
+    the active memberships by team (no join), not a count per patient."""
     return (
         Membership.objects.filter(role__in=REQUIRED_ROLES, left_at__isnull=True)
         .order_by()
-        .values("team__patient")
+        .values("team")
         .annotate(roles=Count("role", distinct=True))
         .filter(roles=len(REQUIRED_ROLES))
-        .values("team__patient")
+        .values("team")
     )
 
 
 def team_incomplete() -> Q:
-    """On patients: some required role has no active member (needs no annotation)."""
-    return ~Q(pk__in=patients_with_complete_team())
+    """On patients: some required role has no active member, or no team at all (needs no
+    annotation)."""
+    return ~Q(care_team__in=complete_teams())
 
 
 def missing_roles_counted(row: object) -> list[TeamRole]:
