@@ -115,7 +115,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     # 25 rows only: counted in the paging query they would be computed for every row skipped.
     page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
     shown = list(
-        with_team_counts(Patient.objects.filter(pk__in=list(page)))
+        with_team_counts(visible_patients(request.user).filter(pk__in=list(page)))
         .select_related("coordinator")
         .order_by(*DASHBOARD_ORDER)
     )
