@@ -105,7 +105,9 @@ class CarePlanViewSet(
                 "goals",
                 Prefetch("actions", Action.objects.select_related("membership__professional")),
             )
-            .order_by("patient", "-version")
+            # By the patient's id, not their name: read in the order of the unique index
+            # (patient, version) instead of joining and sorting every plan of the programme.
+            .order_by("patient_id", "-version")
         )
 
     def _answer(self, plan: CarePlan) -> Response:

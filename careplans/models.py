@@ -44,7 +44,7 @@ class CarePlanQuerySet(models.QuerySet["CarePlan"]):
     def visible_to(self, user: User) -> CarePlanQuerySet:
         from patients.models import Patient
 
-        return self.filter(patient__in=Patient.objects.visible_to(user))
+        return Patient.objects.rows_of_visible(self, user)
 
     def in_force(self) -> CarePlanQuerySet:
         return self.filter(status=PlanStatus.VALIDATED)

@@ -24,6 +24,7 @@ from labparcours.models import (
     Invitation,
     User,
 )
+from labparcours.paging import EstimatedCountPaginator
 
 
 class _Numbered:
@@ -189,3 +190,7 @@ class AccessLogEntryAdmin(LedgerAdmin):
     list_filter = ("at",)
     search_fields = ("user__email",)
     list_select_related = ("user", "patient")
+    # One count per page (the filtered rows), not a second one of the whole log; unfiltered,
+    # the table's estimated size (it grows by hundreds of thousands of rows a day).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator

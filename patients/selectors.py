@@ -125,8 +125,8 @@ def patient_audience(
 
 
 def with_team_counts(qs: PatientQuerySet) -> PatientQuerySet:
-    """Annotate the active members per required role (n_gp, n_nurse…), in the same query."""
-    return qs.annotate(**role_counts("care_team__"))
+    """Annotate the active members per required role (n_gp, n_nurse…), a subquery per row."""
+    return qs.annotate(**role_counts("team__patient"))
 
 
 def programme_overview() -> dict[str, Any]:

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +20,7 @@ from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
+from labparcours.paging import uncounted_page
 from labparcours.permissions import can_manage_patients, can_see_programme, require
 from patients.forms import (
     AccessLogFilterForm,
@@ -48,16 +52,40 @@ from teams.models import Membership, missing_roles_counted, team_incomplete
 
 PAGE_SIZE = 25
 MY_PATIENTS_PAGE_SIZE = 50
+# The dashboard's figures are the whole programme's: counted at most once per this many
+# seconds (short enough for a coordinator to see the day's changes soon after).
+STATS_TTL = 120
+DASHBOARD_ORDER = ("last_name", "first_name", "pk")
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight of `day` in the programme's time zone (aware)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def programme_stats() -> dict[str, int]:
+    """The dashboard's figures over the whole programme, cached for `STATS_TTL` seconds:
+    counting every patient on every page view grows with the cohort."""
+
+    def count() -> dict[str, int]:
+        return {
+            "included": Patient.objects.included().count(),
+            "candidates": Patient.objects.filter(status=PatientStatus.CANDIDATE).count(),
+            "incomplete": Patient.objects.included().filter(team_incomplete()).count(),
+            "sic_overdue": Sic.objects.overdue().count(),
+        }
+
+    stats = cache.get("dashboard:programme-stats")
+    if stats is None:
+        stats = count()
+        cache.set("dashboard:programme-stats", stats, STATS_TTL)
+    return dict(stats)
 
 
 def _filtered_patients(
     request: AuthenticatedHttpRequest, form: DashboardFilterForm
 ) -> QuerySet[Patient]:
-    qs = (
-        with_team_counts(visible_patients(request.user))
-        .select_related("coordinator")
-        .order_by("last_name", "first_name", "pk")
-    )
+    qs = visible_patients(request.user).order_by(*DASHBOARD_ORDER)
     if not form.is_valid():
         return qs
     data = form.cleaned_data
@@ -83,24 +111,24 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DashboardFilterForm(posted(request))
     qs = _filtered_patients(request, form)
     page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
-    page = Paginator(qs, PAGE_SIZE).get_page(page_number)
-    sics = open_sic_by_patient([p.pk for p in page])
+    # The page's ids first (an index scan cut by LIMIT/OFFSET), then the team counts of those
+    # 25 rows only: counted in the paging query they would be computed for every row skipped.
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    shown = list(
+        with_team_counts(visible_patients(request.user).filter(pk__in=list(page)))
+        .select_related("coordinator")
+        .order_by(*DASHBOARD_ORDER)
+    )
+    sics = open_sic_by_patient([p.pk for p in shown])
     rows = [
-        (patient, missing_roles_counted(patient), sics.get(patient.pk), None) for patient in page
+        (patient, missing_roles_counted(patient), sics.get(patient.pk), None) for patient in shown
     ]
-    log_access(request, page.object_list, "dashboard")
+    log_access(request, shown, "dashboard")
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "stats": {
-            "included": Patient.objects.included().count(),
-            "candidates": Patient.objects.filter(status=PatientStatus.CANDIDATE).count(),
-            "incomplete": with_team_counts(Patient.objects.included())
-            .filter(team_incomplete())
-            .count(),
-            "sic_overdue": Sic.objects.overdue().count(),
-        },
+        "stats": programme_stats(),
     }
     template = "patients/patient_list.html"
     if request.htmx:
@@ -334,17 +362,28 @@ def access_log_admin(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The whole access log, for programme management, filterable."""
     require(can_audit_access_log(request.user))
     form = AccessLogFilterForm(request.GET or None)
-    entries = AccessLogEntry.objects.select_related("user", "patient")
+    entries = AccessLogEntry.objects.select_related("user", "patient").order_by("-at", "-pk")
     if form.is_valid():
         data = form.cleaned_data
         if data["user"]:
             entries = entries.filter(user__email__icontains=data["user"])
+        # A range on `at` itself (days in the programme's time zone), which its index serves;
+        # `at__date` would compute the date of every row.
         if data["since"]:
-            entries = entries.filter(at__date__gte=data["since"])
+            entries = entries.filter(at__gte=start_of_day(data["since"]))
         if data["until"]:
-            entries = entries.filter(at__date__lte=data["until"])
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "patients/access_log_admin.html", {"form": form, "page": page})
+            entries = entries.filter(
+                at__lt=start_of_day(data["until"] + datetime.timedelta(days=1))
+            )
+    # No page count: the log grows by hundreds of thousands of rows a day.
+    page = uncounted_page(entries, request.GET.get("page"), 50)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "patients/access_log_admin.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 @login_required

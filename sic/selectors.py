@@ -6,7 +6,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -45,11 +46,16 @@ def access_sic(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -
 
 
 def with_contribution_counts(qs: SicQuerySet) -> SicQuerySet:
-    return qs.annotate(
-        n_submitted=Count(
-            "contributions", filter=Q(contributions__status=ContributionStatus.SUBMITTED)
-        )
+    """Annotate n_submitted: a subquery of each row, so that a page counts only the SICs it
+    shows (a join grouped over every SIC of the programme grows with the cohort)."""
+    submitted = (
+        Contribution.objects.filter(sic=OuterRef("pk"), status=ContributionStatus.SUBMITTED)
+        .order_by()
+        .values("sic")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return qs.annotate(n_submitted=Coalesce(Subquery(submitted), 0))
 
 
 def open_sic_by_patient(patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, Sic]:

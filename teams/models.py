@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -154,26 +155,43 @@ class TeamRole(models.TextChoices):
 REQUIRED_ROLES = (TeamRole.GP, TeamRole.NURSE, TeamRole.PHARMACIST, TeamRole.SPECIALIST)
 
 
-def role_counts(path: str = "") -> dict[str, Count]:
-    """Annotations n_gp, n_nurse…: the active members per required role, in the same query.
+def role_counts(team: str = "team") -> dict[str, Coalesce]:
+    """Annotations n_gp, n_nurse…: the active members per required role.
 
-    `path` leads from the annotated model to the team: "" from a team, "care_team__" from a
-    patient.
+    `team` leads from a membership to the annotated row: "team" for a team, "team__patient"
+    for a patient. Each count is a subquery of the row (not a join grouped over every row):
+    a page sorted and cut by LIMIT counts only the rows it shows.
     """
-    memberships = f"{path}memberships"
-    active = Q(**{f"{memberships}__left_at__isnull": True})
-    return {
-        f"n_{role}": Count(memberships, filter=active & Q(**{f"{memberships}__role": role}))
-        for role in REQUIRED_ROLES
-    }
+    counts = {}
+    for role in REQUIRED_ROLES:
+        members = (
+            Membership.objects.filter(**{team: OuterRef("pk")}, role=role, left_at__isnull=True)
+            .order_by()
+            .values(team)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        counts[f"n_{role}"] = Coalesce(Subquery(members), 0)
+    return counts
+
+
+def complete_teams() -> QuerySet[Any, Any]:
+    """The ids of the teams with an active member in every required role: one aggregate over
+    the active memberships by team (no join), not a count per patient."""
+    return (
+        Membership.objects.filter(role__in=REQUIRED_ROLES, left_at__isnull=True)
+        .order_by()
+        .values("team")
+        .annotate(roles=Count("role", distinct=True))
+        .filter(roles=len(REQUIRED_ROLES))
+        .values("team")
+    )
 
 
 def team_incomplete() -> Q:
-    """On rows annotated with `role_counts`: some required role has no active member."""
-    condition = Q()
-    for role in REQUIRED_ROLES:
-        condition |= Q(**{f"n_{role}": 0})
-    return condition
+    """On patients: some required role has no active member, or no team at all (needs no
+    annotation)."""
+    return ~Q(care_team__in=complete_teams())
 
 
 def missing_roles_counted(row: object) -> list[TeamRole]:
@@ -183,7 +201,7 @@ def missing_roles_counted(row: object) -> list[TeamRole]:
 
 class CareTeamQuerySet(models.QuerySet["CareTeam"]):
     def with_role_counts(self) -> CareTeamQuerySet:
-        return self.annotate(**role_counts())
+        return self.annotate(**role_counts("team"))
 
 
 class CareTeam(models.Model):

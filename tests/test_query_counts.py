@@ -19,6 +19,7 @@ LISTS = [
     ("gp", "/mes-patients/"),
     ("coordinator", "/annuaire/"),
     ("admin", "/gestion/journal-acces/"),
+    ("admin", "/gestion/journal-acces/?since=2020-01-01&until=2099-12-31&page=2"),
     ("coordinator", "/api/v1/patients/"),
     ("gp", "/api/v1/patients/"),
     ("coordinator", "/api/v1/teams/"),
