@@ -132,6 +132,10 @@ def _session_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 def _test_settings(settings: pytest.FixtureRequest) -> None:
     for name, value in TEST_SETTINGS.items():
         setattr(settings, name, value)
+    # Each test starts with an empty cache (the dashboard's figures are cached for minutes).
+    from django.core.cache import cache
+
+    cache.clear()
     try:
         settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key when it is read
     except ImproperlyConfigured:
