@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import json
 import random
 import time
 import uuid
@@ -25,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -280,8 +282,17 @@ class ScaleSeeder:
         self.report.seconds[name] += time.perf_counter() - start
 
     def bulk(self, step: str, model: type[models.Model], rows: list[Any]) -> list[Any]:
+        """Rows whose ids the next steps need: INSERT … RETURNING, a batch at a time."""
         self.report.rows[step] += len(rows)
         return model._default_manager.bulk_create(rows, batch_size=BATCH)
+
+    def append(self, step: str, model: type[models.Model], rows: list[Any]) -> None:
+        """Rows nothing points at: PostgreSQL's COPY (several times faster), else bulk."""
+        if connection.vendor != "postgresql":
+            self.bulk(step, model, rows)
+            return
+        self.report.rows[step] += len(rows)
+        copy_rows(model, rows)
 
     @property
     def star_gp_email(self) -> str:
@@ -506,7 +517,7 @@ class ScaleSeeder:
                 ConsentKind.SIC_ATTENDANCE,
             )
         ]
-        self.bulk("patients", Consent, consents)
+        self.append("patients", Consent, consents)
         return plans
 
     def criteria(self, pathway: str) -> list[str]:
@@ -598,7 +609,7 @@ class ScaleSeeder:
                 ]
         self.bulk("sic work", Attendance, attendances)
         self.bulk("sic work", Contribution, contributions)
-        self.bulk("sic work", Decision, decisions)
+        self.append("sic work", Decision, decisions)
         return contributions, attendances
 
     def attendances(self, sic: Sic, members: list[Membership]) -> list[Attendance]:
@@ -666,8 +677,8 @@ class ScaleSeeder:
                 Goal(plan=version, text=text, position=n) for n, text in enumerate(data.GOALS)
             ]
             actions += self.actions(version, plan)
-        self.bulk("care plans", Goal, goals)
-        self.bulk("care plans", Action, actions)
+        self.append("care plans", Goal, goals)
+        self.append("care plans", Action, actions)
 
     @staticmethod
     def plan_status(number: int, count: int, last_proposed: bool) -> str:
@@ -737,7 +748,7 @@ class ScaleSeeder:
                         sent_at=told + datetime.timedelta(minutes=2),
                     )
                 )
-        self.bulk("reminders", Reminder, rows)
+        self.append("reminders", Reminder, rows)
 
     def access_log(self, plans: list[PatientPlan]) -> None:
         rows = []
@@ -757,7 +768,7 @@ class ScaleSeeder:
                         ip_address=f"10.59.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}",
                     )
                 )
-        self.bulk("access log", AccessLogEntry, rows)
+        self.append("access log", AccessLogEntry, rows)
 
     # --- budget ---------------------------------------------------------------------------
 
@@ -789,7 +800,7 @@ class ScaleSeeder:
             if x.status == ExpenseStatus.PAID:
                 paid = at(x.paid_on or x.date, 12)
                 movements.append(self.movement(x.request, MovementKind.PAY, x.amount, paid, x))
-        self.bulk("budget", BudgetMovement, movements)
+        self.append("budget", BudgetMovement, movements)
 
     def rate_for(self, pathway: str, on: datetime.date) -> BudgetRate | None:
         return next(
@@ -904,7 +915,7 @@ class ScaleSeeder:
             for x in written
             if x.worked_on < month
         ]
-        self.bulk("indemnities", LineApproval, approvals)
+        self.append("indemnities", LineApproval, approvals)
 
     def line(
         self, pro: Pro, kind: int, day: datetime.date, sic: Sic, **source: object
@@ -926,6 +937,46 @@ class ScaleSeeder:
             created_at=at(day, 18),
             **source,
         )
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(COPY_ESCAPES)
+
+
+def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    """Write `rows` (unsaved instances, their related rows saved before they were assigned,
+    so that each foreign key's id is set) with one COPY, the id left to the database. The
+    values are the instances' own (defaults set at creation), JSON as text; the fields
+    stamped on save (auto_now_add) through their `pre_save`."""
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    stamped = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    json_fields = {f.attname: f for f in fields if isinstance(f, models.JSONField)}
+    buffer = io.StringIO()
+    for row in rows:
+        values = []
+        for f in fields:
+            value = f.pre_save(row, add=True) if f.attname in stamped else getattr(row, f.attname)
+            if f.attname in json_fields:
+                value = json.dumps(value, cls=json_fields[f.attname].encoder)
+            values.append(_copy_text(value))
+        buffer.write("\t".join(values) + "\n")
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", buffer)
 
 
 def default_role(profession: str) -> str:

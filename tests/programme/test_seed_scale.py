@@ -89,6 +89,9 @@ def test_writes_a_programme_and_prints_its_timings_and_logins(seeded: str) -> No
     assert IndemnityLine.objects.filter(entry=LineEntry.ACCRUAL).exists()
     assert LineApproval.objects.exists()
     assert Expense.objects.filter(status="paid").exists()
+    reminder = Reminder.objects.first()  # written by COPY on PostgreSQL: JSON as JSON
+    assert reminder is not None
+    assert set(reminder.context) == {"date"}
 
 
 def test_every_team_has_its_required_roles_and_the_printed_gp_sees_every_patient(
