@@ -28,6 +28,8 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.db.models import ExpressionWrapper, F, Max, Value
+from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +56,7 @@ from indemnities.models import (
     LineApproval,
     LineEntry,
 )
+from labparcours.bulk import insert_select
 from labparcours.models import AccessLogEntry, Role, User
 from patients.criteria import COMPLEXITY, DIABETES, HEART_FAILURE
 from patients.models import Consent, ConsentKind, Patient, PatientStatus
@@ -84,6 +87,7 @@ from teams.models import (
 BATCH = 2000
 CHUNK = 2000  # patients written together
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 HISTORY_DAYS = 912  # 2.5 years of inclusions
 STAR_GP_TEAMS = 500  # « Mes patients » of a GP in 500 teams
 ACCESS_PER_PATIENT = 30
@@ -908,14 +912,26 @@ class ScaleSeeder:
             if a.present and self.attendance_kind:
                 day = timezone.localdate(a.sic.held_at or self.now)
                 lines.append(self.line(pro, self.attendance_kind, day, a.sic, attendance=a))
-        written = self.bulk("indemnities", IndemnityLine, [x for x in lines if x is not None])
-        month = self.today.replace(day=1)
-        approvals = [
-            LineApproval(line=x, by=self.admin, at=min(at(x.worked_on + 10 * DAY, 9), self.now))
-            for x in written
-            if x.worked_on < month
-        ]
-        self.append("indemnities", LineApproval, approvals)
+        before = IndemnityLine.objects.aggregate(last=Max("pk"))["last"] or 0
+        self.append("indemnities", IndemnityLine, [x for x in lines if x is not None])
+        # Approved by the admin ten days after the work, the months before this one: written
+        # by the database from the lines just written (INSERT … SELECT).
+        approved = IndemnityLine.objects.filter(
+            pk__gt=before, worked_on__lt=self.today.replace(day=1)
+        )
+        self.report.rows["indemnities"] += approved.count()
+        approved_at = Least(
+            ExpressionWrapper(
+                F("created_at") + Value(datetime.timedelta(days=10) - 9 * HOUR),
+                output_field=models.DateTimeField(),
+            ),
+            Value(self.now, output_field=models.DateTimeField()),
+        )
+        insert_select(
+            LineApproval,
+            ["line", "by", "at"],
+            approved.values_list("pk", Value(self.admin.pk), approved_at),
+        )
 
     def line(
         self, pro: Pro, kind: int, day: datetime.date, sic: Sic, **source: object

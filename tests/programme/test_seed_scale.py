@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, F
+from django.utils import timezone
 
 from budget.models import (
     BudgetEnvelope,
@@ -129,6 +130,10 @@ def test_the_ledgers_hold_their_invariants(seeded: str) -> None:
     for source in ("contribution", "attendance"):
         with_source = accruals.filter(**{f"{source}__isnull": False})
         assert with_source.values(source).distinct().count() == with_source.count()
+    # The lines of the months before this one are approved, each once, after the work.
+    month = timezone.localdate().replace(day=1)
+    assert LineApproval.objects.count() == accruals.filter(worked_on__lt=month).count()
+    assert not LineApproval.objects.filter(at__lt=F("line__created_at")).exists()
     # Only the work of liberal professionals accrues.
     assert not accruals.exclude(professional__practice_mode="liberal").exists()
 
