@@ -32,6 +32,7 @@ from django.db.models import ExpressionWrapper, F, Max, Value
 from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from budget.models import (
     BudgetCategory,
@@ -46,6 +47,7 @@ from budget.models import (
     ProviderKind,
     SupplementaryCare,
 )
+from budget.services import add_years
 from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus, ValidationMethod
 from indemnities.defaults import ensure_default_kinds
 from indemnities.models import (
@@ -785,7 +787,11 @@ class ScaleSeeder:
         envelopes = self.bulk("budget", BudgetEnvelope, envelopes)
         movements = [
             BudgetMovement(
-                envelope=e, kind=MovementKind.ALLOT, amount=e.amount, why="Forfait", at=e.opened_at
+                envelope=e,
+                kind=MovementKind.ALLOT,
+                amount=e.amount,
+                why=gettext("Yearly amount of the pathway"),
+                at=e.opened_at,
             )
             for e in envelopes
         ]
@@ -794,16 +800,21 @@ class ScaleSeeder:
         expenses = []
         for request in requests:
             cost = request.unit_price * request.sessions
-            movements.append(self.movement(request, MovementKind.COMMIT, cost, request.decided_at))
+            approved = gettext("Request approved")
+            movements.append(
+                movement(request, MovementKind.COMMIT, cost, request.decided_at, approved)
+            )
             expenses += self.expenses(request)
         expenses = self.bulk("budget", Expense, expenses)
         for x in expenses:
             spent = at(x.date, 12)
-            movements.append(self.movement(x.request, MovementKind.SPEND, x.amount, spent, x))
-            movements.append(self.movement(x.request, MovementKind.RELEASE, -x.amount, spent, x))
+            done = gettext("Sessions done")
+            movements.append(movement(x.request, MovementKind.SPEND, x.amount, spent, done, x))
+            movements.append(movement(x.request, MovementKind.RELEASE, -x.amount, spent, done, x))
             if x.status == ExpenseStatus.PAID:
                 paid = at(x.paid_on or x.date, 12)
-                movements.append(self.movement(x.request, MovementKind.PAY, x.amount, paid, x))
+                why = gettext("Paid, reference %(reference)s") % {"reference": x.payment_reference}
+                movements.append(movement(x.request, MovementKind.PAY, x.amount, paid, why, x))
         self.append("budget", BudgetMovement, movements)
 
     def rate_for(self, pathway: str, on: datetime.date) -> BudgetRate | None:
@@ -815,14 +826,14 @@ class ScaleSeeder:
         inclusion = patient.inclusion_date or self.today
         rows = []
         year = 1
-        while (starts := add_months(inclusion, 12 * (year - 1))) <= self.today:
+        while (starts := add_years(inclusion, year - 1)) <= self.today:
             rate = self.rate_for(patient.pathway, starts)
             rows.append(
                 BudgetEnvelope(
                     patient=patient,
                     year=year,
                     starts_on=starts,
-                    ends_on=add_months(inclusion, 12 * year) - DAY,
+                    ends_on=add_years(inclusion, year),
                     amount=rate.amount if rate else Decimal("600.00"),
                     rate=rate,
                     opened_at=at(starts, 6),
@@ -874,25 +885,6 @@ class ScaleSeeder:
                 )
             )
         return rows
-
-    @staticmethod
-    def movement(
-        request: SupplementaryCare,
-        kind: str,
-        amount: Decimal,
-        when: datetime.datetime | None,
-        expense: Expense | None = None,
-    ) -> BudgetMovement:
-        return BudgetMovement(
-            envelope_id=request.envelope_id,
-            category_id=request.category_id,
-            kind=kind,
-            amount=amount,
-            at=when or timezone.now(),
-            why="Soins complémentaires",
-            request=request,
-            expense=expense,
-        )
 
     # --- indemnities ----------------------------------------------------------------------
 
@@ -993,6 +985,28 @@ def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     columns = ", ".join(quote(str(f.column)) for f in fields)
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", buffer)
+
+
+def movement(
+    request: SupplementaryCare,
+    kind: str,
+    amount: Decimal,
+    when: datetime.datetime | None,
+    why: str,
+    expense: Expense | None = None,
+) -> BudgetMovement:
+    """A row of the envelope's ledger, as the budget's services write it."""
+    return BudgetMovement(
+        envelope_id=request.envelope_id,
+        category_id=request.category_id,
+        kind=kind,
+        amount=amount,
+        by_id=expense.recorded_by_id if expense else request.decided_by_id,
+        at=when or timezone.now(),
+        why=why,
+        request=request,
+        expense=expense,
+    )
 
 
 def default_role(profession: str) -> str:
