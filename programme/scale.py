@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.db.models import ExpressionWrapper, F, Max, Value
@@ -594,13 +595,20 @@ class ScaleSeeder:
             patient_present=self.rng.random() < 0.9,
             caregiver_present=self.rng.random() < 0.3,
             minutes=data.MINUTES,
+            video_url=self.room(),
         )
+
+    def room(self) -> str:
+        """The SIC's video link, as `Sic.default_video_url` names it (drawn from the seed)."""
+        base = settings.LABPARCOURS_VIDEO_BASE_URL.rstrip("/")
+        return f"{base}/labparcours-{self.ids.getrandbits(96):024x}"
 
     def open_sic(self, patient: Patient, due: datetime.date) -> Sic:
         sic = Sic(patient=patient, status=SicStatus.PLANNED, due_date=due, uid=self.uuid())
         if due <= self.today + 30 * DAY and self.rng.random() < 0.6:
             sic.status = SicStatus.SCHEDULED
             sic.scheduled_at = at(self.today + self.rng.randint(1, 30) * DAY, 14)
+            sic.video_url = self.room()
         return sic
 
     def sic_work(self, plans: list[PatientPlan]) -> tuple[list[Contribution], list[Attendance]]:
