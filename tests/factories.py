@@ -361,15 +361,20 @@ def approved_request(world: World, **kwargs: Any) -> SupplementaryCare:
 # --- Indemnities --------------------------------------------------------------------------------
 
 
+def indemnity_kind(code: str) -> IndemnityKind:
+    """A kind of indemnity by its code (a test that commits flushes the migration's rows)."""
+    ensure_default_kinds(IndemnityKind)
+    return IndemnityKind.objects.get(code=code)
+
+
 def indemnity_rate(
     code: str,
     amount: str,
     valid_from: datetime.date = datetime.date(2020, 1, 1),
     **extra: object,
 ) -> IndemnityRate:
-    ensure_default_kinds(IndemnityKind)  # a test that commits flushes the migration's rows
     return IndemnityRate.objects.create(
-        kind=IndemnityKind.objects.get(code=code),
+        kind=indemnity_kind(code),
         amount=Decimal(amount),
         valid_from=valid_from,
         **extra,

@@ -6,12 +6,12 @@ import datetime
 
 from django.utils import timezone
 
-from indemnities.models import BankAccount, IndemnityKind, IndemnityLine, PaymentBatch
+from indemnities.models import BankAccount, IndemnityLine, PaymentBatch
 from indemnities.services import batch_build, item_add, lines_approve
 from labparcours.models import User
 from patients.models import Patient
 from programme.demo_data import DEMO_IBANS
-from tests.factories import indemnity_rate
+from tests.factories import indemnity_kind, indemnity_rate
 
 
 def days_ago(n: int) -> datetime.date:
@@ -32,7 +32,7 @@ def item_lines(
 ) -> list[IndemnityLine]:
     """`n` items « constitution de l'équipe » of the professional of `user`, done three days
     ago (a rate must be in force: `item_rate`)."""
-    kind = IndemnityKind.objects.get(code="team_constitution")
+    kind = indemnity_kind("team_constitution")
     return [
         item_add(
             professional=user.professional,

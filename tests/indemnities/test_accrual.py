@@ -13,7 +13,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from indemnities.models import IndemnityKind, IndemnityLine, LineEntry, LineState
+from indemnities.models import IndemnityLine, LineEntry, LineState
 from indemnities.services import contribution_accrue, line_reverse
 from labparcours.errors import NotAllowed
 from labparcours.ledger import LedgerIsAppendOnly
@@ -22,7 +22,7 @@ from sic.selectors import contribution_for
 from sic.services import contribution_save, sic_attendance_correct, sic_ensure_planned
 from teams.models import PracticeMode
 from tests.conftest import World
-from tests.factories import held_sic, indemnity_rate
+from tests.factories import held_sic, indemnity_kind, indemnity_rate
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -149,7 +149,7 @@ def test_the_rate_is_the_one_in_force_on_the_day_of_the_work(
 
 def test_a_rate_change_never_alters_what_accrued(world: World, rates: None) -> None:
     submit(world, "gp", ContributionKind.GP_SUMMARY)
-    rate = IndemnityKind.objects.get(code="gp_summary").rates.get()
+    rate = indemnity_kind("gp_summary").rates.get()
     rate.amount = Decimal("80.00")
     rate.save()
     assert lines_of(world, "gp") == [("gp_summary", "accrual", Decimal("50.00"))]

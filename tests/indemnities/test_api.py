@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from indemnities.models import IndemnityKind, IndemnityLine, LineEntry, PaymentBatch
+from indemnities.models import IndemnityLine, LineEntry, PaymentBatch
 from labparcours.models import AccessLogEntry
 from programme.demo_data import DEMO_IBANS
 from tests.conftest import World, client_for
-from tests.factories import bank_account, held_sic, indemnity_rate
+from tests.factories import bank_account, held_sic, indemnity_kind, indemnity_rate
 
 TODAY = timezone.localdate
 
@@ -129,7 +129,7 @@ def test_the_statement_is_the_professionals_and_logs_its_patients(accrued: World
 
 
 def add_lines(world: World, count: int) -> None:
-    kind = IndemnityKind.objects.get(code="team_constitution")
+    kind = indemnity_kind("team_constitution")
     IndemnityLine.objects.bulk_create(
         IndemnityLine(
             professional=world.gp.professional,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from indemnities.exports import batch_columns, batch_rows
 from indemnities.models import (
     BatchLine,
-    IndemnityKind,
     IndemnityLine,
     LineEntry,
     PaymentBatch,
@@ -27,7 +26,7 @@ from labparcours.models import AccessLogEntry
 from labparcours.tabular import csv_lines, iterate
 from programme.demo_data import DEMO_IBANS
 from tests.conftest import World, client_for
-from tests.factories import bank_account, held_sic, indemnity_rate
+from tests.factories import bank_account, held_sic, indemnity_kind, indemnity_rate
 
 
 @pytest.fixture
@@ -100,7 +99,7 @@ def test_an_export_logs_a_read_of_each_patient_it_names(world: World, batch: Pay
 
 def _many_lines(world: World, batch: PaymentBatch, count: int) -> None:
     """`count` more lines in the batch, written by the database itself (PostgreSQL)."""
-    kind = IndemnityKind.objects.get(code="sic_attendance")
+    kind = indemnity_kind("sic_attendance")
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -157,7 +156,7 @@ def test_the_exports_queries_do_not_grow_with_the_lines(
     IndemnityLine.objects.bulk_create(
         IndemnityLine(
             professional=world.nurse.professional,
-            kind=IndemnityKind.objects.get(code="sic_attendance"),
+            kind=indemnity_kind("sic_attendance"),
             entry=LineEntry.ITEM,
             amount=Decimal("30.00"),
             worked_on=timezone.localdate(),

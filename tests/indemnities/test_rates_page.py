@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from indemnities.models import IndemnityKind, IndemnityLine, IndemnityRate
+from indemnities.models import IndemnityLine, IndemnityRate
 from tests.conftest import World, client_for
-from tests.factories import held_sic, indemnity_rate
+from tests.factories import held_sic, indemnity_kind, indemnity_rate
 
 URL = "/indemnisations/tarifs/"
 
@@ -25,7 +25,7 @@ def test_it_lists_the_rates_and_which_are_in_force(world: World) -> None:
 
 
 def test_a_new_rate_is_recorded(world: World) -> None:
-    kind = IndemnityKind.objects.get(code="gp_summary")
+    kind = indemnity_kind("gp_summary")
     answer = client_for(world.admin).post(
         URL,
         {"kind": kind.pk, "profession": "gp", "amount": "52.50", "valid_from": "2027-01-01"},

@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from indemnities.models import IndemnityKind, IndemnityLine, LineEntry
+from indemnities.models import IndemnityLine, LineEntry
 from labparcours.models import AccessLogEntry
 from tests.conftest import World, client_for
-from tests.factories import held_sic, indemnity_rate
+from tests.factories import held_sic, indemnity_kind, indemnity_rate
 
 URL = "/indemnisations/rapports/"
 
@@ -114,7 +114,7 @@ def test_the_report_costs_the_same_for_few_and_many_lines(
     client.get(URL, year)  # warm the session
     with django_assert_max_num_queries(30) as few:
         assert client.get(URL, year).status_code == 200
-    kind = IndemnityKind.objects.get(code="sic_attendance")
+    kind = indemnity_kind("sic_attendance")
     IndemnityLine.objects.bulk_create(
         IndemnityLine(
             professional=world.pharmacist.professional,
