@@ -4,14 +4,13 @@ indemnities and budgets"); the coordinator decides requests on their own pages."
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,7 +30,7 @@ from budget.models import (
 from labparcours.access import log_access, log_access_query
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.permissions import is_programme_management, require
-from labparcours.tabular import csv_lines, iterate, xlsx_file
+from labparcours.tabular import iterate, table_response
 from patients.models import Pathway, Patient
 
 PAGE_SIZE = 50
@@ -230,10 +229,6 @@ class ExportForm(forms.Form):
         return data
 
 
-def _file_name(slug: str, start: datetime.date, end: datetime.date, ext: str) -> str:
-    return f"budget-{slug}-{start:%Y%m%d}-{end:%Y%m%d}.{ext}"
-
-
 @login_required
 def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The export form; filled in, the file: CSV streamed, XLSX written to a temporary file.
@@ -250,17 +245,10 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     what = EXPORTS[data["quoi"]]
     start, end = data["du"], data["au"]
     log_access_query(request, patient_ids(what, request.user, start, end), "budget export")
-    rows = iterate(what.rows(request.user, start, end))
-    if data["format"] == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(what.columns, rows), content_type="text/csv; charset=utf-8"
-        )
-        name = _file_name(what.slug, start, end, "csv")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    return FileResponse(
-        xlsx_file(what.columns, rows, what.slug),
-        as_attachment=True,
-        filename=_file_name(what.slug, start, end, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return table_response(
+        what.columns,
+        iterate(what.rows(request.user, start, end)),
+        fmt=data["format"],
+        filename=f"budget-{what.slug}-{start:%Y%m%d}-{end:%Y%m%d}",
+        title=what.slug,
     )

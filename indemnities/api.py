@@ -11,7 +11,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -21,8 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indemnities import rules, services
-from indemnities.exports import batch_columns, batch_patient_ids, batch_rows
+from indemnities import downloads, rules, services
 from indemnities.models import (
     IndemnityLine,
     IndemnityRate,
@@ -30,12 +29,10 @@ from indemnities.models import (
     PaymentBatch,
 )
 from indemnities.selectors import visible_batches, visible_lines
-from indemnities.statements import statement_patients, statement_pdf
-from labparcours.access import log_access, log_access_query
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer, candidate, model_clean
 from labparcours.http import api_user
 from labparcours.permissions import require
-from labparcours.tabular import csv_lines, iterate, xlsx_file
+from labparcours.tabular import XLSX_TYPE
 from teams.models import Professional
 
 ERRORS = {
@@ -216,11 +213,8 @@ class CsvRenderer(PdfRenderer):
     format = "csv"
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 class XlsxRenderer(PdfRenderer):
-    media_type = XLSX
+    media_type = XLSX_TYPE
     format = "xlsx"
 
 
@@ -271,39 +265,19 @@ class PaymentBatchViewSet(
     @action(detail=True, methods=["get"], url_path="sepa.xml", renderer_classes=[XmlFileRenderer])
     def sepa(self, request: Request, pk: str | None = None) -> HttpResponse:
         """The batch's SEPA credit-transfer file (pain.001.001.03), the same bytes every time."""
-        batch = self._managed()
-        response = HttpResponse(bytes(batch.sepa_file), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.xml"'
-        return response
+        return downloads.sepa_response(self._managed())
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, **errors(403, 404)})
     @action(detail=True, methods=["get"], url_path="export.csv", renderer_classes=[CsvRenderer])
     def export_csv(self, request: Request, pk: str | None = None) -> HttpResponseBase:
         """The batch's lines, a row each (CSV, streamed); patients by initials."""
-        batch = self._managed()
-        log_access_query(request, batch_patient_ids(batch), "indemnity batch listing")
-        response = StreamingHttpResponse(
-            csv_lines(batch_columns(batch), iterate(batch_rows(batch))),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
-        return response
+        return downloads.listing_response(request, self._managed(), "csv")
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY, **errors(403, 404)})
+    @extend_schema(responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, **errors(403, 404)})
     @action(detail=True, methods=["get"], url_path="export.xlsx", renderer_classes=[XlsxRenderer])
     def export_xlsx(self, request: Request, pk: str | None = None) -> HttpResponseBase:
         """The batch's lines in a workbook; the same bytes at every export."""
-        batch = self._managed()
-        log_access_query(request, batch_patient_ids(batch), "indemnity batch listing")
-        book = xlsx_file(
-            batch_columns(batch),
-            iterate(batch_rows(batch)),
-            batch.reference,
-            created=batch.created_at,
-        )
-        return FileResponse(
-            book, as_attachment=True, filename=f"{batch.reference}.xlsx", content_type=XLSX
-        )
+        return downloads.listing_response(request, self._managed(), "xlsx")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(403, 404)})
     @action(
@@ -321,8 +295,4 @@ class PaymentBatchViewSet(
         professional = Professional.objects.filter(pk=professional_id).first()
         if professional is None or not rules.can_see_lines_of(api_user(request), professional):
             return Response(status=status.HTTP_404_NOT_FOUND)
-        log_access(request, statement_patients(batch, professional), "indemnity statement")
-        response = HttpResponse(statement_pdf(batch, professional), content_type="application/pdf")
-        filename = f"{batch.reference}-{professional.pk}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return downloads.statement_response(request, batch, professional)

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,12 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from indemnities import downloads, rules, selectors, services
 from indemnities import reports as reports_data
-from indemnities import rules, selectors, services
 from indemnities.exports import (
-    batch_columns,
-    batch_patient_ids,
-    batch_rows,
     period_columns,
     period_rows,
     professional_columns,
@@ -44,12 +41,11 @@ from indemnities.forms import (
     ReportForm,
 )
 from indemnities.models import IndemnityKind, IndemnityLine, IndemnityRate, LineState
-from indemnities.statements import statement_patients, statement_pdf
 from labparcours.access import log_access, log_access_query
 from labparcours.charts import Point, bars_chart, columns_chart
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.permissions import require
-from labparcours.tabular import csv_lines, iterate, xlsx_file
+from labparcours.tabular import iterate, table_response
 from patients.models import Patient
 from teams.models import Profession, Professional
 
@@ -122,10 +118,7 @@ def my_statement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(rules.has_directory_entry(request.user))
     professional = request.user.professional
     batch = get_object_or_404(selectors.own_statements(request.user, professional), pk=pk)
-    log_access(request, statement_patients(batch, professional), "indemnity statement")
-    response = HttpResponse(statement_pdf(batch, professional), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.pdf"'
-    return response
+    return downloads.statement_response(request, batch, professional)
 
 
 # --- The admin's « Indemnisations » -------------------------------------------------------------
@@ -205,10 +198,7 @@ def batch_build(request: AuthenticatedHttpRequest) -> HttpResponse:
 def batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The batch's SEPA transfer file, the bytes written when it was built."""
     require(rules.can_manage(request.user))
-    batch = selectors.access_batch(request.user, pk)
-    response = HttpResponse(bytes(batch.sepa_file), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.xml"'
-    return response
+    return downloads.sepa_response(selectors.access_batch(request.user, pk))
 
 
 @login_required
@@ -231,7 +221,6 @@ def batch_mark_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- The admin's reports ------------------------------------------------------------------------
 
 REPORT_PATIENTS_SHOWN = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -337,15 +326,13 @@ def report_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "indemnity report",
         )
         columns, rows = period_columns(), iterate(period_rows(lines))
-    name = f"indemnites-{data['what']}-{start}-{end}.{data['format']}"
-    if data["format"] == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    book = xlsx_file(columns, rows, str(_("Indemnities")))
-    return FileResponse(book, as_attachment=True, filename=name, content_type=XLSX)
+    return table_response(
+        columns,
+        rows,
+        fmt=data["format"],
+        filename=f"indemnites-{data['what']}-{start}-{end}",
+        title=str(_("Indemnities")),
+    )
 
 
 # --- Rates -------------------------------------------------------------------------------------
@@ -440,11 +427,7 @@ def batch_statement(request: AuthenticatedHttpRequest, pk: int, professional: in
     batch = selectors.access_batch(request.user, pk)
     payees = Professional.objects.filter(indemnity_lines__batch_line__batch=batch).distinct()
     payee = get_object_or_404(payees, pk=professional)
-    log_access(request, statement_patients(batch, payee), "indemnity statement")
-    response = HttpResponse(statement_pdf(batch, payee), content_type="application/pdf")
-    name = f"{batch.reference}-{payee.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return downloads.statement_response(request, batch, payee)
 
 
 @login_required
@@ -455,15 +438,4 @@ def batch_listing(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpR
     if fmt not in ("csv", "xlsx"):
         raise Http404
     batch = selectors.access_batch(request.user, pk)
-    log_access_query(request, batch_patient_ids(batch), "indemnity batch listing")
-    rows = iterate(batch_rows(batch))
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(batch_columns(batch), rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
-        return response
-    book = xlsx_file(batch_columns(batch), rows, batch.reference, created=batch.created_at)
-    return FileResponse(
-        book, as_attachment=True, filename=f"{batch.reference}.xlsx", content_type=XLSX
-    )
+    return downloads.listing_response(request, batch, fmt)

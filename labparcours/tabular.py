@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 # Rows fetched at a time: what an export holds in memory, whatever its length.
@@ -131,3 +132,33 @@ def _xlsx_cell(sheet: Any, row: int, col: int, value: Any, kind: str, formats: d
 
 def iterate(qs: QuerySet[Any]) -> Iterator[Any]:
     return qs.iterator(chunk_size=CHUNK)
+
+
+# --- Answers -----------------------------------------------------------------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_response(
+    columns: list[Column],
+    rows: Iterable[Any],
+    *,
+    fmt: str,
+    filename: str,
+    title: str,
+    created: datetime.datetime | None = None,
+) -> StreamingHttpResponse | FileResponse:
+    """The table as a download: CSV streamed (`fmt` "csv"), else XLSX; `filename` without
+    its extension."""
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    return FileResponse(
+        xlsx_file(columns, rows, title, created=created),
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type=XLSX_TYPE,
+    )
