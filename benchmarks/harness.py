@@ -114,6 +114,53 @@ def measure(
     return row
 
 
+def throughput(
+    operation: str,
+    *,
+    full: Callable[[], dict[str, Any]],
+    floor: Callable[[], dict[str, Any]],
+    floor_is: str,
+    min_share: float,
+    rounds: int = 3,
+    notes: dict[str, Any] | None = None,
+) -> Row:
+    """Requests per second of `full` against `floor` under the same load, interleaved; each
+    callable runs one load and returns `benchmarks.load.run`'s answer. The row's times are
+    milliseconds per request (1 ÷ throughput); its target: at least `min_share` of the floor's
+    requests per second, and no error."""
+    fulls, floors, errors = [], [], 0
+    for _ in range(rounds):
+        floor_run, full_run = floor(), full()
+        floors.append(floor_run["rps"])
+        fulls.append(full_run["rps"])
+        errors += full_run["errors"] + floor_run["errors"]
+    share = statistics.median(f / max(fl, 1e-9) for f, fl in zip(fulls, floors, strict=True))
+    reasons = []
+    if share < min_share:
+        reasons.append(f"{share:.0%} of its floor's requests/s, under {min_share:.0%}")
+    if errors:
+        reasons.append(f"{errors} errors")
+    row = Row(
+        operation=operation,
+        floor=floor_is,
+        target=f"≥ {min_share:.0%} of the floor's requests/s, 0 errors",
+        queries=0,
+        median_ms=1000 / max(statistics.median(fulls), 1e-9),
+        floor_median_ms=1000 / max(statistics.median(floors), 1e-9),
+        ratio=1 / max(share, 1e-9),
+        met=not reasons,
+        reason="; ".join(reasons),
+        notes={**(notes or {}), "rps": fulls, "floor_rps": floors},
+    )
+    ROWS.append(row)
+    print(
+        f"\n{operation}: {statistics.median(fulls):.1f} req/s, floor "
+        f"{statistics.median(floors):.1f} req/s ({share:.0%}), {errors} errors — "
+        f"{'met' if row.met else 'MISSED: ' + row.reason}"
+    )
+    return row
+
+
 def _commit() -> str:
     try:
         done = subprocess.run(

@@ -7,10 +7,13 @@ reported there, not raised, so that one run shows every row.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import time
 from collections.abc import Callable
+from typing import ClassVar
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -18,6 +21,8 @@ from django.db import connection
 from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from weasyprint import HTML
 
 from benchmarks import harness
 from careplans.models import CarePlan
@@ -27,7 +32,8 @@ from programme.scale import ScaleSeeder
 from sic.models import Sic
 
 SCALE = int(os.environ.get("BENCH_SCALE", "1"))
-PATIENTS = 10_000 * SCALE
+# BENCH_PATIENTS: a smaller cohort, to try the benchmark itself quickly (not a measure).
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", 10_000 * SCALE))
 
 
 @pytest.fixture(scope="module")
@@ -153,4 +159,156 @@ def test_a_patient_page_at_scale(benchmark, db, programme: ScaleSeeder) -> None:
     url = f"/patients/{patient.pk}/"
     row = measure_page("patient page", client, url, 3)
     benchmark.extra_info.update(queries=row.queries, ratio=row.ratio)
+    benchmark.pedantic(client.get, args=(url,), rounds=1, iterations=1)
+
+
+# --- Deep pages, PDFs, the access log, throughput -------------------------------------------
+
+
+def cursor_after(position: object) -> str:
+    """The API's cursor for "after this key" (DRF's cursor: base64 of `p=<position>`)."""
+    return base64.b64encode(urlencode({"p": str(position)}).encode()).decode()
+
+
+def test_an_api_deep_page_costs_what_the_first_costs(benchmark, db, programme) -> None:
+    """A page deep in the list (four fifths in), found by its cursor, against the first page
+    of the same size."""
+    client = client_of(programme.coordinator_email)
+    sics = Sic.objects.order_by("pk").values_list("pk", flat=True)
+    depth = sics.count() * 4 // 5
+    deep_key = sics[depth]
+    first = "/api/v1/sics/?page_size=100"
+    deep = f"/api/v1/sics/?page_size=100&cursor={cursor_after(deep_key)}"
+    assert client.get(deep).json()["results"][0]["id"] > deep_key
+    measure_api("API: SICs, a page of 100, first", client, first, Sic)
+    measure_api(f"API: SICs, a page of 100, {depth:,} rows in (cursor)", client, deep, Sic)
+
+    def get(url: str) -> Callable[[], object]:
+        return lambda: client.get(url)
+
+    row = harness.measure(
+        f"API: SICs, deep page against the first ({SCALE}×)",
+        full=get(deep),
+        floor=get(first),
+        floor_is="the first page of the same size",
+        max_ratio=1.2,
+        target="as fast as the first page (≤ 1.2×)",
+    )
+    benchmark.extra_info.update(queries=row.queries, ratio=row.ratio)
+    benchmark.pedantic(client.get, args=(deep,), rounds=1, iterations=1)
+
+
+class _KeepHtml:
+    """Stands in for WeasyPrint's HTML during one call: keeps the HTML it was given."""
+
+    kept: ClassVar[list[str]] = []
+
+    def __init__(self, *, string: str, base_url: str) -> None:
+        self.kept.append(string)
+
+    def write_pdf(self) -> bytes:
+        return b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "url_of", "max_ms"),
+    [
+        ("care plan PDF", "careplans.pdf", lambda p: f"/plans/{p.plan_id}/pdf/", 300),
+        ("SIC report PDF", "sic.pdf", lambda p: f"/sic/{p.held_sic_id}/rapport.pdf", None),
+    ],
+)
+def test_a_pdf_against_weasyprint_alone(
+    benchmark, db, programme, monkeypatch, name: str, module: str, url_of, max_ms
+) -> None:
+    plan = CarePlan.objects.filter(status="validated").order_by("pk").first()
+    held = Sic.objects.filter(status="held").order_by("-pk").first()
+    assert plan is not None
+    assert held is not None
+    ids = type("Ids", (), {"plan_id": plan.pk, "held_sic_id": held.pk})
+    client = client_of(programme.coordinator_email)
+    url = url_of(ids)
+    with monkeypatch.context() as patch:
+        patch.setattr(f"{module}.HTML", _KeepHtml)
+        _KeepHtml.kept.clear()
+        assert client.get(url).status_code == 200
+    html = _KeepHtml.kept[-1]
+
+    def full() -> object:
+        response = client.get(url)
+        assert response.status_code == 200
+        return b"".join(response.streaming_content)
+
+    row = harness.measure(
+        f"{name} ({SCALE}×)",
+        full=full,
+        floor=lambda: HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(),
+        floor_is="WeasyPrint rendering the page's HTML, already built",
+        max_ratio=1.2,
+        target="≤ 1.2× floor" + (f", median under {max_ms} ms" if max_ms else ""),
+    )
+    if max_ms and row.median_ms > max_ms:
+        row.met = False
+        row.reason = "; ".join(filter(None, [row.reason, f"median over {max_ms} ms"]))
+    benchmark.extra_info.update(queries=row.queries, ratio=row.ratio)
+    benchmark.pedantic(client.get, args=(url,), rounds=1, iterations=1)
+
+
+LOG_ENTRIES = 10_000
+
+
+@pytest.fixture(scope="module")
+def logged_patient(programme, django_db_blocker) -> tuple[Patient, str]:
+    """A patient with an account whose record was read 10,000 times by professionals."""
+    with django_db_blocker.unblock():
+        patient = Patient.objects.filter(user__isnull=True).order_by("pk").first()
+        assert patient is not None
+        user = User.objects.create_user(
+            email="patient.bench@scale.test",
+            password=None,
+            role="patient",
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+        )
+        patient.user = user
+        patient.save(update_fields=["user"])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO labparcours_accesslogentry (patient_id, user_id, at, what, ip_address)
+                SELECT %s, u.id, now() - (n || ' minutes')::interval,
+                       CASE WHEN n %% 3 = 0 THEN 'dashboard' ELSE 'patient record' END, NULL
+                FROM generate_series(1, %s) AS n
+                JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn
+                      FROM labparcours_user WHERE role = 'clinician' LIMIT 200) AS u
+                  ON u.rn = 1 + n %% 200
+                """,
+                [str(patient.pk), LOG_ENTRIES],
+            )
+            cursor.execute("ANALYZE labparcours_accesslogentry")
+    return patient, user.email
+
+
+def test_the_access_logs_at_scale(benchmark, db, programme, logged_patient) -> None:
+    """The patient's own log and a professional's view of it, 10,000 entries deep, and the
+    admin's log filtered by day: query counts equal on the first and a deep page."""
+    patient, email = logged_patient
+    today = timezone.localdate().isoformat()
+    pages = [
+        ("the patient's access log, 10,000 entries", email, "/mon-dossier/acces/"),
+        (
+            "a patient's access log (programme admin), 10,000 entries",
+            programme.admin_email,
+            f"/patients/{patient.pk}/journal-acces/",
+        ),
+        (
+            "the admin's access log, one day",
+            programme.admin_email,
+            f"/gestion/journal-acces/?since={today}&until={today}",
+        ),
+    ]
+    for name, who, url in pages:
+        client = client_of(who)
+        row = measure_page(name, client, url, 3)
+        deep = f"{url}{'&' if '?' in url else '?'}page=20"
+        assert harness.count_queries(lambda c=client, u=deep: c.get(u)) == row.queries, name
     benchmark.pedantic(client.get, args=(url,), rounds=1, iterations=1)

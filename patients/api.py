@@ -122,6 +122,7 @@ class PatientViewSet(
     serializer_class = PatientSerializer
     permission_classes = (CoordinatorWrites,)
     filterset_class = PatientFilter
+    cursor_ordering = "pk"  # the access log's action reads newest first: "-at"
     access_what = "patient"
 
     def get_queryset(self) -> QuerySet[Patient]:
@@ -156,6 +157,7 @@ class PatientViewSet(
         url_path="access-log",
         serializer_class=AccessLogEntrySerializer,
         access_what="access log",
+        cursor_ordering="-at",
     )
     def access_log(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()

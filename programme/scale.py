@@ -313,6 +313,10 @@ class ScaleSeeder:
     def coordinator_email(self) -> str:
         return f"coordination0.{self.tag}@scale.test"
 
+    @property
+    def admin_email(self) -> str:
+        return f"admin.{self.tag}@scale.test"
+
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.ids.getrandbits(128), version=4)
 

@@ -43,3 +43,50 @@ def test_a_page_is_measured_against_its_floor_and_written(
     table = (tmp_path / "BENCH.md").read_text()
     assert "| coordinator dashboard |" in table
     assert "missed: " in table
+
+
+def test_a_load_from_a_second_client_is_measured_against_its_floor(
+    rows: list[harness.Row],
+) -> None:
+    """The load generator counts answers and errors; the throughput row compares them."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from benchmarks import load
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            status = 200 if self.path == "/ok/" else 500
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        fine = load.run(f"{base}/ok/", seconds=0.3, concurrency=2, headers={})
+        broken = load.run(f"{base}/broken/", seconds=0.3, concurrency=2, headers={})
+        row = harness.throughput(
+            "a page under load",
+            full=lambda: broken,
+            floor=lambda: fine,
+            floor_is="a trivial view",
+            min_share=0.25,
+            rounds=1,
+        )
+    finally:
+        server.shutdown()
+    assert fine["requests"] > 0
+    assert fine["errors"] == 0
+    assert broken["requests"] == 0
+    assert broken["error_kinds"] == ["500"]
+    assert rows == [row]
+    assert not row.met
+    assert "errors" in row.reason

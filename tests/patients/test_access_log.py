@@ -40,7 +40,6 @@ def test_api_reads_are_logged(world: World) -> None:
 def test_the_patient_reads_their_log_through_the_api(world: World) -> None:
     client_for(world.gp).get(f"/patients/{world.own.pk}/")
     body = client_for(world.patient_user).get(f"/api/v1/patients/{world.own.pk}/access-log/").json()
-    assert body["count"] >= 1
     assert body["results"][0]["what"] == "patient record"
 
 
