@@ -3,8 +3,9 @@ PostgreSQL (`make bench` with DATABASE_URL), with a ledger that already holds ye
 reminders (written by the database itself, INSERT … SELECT generate_series).
 
 Measured: the sweep (rules, ledger lookup, writes) against its floor, the rules' selection
-alone; a second sweep of the same hour (everything already in the ledger); the sending of
-what the first found, with its query count per batch.
+SQL alone through a raw cursor; a second sweep of the same hour (everything already in the
+ledger); the sending of what the first found, with its query count per batch, against the same
+e-mails built and sent without the database. Rows go to the harness (`BENCHMARKS.md`).
 """
 
 from __future__ import annotations
@@ -16,19 +17,22 @@ import time
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from reminders.sending import reminders_send
+from benchmarks import harness
+from reminders.models import Reminder
+from reminders.sending import reminder_email, reminders_send
 from reminders.sweep import due_reminders, reminders_sweep
 from tests.conftest import World
 from tests.reminders.bulk import add_programme
 from tests.reminders.conftest import frozen, moment
 
-PATIENTS = 4_000
+# BENCH_PATIENTS: a smaller cohort, to try the benchmark itself quickly (not a measure).
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", 4_000))
 COORDINATORS = 40
 GPS = 800
-HISTORY = 1_000_000  # sent reminders of earlier cycles already in the ledger
+HISTORY = 250 * PATIENTS  # sent reminders of earlier cycles already in the ledger
 
 
 def _write_history(world: World) -> None:
@@ -99,7 +103,7 @@ def _by_statement(queries: CaptureQueriesContext) -> str:
     return ", ".join(f"{k} {len(v)}× {sum(v):.2f} s" for k, v in sorted(totals.items()))
 
 
-def test_the_sweep_and_its_sending(programme: World, world: World) -> None:
+def test_the_sweep_and_its_sending(benchmark, programme: World, world: World) -> None:
     now = moment(0)
     floors = []
     with frozen(now):
@@ -136,3 +140,76 @@ def test_the_sweep_and_its_sending(programme: World, world: World) -> None:
     assert first.recorded == len(candidates)
     assert again.recorded == 0
     assert sent == len(candidates)
+    benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # timed above; runs in make bench
+
+
+def _rolled_back(function, *args, **kwargs):
+    """`function` run in a transaction undone afterwards: each round starts from the same
+    ledger."""
+
+    def run() -> object:
+        with transaction.atomic():
+            result = function(*args, **kwargs)
+            transaction.set_rollback(True)
+        return result
+
+    return run
+
+
+def test_the_sweep_and_the_sending_against_their_floors(
+    benchmark, programme: World, world: World
+) -> None:
+    now = moment(0)
+    with frozen(now):
+        with CaptureQueriesContext(connection) as selection:
+            due_reminders(now)
+        statements = [q["sql"] for q in selection.captured_queries]
+
+        def floor() -> None:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+
+        harness.measure(
+            f"reminder sweep over {PATIENTS:,} patients, first of the day",
+            full=_rolled_back(reminders_sweep, now=now),
+            floor=floor,
+            floor_is="the rules' selection SQL alone, raw cursor",
+            max_ratio=2,
+            rounds=3,
+            notes={"patients": PATIENTS, "ledger rows": HISTORY},
+        )
+        first = reminders_sweep(now=now)
+        batches = first.batches
+        rows = list(
+            Reminder.objects.filter(pk__in=[pk for batch in batches for pk in batch])
+            .select_related("recipient", "patient")
+            .order_by("recipient_id", "created_at", "pk")
+        )
+        groups: dict[int, list[Reminder]] = {}
+        for row in rows:
+            groups.setdefault(row.recipient_id, []).append(row)
+
+        def send_all() -> None:
+            for batch in batches:
+                reminders_send(batch)
+
+        def emails_only() -> None:
+            for group in groups.values():
+                reminder_email(group[0].recipient, group).send()
+
+        mail.outbox.clear()
+        queries = harness.count_queries(_rolled_back(send_all))
+        per_batch = queries / max(len(batches), 1)
+        harness.measure(
+            f"sending {len(rows):,} reminders in {len(batches)} batches",
+            full=_rolled_back(send_all),
+            floor=emails_only,
+            floor_is="the same e-mails built and sent without the database",
+            max_ratio=2,
+            max_queries=12 * len(batches),
+            rounds=3,
+            target=f"queries per batch, not per reminder ({per_batch:.1f} a batch); ≤ 2× floor",
+        )
+    benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # timed above; runs in make bench
