@@ -23,10 +23,7 @@ class ProviderChoiceField(forms.ModelChoiceField):
     the organisation and its city."""
 
     def label_from_instance(self, obj: Any) -> str:
-        if obj.professional_id:
-            pro = obj.professional
-            return f"{pro} — {pro.get_profession_display()}" + (f", {pro.city}" if pro.city else "")
-        return f"{obj.name} ({obj.get_kind_display()})" + (f", {obj.city}" if obj.city else "")
+        return obj.label + (f", {obj.city_shown}" if obj.city_shown else "")
 
 
 class ActionChoiceField(forms.ModelChoiceField):
@@ -70,6 +67,12 @@ class PrescriptionForm(forms.Form):
             .select_related("plan")
             .order_by("-plan__version", "position", "pk")
         )
+        # Prescribed from a care-plan action: its provider, if chosen in the plan, comes along.
+        chosen = str(self.initial.get("action") or "")
+        if chosen.isdigit() and not self.is_bound:
+            action = field.queryset.filter(pk=chosen).first()
+            if action is not None and action.care_provider_id:
+                self.initial.setdefault("provider", action.care_provider_id)
 
 
 class RefusalForm(forms.Form):

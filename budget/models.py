@@ -269,6 +269,18 @@ class CareProvider(models.Model):
     def __str__(self) -> str:
         return str(self.professional) if self.professional_id else self.name
 
+    @property
+    def label(self) -> str:
+        """As a prescriber knows them: the professional and their profession, or the
+        organisation and its kind."""
+        if self.professional is not None:
+            return f"{self.professional} — {self.professional.get_profession_display()}"
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def city_shown(self) -> str:
+        return (self.professional.city if self.professional is not None else self.city) or ""
+
     def clean_fields(self, exclude: Any = None) -> None:
         # Written as printed on an invoice ("732 829 320 00074"), stored as 14 digits.
         self.siret = stdnum_siret.compact(self.siret or "")

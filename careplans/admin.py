@@ -57,8 +57,20 @@ class GoalInline(_PlanPartInline):
 
 class ActionInline(_PlanPartInline):
     model = Action
-    fields = ("what", "owner", "membership", "provider", "when", "due_date", "status", "position")
-    raw_id_fields = ("membership",)
+    fields = (
+        "what",
+        "owner",
+        "membership",
+        "care_provider",
+        "provider",
+        "when",
+        "due_date",
+        "repeat_every",
+        "repeat_unit",
+        "status",
+        "position",
+    )
+    raw_id_fields = ("membership", "care_provider")
 
 
 @admin.register(CarePlan)

@@ -39,9 +39,12 @@ class ActionSerializer(serializers.ModelSerializer):
             "owner",
             "membership",
             "provider",
+            "care_provider",
             "who",
             "when",
             "due_date",
+            "repeat_every",
+            "repeat_unit",
             "status",
         )
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from careplans.models import Action, ActionStatus, Owner, ValidationMethod
+from budget.forms import ProviderChoiceField
+from budget.models import CareProvider
+from careplans.models import Action, ActionStatus, Owner, RepeatUnit, ValidationMethod
 from labparcours.uploads import UploadField
 from patients.forms import DateInput
 from teams.models import Membership
@@ -27,8 +31,20 @@ def owner_choices(memberships: list[Membership]) -> list[tuple[str, StrOrPromise
     ]
 
 
+def directory_providers(current: CareProvider | None = None) -> Any:
+    """The providers of the budget's directory one may choose (and the one already chosen,
+    even if no longer offered)."""
+    offered = Q(is_active=True) | Q(pk=current.pk) if current is not None else Q(is_active=True)
+    return (
+        CareProvider.objects.filter(offered)
+        .select_related("professional")
+        .order_by("professional__last_name", "name", "pk")
+    )
+
+
 class OwnerMixin(forms.Form):
-    """Reads the "who" choice into owner + membership, and requires a provider's name."""
+    """Reads the "who" choice into owner + membership; a supplementary-care provider is
+    chosen from the directory, or named by kind while nobody is chosen yet."""
 
     def clean_owner_fields(self, data: dict[str, Any]) -> dict[str, Any]:
         who = data.get("who") or ""
@@ -36,9 +52,42 @@ class OwnerMixin(forms.Form):
             data["owner"], data["membership_id"] = Owner.MEMBER, int(who.split(":", 1)[1])
         else:
             data["owner"], data["membership_id"] = who, None
-        if data["owner"] == Owner.PROVIDER and not (data.get("provider") or "").strip():
-            self.add_error("provider", _("Name the provider (e.g. the dietitian)."))
+        chosen = data.get("care_provider") if data["owner"] == Owner.PROVIDER else None
+        data["care_provider"] = chosen
+        if chosen is not None:
+            data["provider"] = chosen.label[:150]
+        elif data["owner"] == Owner.PROVIDER:
+            data["provider"] = (data.get("provider") or "").strip()
+            if not data["provider"]:
+                self.add_error(
+                    "care_provider",
+                    _(
+                        "Choose the provider from the directory, or say which kind "
+                        "(e.g. a dietitian)."
+                    ),
+                )
+        else:
+            data["provider"] = ""
         return data
+
+
+def care_provider_field() -> ProviderChoiceField:
+    return ProviderChoiceField(
+        label=_("Provider from the directory"),
+        queryset=CareProvider.objects.none(),
+        required=False,
+        empty_label=_("— not chosen yet —"),
+        help_text=_("When « who » is a supplementary-care provider."),
+    )
+
+
+def provider_kind_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Or the kind of provider"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. a dietitian")}),
+    )
 
 
 class GoalForm(forms.Form):
@@ -50,35 +99,89 @@ class GoalForm(forms.Form):
 
 
 class ActionForm(OwnerMixin, forms.Form):
+    """An action of the plan, new or rewritten in place: what, who, when, how often."""
+
     what = forms.CharField(label=_("What"), max_length=300)
     who = forms.ChoiceField(label=_("Who"))
-    provider = forms.CharField(label=_("Provider"), max_length=150, required=False)
+    care_provider = care_provider_field()
+    provider = provider_kind_field()
     when = forms.CharField(
-        label=_("When / how often"),
+        label=_("When"),
         max_length=120,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. three times a week")}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. in the morning, before meals")}),
     )
-    due_date = forms.DateField(label=_("By"), required=False, widget=DateInput())
+    repeat_every = forms.IntegerField(
+        label=_("Repeat every"), min_value=1, max_value=365, required=False
+    )
+    repeat_unit = forms.ChoiceField(
+        label=_("Days, weeks or months"),
+        choices=[("", _("— once —")), *RepeatUnit.choices],
+        required=False,
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For a recurring action: the first time."),
+    )
 
-    def __init__(self, *args: Any, memberships: list[Membership], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        memberships: list[Membership],
+        current: Action | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if current is not None:
+            kwargs.setdefault("initial", self.initial_of(current))
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["who"]).choices = owner_choices(memberships)
+        chosen = current.care_provider if current is not None else None
+        cast(forms.ModelChoiceField, self.fields["care_provider"]).queryset = directory_providers(
+            chosen
+        )
+
+    @staticmethod
+    def initial_of(action: Action) -> dict[str, Any]:
+        who = f"member:{action.membership_id}" if action.owner == Owner.MEMBER else action.owner
+        return {
+            "what": action.what,
+            "who": who,
+            "care_provider": action.care_provider_id,
+            "provider": "" if action.care_provider_id else action.provider,
+            "when": action.when,
+            "due_date": action.due_date,
+            "repeat_every": action.repeat_every,
+            "repeat_unit": action.repeat_unit,
+        }
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        return self.clean_owner_fields(self.cleaned_data)
+        data = self.clean_owner_fields(self.cleaned_data)
+        every, unit = data.get("repeat_every"), data.get("repeat_unit")
+        if bool(every) != bool(unit):
+            self.add_error("repeat_unit", _("Say how often: a number, and days, weeks or months."))
+        elif every and not data.get("due_date") and "due_date" not in self.errors:
+            data["due_date"] = timezone.localdate()  # a recurring action starts today
+        return data
+
+    def apply(self, action: Action) -> Action:
+        """Write what was typed onto `action` (a new one, or the one being rewritten)."""
+        data = self.cleaned_data
+        action.what = data["what"]
+        action.owner = data["owner"]
+        action.membership_id = data["membership_id"]
+        action.care_provider = data["care_provider"]
+        action.provider = data["provider"]
+        action.when = data["when"]
+        action.due_date = data["due_date"]
+        action.repeat_every = data["repeat_every"] or None
+        action.repeat_unit = data["repeat_unit"] if data["repeat_every"] else ""
+        return action
 
     def action(self) -> Action:
-        data = self.cleaned_data
-        return Action(
-            what=data["what"],
-            owner=data["owner"],
-            membership_id=data["membership_id"],
-            provider=data["provider"] if data["owner"] == Owner.PROVIDER else "",
-            when=data["when"],
-            due_date=data["due_date"],
-        )
+        return self.apply(Action())
 
 
 class DecisionRowForm(OwnerMixin, forms.Form):
@@ -86,12 +189,14 @@ class DecisionRowForm(OwnerMixin, forms.Form):
     include = forms.BooleanField(label=_("Make it an action"), required=False, initial=True)
     what = forms.CharField(label=_("Action"), max_length=300)
     who = forms.ChoiceField(label=_("Who"))
-    provider = forms.CharField(label=_("Provider"), max_length=150, required=False)
+    care_provider = care_provider_field()
+    provider = provider_kind_field()
     when = forms.CharField(label=_("When / how often"), max_length=120, required=False)
 
     def __init__(self, *args: Any, memberships: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["who"]).choices = owner_choices(memberships)
+        cast(forms.ModelChoiceField, self.fields["care_provider"]).queryset = directory_providers()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -117,6 +222,11 @@ class RecordValidationForm(forms.Form):
         label=_("Scanned signed sheet"),
         required=False,
         help_text=_("Required for a validation on paper (PDF or image)."),
+    )
+    confirm = forms.BooleanField(
+        label=_("The patient has validated this version of the plan"),
+        help_text=_("The plan comes into force at once; it cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the patient's validation.")},
     )
 
 

@@ -3,14 +3,16 @@ the patient. Plans are versioned; only a validated plan is in force."""
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -250,6 +252,21 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
 
 
+class RepeatUnit(models.TextChoices):
+    DAY = "day", _("days")
+    WEEK = "week", _("weeks")
+    MONTH = "month", _("months")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, on the month's last day when it is shorter (31 Jan → 28
+    Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
+
+
 class ActionQuerySet(models.QuerySet["Action"]):
     def visible_to(self, user: User) -> ActionQuerySet:
         """Actions of the plans of the patients in `user`'s scope (Patient.visible_to)."""
@@ -274,8 +291,12 @@ class ActionQuerySet(models.QuerySet["Action"]):
         )
 
     def late(self, today: object = None) -> ActionQuerySet:
+        """One-off actions past their due date. A recurring action is followed occurrence
+        by occurrence: it is never late as a whole."""
         today = today or timezone.localdate()
-        return self.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+        return self.filter(
+            status__in=OPEN_ACTION_STATUSES, due_date__lt=today, repeat_every__isnull=True
+        )
 
 
 class Action(models.Model):
@@ -295,8 +316,20 @@ class Action(models.Model):
     provider = models.CharField(
         _("provider"), max_length=150, blank=True, help_text=_("e.g. dietitian, APA teacher")
     )
+    care_provider = models.ForeignKey(
+        "budget.CareProvider",
+        verbose_name=_("provider from the directory"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="care_plan_actions",
+    )
     when = models.CharField(_("when / how often"), max_length=120, blank=True)
-    due_date = models.DateField(_("by"), null=True, blank=True)
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, help_text=_("For a recurring action: the first time.")
+    )
+    repeat_every = models.PositiveSmallIntegerField(_("repeat every"), null=True, blank=True)
+    repeat_unit = models.CharField(_("unit"), max_length=5, choices=RepeatUnit.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.TODO
     )
@@ -325,6 +358,15 @@ class Action(models.Model):
                 condition=~Q(owner="provider") | ~Q(provider=""),
                 name="action_provider_named",
             ),
+            models.CheckConstraint(
+                condition=Q(care_provider__isnull=True) | Q(owner="provider"),
+                name="action_directory_provider_carries_it",
+            ),
+            models.CheckConstraint(
+                condition=Q(repeat_every__isnull=True, repeat_unit="")
+                | (Q(repeat_every__gte=1) & ~Q(repeat_unit="") & Q(due_date__isnull=False)),
+                name="action_repeat_says_how_often_from_when",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -339,17 +381,156 @@ class Action(models.Model):
         return str(self.get_owner_display())
 
     @property
+    def is_recurring(self) -> bool:
+        return self.repeat_every is not None
+
+    @property
+    def repeat_label(self) -> str:
+        """« tous les jours », « toutes les 2 semaines »…; empty for a one-off action."""
+        n = self.repeat_every
+        if n is None:
+            return ""
+        if self.repeat_unit == RepeatUnit.DAY:
+            text = ngettext("every day", "every %(n)d days", n)
+        elif self.repeat_unit == RepeatUnit.WEEK:
+            text = ngettext("every week", "every %(n)d weeks", n)
+        else:
+            text = ngettext("every month", "every %(n)d months", n)
+        return text % {"n": n}
+
+    def _rhythm(self) -> tuple[datetime.date, int, int]:
+        """A recurring action's first date, its step, and the step's length in days (0 for
+        months, which are stepped on the calendar)."""
+        if self.due_date is None or self.repeat_every is None:
+            raise InvalidTransition(gettext("This action is not recurring."))
+        days = {RepeatUnit.DAY: 1, RepeatUnit.WEEK: 7}.get(RepeatUnit(self.repeat_unit), 0)
+        return self.due_date, self.repeat_every, days
+
+    def occurrence(self, index: int) -> datetime.date:
+        """The date of the `index`-th time of a recurring action (0: its first)."""
+        start, every, days = self._rhythm()
+        if not days:
+            return add_months(start, index * every)
+        return start + datetime.timedelta(days=index * every * days)
+
+    def occurrence_index(self, day: datetime.date) -> int:
+        """The last occurrence due on or before `day` (0 before the first)."""
+        start, every, days = self._rhythm()
+        if day <= start:
+            return 0
+        if days:
+            return (day - start).days // (every * days)
+        index = ((day.year - start.year) * 12 + day.month - start.month) // every
+        return index - 1 if self.occurrence(index) > day else index
+
+    def done_days(self) -> set[datetime.date]:
+        """The occurrences already done (prefetch `occurrences` for a list)."""
+        return {o.due_on for o in self.occurrences.all()}
+
+    @property
+    def next_occurrence(self) -> datetime.date | None:
+        """The occurrence to do now: the current period's, or the one after it when that one
+        is done already. Missed periods are not owed: the action goes on from today."""
+        return self._next_occurrence() if self.is_recurring else None
+
+    def _next_occurrence(self) -> datetime.date:
+        done = self.done_days()
+        index = self.occurrence_index(timezone.localdate())
+        while self.occurrence(index) in done:
+            index += 1
+        return self.occurrence(index)
+
+    @property
+    def last_done_on(self) -> datetime.date | None:
+        return max(self.done_days(), default=None)
+
+    @property
     def is_late(self) -> bool:
         return (
-            self.status in OPEN_ACTION_STATUSES
+            not self.is_recurring
+            and self.status in OPEN_ACTION_STATUSES
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
 
-    def set_status(self, status: str) -> None:
-        """Follow an action of the plan in force (the plan's content does not change)."""
+    @property
+    def can_mark_done(self) -> bool:
+        """Open, and for a recurring action its current occurrence not done yet."""
+        if self.status not in OPEN_ACTION_STATUSES:
+            return False
+        due_on = self.next_occurrence
+        return due_on is None or due_on <= timezone.localdate()
+
+    @property
+    def can_undo_done(self) -> bool:
+        """Marked done today: it can still be undone (a slip of the finger), until midnight."""
+        today = timezone.localdate()
+        if self.is_recurring:
+            return any(timezone.localdate(o.done_at) == today for o in self.occurrences.all())
+        return (
+            self.status == ActionStatus.DONE
+            and self.done_at is not None
+            and timezone.localdate(self.done_at) == today
+        )
+
+    def _ensure_followed(self) -> None:
         if self.plan.status not in {PlanStatus.VALIDATED, *EDITABLE_STATUSES}:
             raise InvalidTransition(gettext("Only the actions of a plan in force are followed."))
+
+    def set_status(self, status: str) -> None:
+        """Follow an action of the plan in force (the plan's content does not change)."""
+        self._ensure_followed()
         self.status = ActionStatus(status)
         self.done_at = timezone.now() if status == ActionStatus.DONE else None
         self.save(update_fields=["status", "done_at"])
+
+    def mark_done(self, *, by: User) -> None:
+        """Done: a one-off action as a whole, a recurring one for its next occurrence."""
+        self._ensure_followed()
+        if not self.can_mark_done:
+            if self.status == ActionStatus.DONE:
+                raise InvalidTransition(gettext("This action is already done."))
+            if self.status == ActionStatus.DROPPED:
+                raise InvalidTransition(gettext("This action is no longer followed."))
+            raise InvalidTransition(
+                gettext("Already done for now: next time on %(day)s.")
+                % {"day": formats.date_format(self._next_occurrence(), "j F Y")}
+            )
+        if not self.is_recurring:
+            self.set_status(ActionStatus.DONE)
+            return
+        ActionOccurrence.objects.create(action=self, due_on=self._next_occurrence(), done_by=by)
+
+    @transaction.atomic
+    def undo_done(self) -> None:
+        """Take back a "done" given today; older ones stay (they may have been acted upon)."""
+        self._ensure_followed()
+        if not self.can_undo_done:
+            raise InvalidTransition(gettext("Only what was marked done today can be undone."))
+        if self.is_recurring:
+            latest = max(self.occurrences.all(), key=lambda o: o.done_at)
+            latest.delete()
+            return
+        self.set_status(ActionStatus.TODO)
+
+
+class ActionOccurrence(models.Model):
+    """One time a recurring action was done (e.g. this week's weighing)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="occurrences")
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done at"), default=timezone.now)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("occurrence done")
+        verbose_name_plural = _("occurrences done")
+        ordering = ("action", "due_on")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["action", "due_on"], name="occurrence_done_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} — {self.due_on:%d/%m/%Y}"

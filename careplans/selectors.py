@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from careplans.models import Action, CarePlan, CarePlanQuerySet, Owner, PlanStatus
+from careplans.models import Action, CarePlan, CarePlanQuerySet, Goal, Owner, PlanStatus
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
@@ -32,6 +34,20 @@ def access_plan(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) 
     return plan
 
 
+def with_followup(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Actions with what their rows show: who carries them, the occurrences done of a
+    recurring one, the supplementary-care requests made for them."""
+    from budget.models import SupplementaryCare
+
+    return actions.select_related("membership__professional", "care_provider").prefetch_related(
+        "occurrences",
+        Prefetch(
+            "supplementary_care",
+            queryset=SupplementaryCare.objects.select_related("category").order_by("requested_at"),
+        ),
+    )
+
+
 @dataclass
 class OwnerGroup:
     """The actions one person (or provider) carries, for the patient's reading."""
@@ -45,7 +61,7 @@ def actions_by_owner(plan: CarePlan, *, for_patient: bool = False) -> list[Owner
     members, the supplementary-care providers. Written to the patient ("You") on their side."""
     groups: dict[tuple[int, str], OwnerGroup] = {}
     order = {Owner.PATIENT: 0, Owner.CAREGIVER: 1, Owner.MEMBER: 2, Owner.PROVIDER: 3}
-    for action in plan.actions.select_related("membership__professional").order_by("position"):
+    for action in with_followup(plan.actions.all()).order_by("position"):
         if action.owner == Owner.PATIENT:
             label = _("You") if for_patient else _("The patient")
         elif action.owner == Owner.CAREGIVER:
@@ -110,7 +126,8 @@ def careplan_changes(plan: CarePlan) -> PlanChanges:
         a.what
         for key, a in new.items()
         if key in old
-        and (a.who, a.when, a.due_date) != (old[key].who, old[key].when, old[key].due_date)
+        and (a.who, a.when, a.due_date, a.repeat_label)
+        != (old[key].who, old[key].when, old[key].due_date, old[key].repeat_label)
     ]
     return changes
 
@@ -130,3 +147,38 @@ def in_force_and_open(patient: Patient) -> tuple[CarePlan | None, CarePlan | Non
         None,
     )
     return in_force, open_plan
+
+
+# Where the patient's experience form keeps their goals and what matters most to them.
+PATIENT_GOAL_FIELDS = ("goals", "what_matters_most")
+
+
+def _goal_key(text: str) -> str:
+    return " ".join(re.sub(r"[«»\"“”.!]", " ", text).lower().split())
+
+
+def patient_goals(plan: CarePlan, goals: list[Goal]) -> list[str]:
+    """The goals the patient wrote in their experience form (the plan's SIC's, else the
+    latest one submitted), one per line, those not yet goals of the plan."""
+    from sic.models import Contribution, ContributionKind, ContributionStatus
+
+    forms = Contribution.objects.filter(
+        sic__patient_id=plan.patient_id,
+        kind=ContributionKind.PATIENT_EXPERIENCE,
+        status=ContributionStatus.SUBMITTED,
+    )
+    form = (forms.filter(sic_id=plan.sic_id).first() if plan.sic_id else None) or forms.order_by(
+        "-submitted_at", "-pk"
+    ).first()
+    if form is None:
+        return []
+    taken = {_goal_key(g.text) for g in goals}
+    offered: list[str] = []
+    for name in PATIENT_GOAL_FIELDS:
+        value = form.content.get(name)
+        for line in str(value or "").splitlines():
+            text = line.strip().lstrip("-•*").strip()
+            if text and _goal_key(text) not in taken:
+                taken.add(_goal_key(text))
+                offered.append(text)
+    return offered

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from budget.models import CareProvider
 from careplans.models import (
     Action,
     ActionStatus,
@@ -50,8 +51,11 @@ def careplan_start(*, patient: Patient, by: User, sic: Sic | None = None) -> Car
                 owner=a.owner,
                 membership_id=a.membership_id,
                 provider=a.provider,
+                care_provider_id=a.care_provider_id,
                 when=a.when,
                 due_date=a.due_date,
+                repeat_every=a.repeat_every,
+                repeat_unit=a.repeat_unit,
                 status=a.status,
                 decision_id=a.decision_id,
                 position=a.position,
@@ -74,6 +78,7 @@ class DecisionAction:
     owner: str
     membership_id: int | None = None
     provider: str = ""
+    care_provider: CareProvider | None = None
     when: str = ""
 
 
@@ -92,6 +97,7 @@ def careplan_from_sic(*, sic: Sic, by: User, rows: Iterable[DecisionAction]) -> 
             owner=row.owner,
             membership_id=row.membership_id,
             provider=row.provider,
+            care_provider=row.care_provider,
             when=row.when,
             decision=row.decision,
             position=start + i,
@@ -137,6 +143,29 @@ def careplan_add_action(*, plan: CarePlan, action: Action) -> Action:
     plan.ensure_editable()
     action.plan = plan
     action.position = (plan.actions.aggregate(p=Max("position"))["p"] or 0) + 1
+    action.full_clean()
+    action.save()
+    return action
+
+
+def careplan_change_goal(*, plan: CarePlan, goal: Goal, text: str) -> Goal:
+    """A goal rewritten in place (its place in the list stays)."""
+    plan.ensure_editable()
+    if goal.plan_id != plan.pk:
+        raise DomainError(_("This goal belongs to another plan."))
+    if not text.strip():
+        raise DomainError(_("Write the goal in the patient's words."))
+    goal.text = text.strip()
+    goal.save(update_fields=["text"])
+    return goal
+
+
+def careplan_change_action(*, plan: CarePlan, action: Action) -> Action:
+    """An action rewritten in place: what, who, when; its place, its decision and how far it
+    has gone stay."""
+    plan.ensure_editable()
+    if action.plan_id != plan.pk:
+        raise DomainError(_("This action belongs to another plan."))
     action.full_clean()
     action.save()
     return action

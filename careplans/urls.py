@@ -9,6 +9,8 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/objectifs/", views.goal_add, name="goal_add"),
     path("plans/<int:pk>/actions/", views.action_add, name="action_add"),
+    path("plans/<int:pk>/objectifs/<int:item_pk>/modifier/", views.goal_edit, name="goal_edit"),
+    path("plans/<int:pk>/actions/<int:item_pk>/modifier/", views.action_edit, name="action_edit"),
     path(
         "plans/<int:pk>/<str:kind>/<int:item_pk>/supprimer/",
         views.item_remove,
@@ -24,4 +26,5 @@ urlpatterns = [
     path("mon-plan/", views.my_plan, name="my_plan"),
     path("mes-actions/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/statut/", views.action_status, name="action_status"),
+    path("actions/<int:pk>/annuler-fait/", views.action_undo, name="action_undo"),
 ]

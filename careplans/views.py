@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from budget.rules import can_prescribe
 from careplans.forms import (
@@ -20,27 +22,36 @@ from careplans.forms import (
     GoalForm,
     RecordValidationForm,
 )
-from careplans.models import Action, CarePlan, Goal, PlanStatus, ValidationMethod
+from careplans.models import Action, ActionStatus, CarePlan, Goal, PlanStatus, ValidationMethod
 from careplans.pdf import careplan_pdf
-from careplans.rules import can_follow_action, can_record_validation, can_see_my_actions
+from careplans.rules import (
+    can_answer_for_patient,
+    can_follow_action,
+    can_record_validation,
+    can_see_my_actions,
+)
 from careplans.selectors import (
     access_plan,
     actions_by_owner,
     careplan_changes,
     in_force_and_open,
+    patient_goals,
     visible_plans,
+    with_followup,
 )
 from careplans.services import (
     DecisionAction,
     careplan_add_action,
     careplan_add_goal,
+    careplan_change_action,
+    careplan_change_goal,
     careplan_from_sic,
     careplan_remove,
     careplan_start,
     careplan_validation_record,
 )
 from labparcours.access import log_access
-from labparcours.http import AuthenticatedHttpRequest, attempt, posted, safe_next
+from labparcours.http import AuthenticatedHttpRequest, attempt, offer_undo, posted, safe_next
 from labparcours.permissions import is_patient_side, require
 from labparcours.uploads import serve_upload
 from patients.selectors import access_patient, own_patient
@@ -80,16 +91,20 @@ def patient_plans(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
 
 
 def _plan_context(request: AuthenticatedHttpRequest, plan: CarePlan) -> dict[str, Any]:
-    can_edit = plan.is_editable and can_lead_team(request.user, plan.patient)
-    members = _members(plan.patient_id)
+    can_lead = can_lead_team(request.user, plan.patient)
+    can_edit = plan.is_editable and can_lead
+    members = _members(plan.patient_id) if can_edit else []
+    goals = list(plan.goals.all())
     return {
         "plan": plan,
         "patient": plan.patient,
         "groups": actions_by_owner(plan),
-        "goals": list(plan.goals.all()),
+        "goals": goals,
+        "patient_goals": patient_goals(plan, goals) if can_edit else [],
         "changes": careplan_changes(plan),
-        "can_lead": can_lead_team(request.user, plan.patient),
+        "can_lead": can_lead,
         "can_edit": can_edit,
+        "can_follow": can_lead and plan.status == PlanStatus.VALIDATED,
         "can_prescribe": plan.status != PlanStatus.SUPERSEDED
         and can_prescribe(request.user, plan.patient),
         "goal_form": GoalForm() if can_edit else None,
@@ -146,6 +161,91 @@ def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("careplans:detail", pk=plan.pk)
     context = _plan_context(request, plan) | {"action_form": form}
     return render(request, "careplans/careplan_detail.html", context, status=400)
+
+
+def _editable_plan(request: AuthenticatedHttpRequest, pk: int) -> CarePlan | HttpResponse:
+    """The plan whose goals and actions the lead rewrites; once proposed or in force, the
+    answer is the plan page with the reason."""
+    plan = _lead_plan(request, pk)
+    if attempt(request, plan.ensure_editable):
+        return plan
+    url = reverse("careplans:detail", args=[plan.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _saved(request: AuthenticatedHttpRequest, plan: CarePlan, anchor: str) -> HttpResponse:
+    """After a goal or an action is rewritten: with htmx the plan card again (and what
+    changed since the last version), without it the plan page at that row."""
+    if not request.htmx:
+        return redirect(reverse("careplans:detail", args=[plan.pk]) + f"#{anchor}")
+    context = _plan_context(request, plan) | {"oob": True}
+    response = render(request, "careplans/careplan_detail.html#plan-card", context)
+    response.write(render(request, "careplans/careplan_detail.html#changes-card", context).content)
+    response["HX-Retarget"] = "#plan-card"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _edit_form(
+    request: AuthenticatedHttpRequest, plan: CarePlan, item: Goal | Action, form: Any
+) -> HttpResponse:
+    """The form of one row: in place with htmx (a refused input answers 200 so that htmx
+    swaps it in), else on a page of its own."""
+    kind = "goal" if isinstance(item, Goal) else "action"
+    form.fields["text" if kind == "goal" else "what"].widget.attrs["autofocus"] = True
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "item": item,
+        "kind": kind,
+        "form": form,
+        "edit_url": reverse(f"careplans:{kind}_edit", args=[plan.pk, item.pk]),
+    }
+    if request.htmx:
+        return render(request, "careplans/item_edit.html#row-form", context)
+    return render(
+        request, "careplans/item_edit.html", context, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """A goal rewritten in place."""
+    plan = _editable_plan(request, pk)
+    if isinstance(plan, HttpResponse):
+        return plan
+    goal = get_object_or_404(Goal, plan=plan, pk=item_pk)
+    form = GoalForm(posted(request), initial={"text": goal.text})
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["text"]
+        if attempt(
+            request, lambda: careplan_change_goal(plan=plan, goal=goal, text=text), form=form
+        ):
+            if not request.htmx:
+                messages.success(request, _("The goal is saved."))
+            return _saved(request, plan, f"goal-{goal.pk}")
+    return _edit_form(request, plan, goal, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """An action rewritten in place: what, who, when, how often."""
+    plan = _editable_plan(request, pk)
+    if isinstance(plan, HttpResponse):
+        return plan
+    action = get_object_or_404(
+        Action.objects.select_related("care_provider"), plan=plan, pk=item_pk
+    )
+    form = ActionForm(posted(request), memberships=_members(plan.patient_id), current=action)
+    if form.is_bound and form.is_valid():
+        form.apply(action)
+        if attempt(request, lambda: careplan_change_action(plan=plan, action=action), form=form):
+            if not request.htmx:
+                messages.success(request, _("The action is saved."))
+            return _saved(request, plan, f"action-{action.pk}")
+    return _edit_form(request, plan, action, form)
 
 
 @login_required
@@ -214,6 +314,7 @@ def from_sic(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 owner=f["owner"],
                 membership_id=f["membership_id"],
                 provider=f.get("provider", ""),
+                care_provider=f.get("care_provider"),
                 when=f.get("when", ""),
             )
             for f in formset.cleaned_data
@@ -250,9 +351,19 @@ def my_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_validate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The patient (or their caregiver) validates the plan proposed: a page asks them to
+    confirm first, since a validation cannot be taken back."""
     plan = access_plan(request, pk, what="care plan (validation)")
+    if request.method == "GET":
+        require(can_answer_for_patient(request.user))
+        if plan.status != PlanStatus.PROPOSED:
+            messages.info(request, _("This plan is not waiting for your validation."))
+            return redirect("careplans:my_plan")
+        context = {"plan": plan, "patient": plan.patient, "goals": list(plan.goals.all())}
+        context["actions"] = plan.actions.count()
+        return render(request, "careplans/validate_confirm.html", context)
     attempt(
         request,
         lambda: careplan_validation_record(
@@ -285,10 +396,12 @@ def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     programme, from the plans in force."""
     require(can_see_my_actions(request.user))
     actions = list(
-        Action.objects.visible_to(request.user)
-        .of_included_patients()
-        .in_force()
-        .owned_by(request.user)
+        with_followup(
+            Action.objects.visible_to(request.user)
+            .of_included_patients()
+            .in_force()
+            .owned_by(request.user)
+        )
         .select_related("plan__patient")
         .order_by("status", "due_date", "pk")
     )
@@ -296,24 +409,48 @@ def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "careplans/my_actions.html", {"actions": actions})
 
 
-@login_required
-@require_POST
-def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The owner of an action (or the coordinator, or the team's GP) follows it."""
+def _followed_action(request: AuthenticatedHttpRequest, pk: int) -> Action:
     action = get_object_or_404(
-        Action.objects.filter(plan__in=visible_plans(request.user)).select_related(
-            "plan__patient", "membership__professional"
-        ),
+        Action.objects.filter(plan__in=visible_plans(request.user))
+        .select_related("plan__patient", "membership__professional")
+        .prefetch_related("occurrences"),
         pk=pk,
     )
     require(can_follow_action(request.user, action))
+    return action
+
+
+@login_required
+@require_POST
+def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The owner of an action (or the coordinator, or the team's GP) follows it. "Done"
+    marks the action (or, for a recurring one, its next occurrence), with an undo offered."""
+    action = _followed_action(request, pk)
     form = ActionStatusForm(request.POST)
-    if form.is_valid():
-        attempt(
+    if not form.is_valid():
+        return redirect(safe_next(request, "careplans:my_actions"))
+    status = form.cleaned_data["status"]
+    if status != ActionStatus.DONE:
+        attempt(request, lambda: action.set_status(status), success=_("The action is updated."))
+    elif attempt(request, lambda: action.mark_done(by=request.user)):
+        offer_undo(
             request,
-            lambda: action.set_status(form.cleaned_data["status"]),
-            success=_("The action is updated."),
+            _("« %(what)s » is marked done.") % {"what": action.what},
+            reverse("careplans:action_undo", args=[action.pk]),
         )
+    return redirect(safe_next(request, "careplans:my_actions"))
+
+
+@login_required
+@require_POST
+def action_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Take back a "done" given today."""
+    action = _followed_action(request, pk)
+    attempt(
+        request,
+        action.undo_done,
+        success=_("« %(what)s » is back to do.") % {"what": action.what},
+    )
     return redirect(safe_next(request, "careplans:my_actions"))
 
 

@@ -55,6 +55,18 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return resolve_url(default)
 
 
+UNDO_SESSION_KEY = "undo_url"
+
+
+def offer_undo(request: HttpRequest, message: str, url: str) -> None:
+    """A success message with an « Annuler » button: a plain form posting to `url`
+    (includes/messages.html), so that undoing needs no JavaScript. One offer at a time."""
+    from django.contrib import messages
+
+    request.session[UNDO_SESSION_KEY] = url
+    messages.success(request, message, extra_tags="undoable")
+
+
 def attempt(
     request: HttpRequest,
     action: Callable[[], object],

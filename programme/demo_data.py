@@ -497,7 +497,8 @@ CONTENT: dict[str, dict[str, Any]] = {
         "living_with_illness": "Je m’essouffle dans l’escalier, ça me fait peur.",
         "what_matters_most": "Pouvoir aller au marché le dimanche avec ma femme.",
         "difficulties": "Je ne sais jamais qui appeler quand ça ne va pas.",
-        "goals": "Marcher 20 minutes par jour et ne plus retourner à l’hôpital.",
+        "goals": "Marcher 20 minutes par jour\nNe plus retourner à l’hôpital cette année\n"
+        "Refaire mon potager au printemps",
     },
 }
 
@@ -550,6 +551,18 @@ REVISED_ACTIONS = [  # Mr Lambert's v2: he walks longer, and sees a dietitian
         30,
     ),
 ]
+# Providers' actions whose provider the demo chooses from the budget's directory (what: a key
+# of PROFESSIONALS, or "association").
+FROM_DIRECTORY = {
+    "Séances d’activité physique adaptée": "association",
+    "Consultation diététique (sel, diabète)": "a.fontaine",
+}
+# Recurring actions (what: every, unit), followed occurrence by occurrence; from the day the
+# plan is written, done each time before the current one in a plan in force.
+RECURRING = {"Préparer le pilulier de la semaine": (1, "week")}
+# The draft plan takes its goals from the patient's experience form: the first two; the others
+# stay offered on the plan page.
+GOALS_FROM_PATIENT = 2
 LATE_ACTIONS = [("Bilan podologique annuel", "nurse", "une fois", -12), *ACTIONS[1:3]]
 CHANGES_COMMENT = (
     "Je ne peux pas marcher tous les jours à cause de mon genou ; "
@@ -638,13 +651,31 @@ class Care:
     paid: int = 0  # how many of those invoices are paid
     invoice: bool = False  # the first expense has the provider's invoice attached
     days_ago: int = 40  # prescribed that many days ago
+    action: str = ""  # the care-plan action it serves (its "what"), in the latest plan
 
 
 CARES = [
     Care(
-        "Lambert", "diététicien·ne", "a.fontaine", 6, "45.00", GP, done=(2, 1), paid=1, invoice=True
+        "Lambert",
+        "diététicien·ne",
+        "a.fontaine",
+        6,
+        "45.00",
+        GP,
+        done=(2, 1),
+        paid=1,
+        invoice=True,
+        action="Consultation diététique (sel, diabète)",
     ),
-    Care("Vermeersch", "activité physique adaptée", "association", 10, "30.00", done=(4,)),
+    Care(
+        "Vermeersch",
+        "activité physique adaptée",
+        "association",
+        10,
+        "30.00",
+        done=(4,),
+        action="Séances d’activité physique adaptée",
+    ),
     # Waiting for more than a week: the coordinator's bell reminds her of it.
     Care("Boukhalfa", "psychologue", "p.mercier", 4, "60.00", decided=False, days_ago=9),
     # Mrs Maes's second year: nearly all of it spent with the dietitian.

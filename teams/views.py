@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, safe_next
 from labparcours.invitations import invitation_send
@@ -121,11 +121,25 @@ def member_add(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_leave(request: AuthenticatedHttpRequest, pk: str, membership_pk: int) -> HttpResponse:
+    """Remove a member from the team, once confirmed: they lose access at once."""
     patient = access_patient(request, pk, what="care team")
     require(can_manage_patients(request.user))
-    membership = get_object_or_404(Membership, team__patient=patient, pk=membership_pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("professional"), team__patient=patient, pk=membership_pk
+    )
+    if request.method == "GET":
+        if not membership.is_active:
+            return redirect("teams:team", pk=patient.pk)
+        # What the member still carries in the patient's plans: the coordinator reassigns it.
+        from careplans.models import OPEN_ACTION_STATUSES, PlanStatus
+
+        carried = membership.care_plan_actions.filter(status__in=OPEN_ACTION_STATUSES).exclude(
+            plan__status=PlanStatus.SUPERSEDED
+        )
+        context = {"patient": patient, "membership": membership, "carried": list(carried)}
+        return render(request, "teams/member_leave.html", context)
     attempt(
         request,
         lambda: membership.leave(),

@@ -68,6 +68,18 @@ def page(browser, live_server) -> Iterator[object]:
     assert missing == [], "static files the pages asked for and did not get"
 
 
+def phone_context(browser, live_server, width: int = 390, height: int = 844):
+    """A French phone's browser context on the live server (the patient's side)."""
+    return browser.new_context(
+        locale="fr-FR",
+        viewport={"width": width, "height": height},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        base_url=live_server.url,
+    )
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

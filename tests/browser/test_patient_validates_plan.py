@@ -2,7 +2,7 @@ import pytest
 
 from careplans.models import PlanStatus
 from labparcours.models import Role
-from tests.browser.conftest import ARTIFACTS, log_in
+from tests.browser.conftest import ARTIFACTS, log_in, phone_context
 from tests.conftest import World
 from tests.factories import PASSWORD, make_plan
 
@@ -15,27 +15,27 @@ def test_the_patient_reads_and_validates_the_plan_on_a_phone(
     world = fresh_world
     assert world.patient_user.role == Role.PATIENT
     plan = make_plan(world, status=PlanStatus.PROPOSED)
-    context = browser.new_context(
-        locale="fr-FR",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        base_url=live_server.url,
-    )
+    context = phone_context(browser, live_server)
     page = context.new_page()
     log_in(page, world.patient_user.email, PASSWORD)
     page.goto("/mon-plan/")
     assert page.get_by_text("Votre équipe vous propose ce plan.").is_visible()
     assert page.get_by_role("heading", name="Vous").is_visible()
     assert page.get_by_text("Marcher 20 minutes").is_visible()
-    button = page.get_by_role("button", name="Je valide mon plan")
+    button = page.get_by_role("link", name="Je valide mon plan")
     box = button.bounding_box()
     assert box["width"] > 300  # a large button across the phone's width
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "patient-plan-phone.png"), full_page=True)
     with page.expect_navigation():
         button.click()
+    # A validation cannot be taken back: the patient confirms it first.
+    assert page.get_by_text("Une validation ne peut pas être reprise").is_visible()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED
+    page.screenshot(path=str(ARTIFACTS / "patient-plan-confirm-phone.png"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Oui, je valide mon plan").click()
     assert page.get_by_text("Merci : votre plan est validé et en vigueur.").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.VALIDATED

@@ -96,7 +96,7 @@ def test_asking_for_changes_needs_a_comment(world: World, plans) -> None:
 
 def test_the_coordinator_records_a_validation_by_phone(world: World, plans) -> None:
     response = client_for(world.coordinator).post(
-        f"/plans/{plans['own'].pk}/validation/", {"method": "phone"}
+        f"/plans/{plans['own'].pk}/validation/", {"method": "phone", "confirm": "on"}
     )
     assert response.status_code == 302
     plans["own"].refresh_from_db()
@@ -106,11 +106,14 @@ def test_the_coordinator_records_a_validation_by_phone(world: World, plans) -> N
 
 def test_a_paper_validation_needs_the_scanned_sheet(world: World, plans) -> None:
     client = client_for(world.coordinator)
-    refused = client.post(f"/plans/{plans['own'].pk}/validation/", {"method": "paper"})
+    refused = client.post(
+        f"/plans/{plans['own'].pk}/validation/", {"method": "paper", "confirm": "on"}
+    )
     assert refused.status_code == 400
     assert "Joignez la feuille scannée signée par le patient." in refused.content.decode()
     client.post(
-        f"/plans/{plans['own'].pk}/validation/", {"method": "paper", "scan": signed_sheet()}
+        f"/plans/{plans['own'].pk}/validation/",
+        {"method": "paper", "scan": signed_sheet(), "confirm": "on"},
     )
     plans["own"].refresh_from_db()
     assert plans["own"].validation_method == "paper"
@@ -119,7 +122,7 @@ def test_a_paper_validation_needs_the_scanned_sheet(world: World, plans) -> None
 
 def test_a_clinician_cannot_record_a_validation(world: World, plans) -> None:
     response = client_for(world.gp).post(
-        f"/plans/{plans['own'].pk}/validation/", {"method": "phone"}
+        f"/plans/{plans['own'].pk}/validation/", {"method": "phone", "confirm": "on"}
     )
     assert response.status_code == 403
 

@@ -73,6 +73,21 @@ def decisions_to_actions(world: World) -> dict:
     }
 
 
+def done_today(world: World, target: str) -> None:
+    world.validated[target].actions.first().set_status("done")
+
+
+def item(kind: str, suffix: str = ""):
+    """The first goal or action of the target patient's draft, to rewrite in place."""
+
+    def url(w: World, t: str) -> str:
+        plan = w.drafts[t]
+        items = plan.goals if kind == "objectifs" else plan.actions
+        return f"/plans/{plan.pk}/{kind}/{items.first().pk}/modifier/{suffix}"
+
+    return url
+
+
 def pl(path: str, plan: str = "validated"):
     return lambda w, t: path.format(
         plan=getattr(w, plan)[t].pk,
@@ -123,6 +138,36 @@ PAGES = [
         otherwise={"patient_user": 404, "caregiver_user": 404},
     ),
     Case(
+        "edit a goal: the form",
+        item("objectifs"),
+        LEAD,
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
+        "edit a goal",
+        item("objectifs"),
+        LEAD,
+        method="post",
+        ok=302,
+        data=lambda w: {"text": "Aller au marché le samedi"},
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
+        "edit an action: the form",
+        item("actions"),
+        LEAD,
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
+        "edit an action",
+        item("actions"),
+        LEAD,
+        method="post",
+        ok=302,
+        data=lambda w: {"what": "Marcher 30 minutes", "who": "patient"},
+        otherwise={"patient_user": 404, "caregiver_user": 404},
+    ),
+    Case(
         "propose",
         pl("/plans/{plan}/proposer/", "drafts"),
         LEAD,
@@ -139,12 +184,18 @@ PAGES = [
         before=propose,
     ),
     Case(
+        "validate: the confirmation",
+        pl("/plans/{plan}/valider/", "drafts"),
+        PATIENT_SIDE,
+        before=propose,
+    ),
+    Case(
         "record validation",
         pl("/plans/{plan}/validation/", "drafts"),
         frozenset({"coordinator"}),
         method="post",
         ok=302,
-        data=lambda w: {"method": "phone"},
+        data=lambda w: {"method": "phone", "confirm": "on"},
         before=propose,
     ),
     Case(
@@ -163,6 +214,14 @@ PAGES = [
         method="post",
         ok=302,
         data=lambda w: {"status": "done"},
+    ),
+    Case(
+        "undo an action done",
+        pl("/actions/{action}/annuler-fait/"),
+        LEAD | {"nurse"},
+        method="post",
+        ok=302,
+        before=done_today,
     ),
     Case("new version", pl("/patients/{pk}/plans/nouveau/"), LEAD, method="post", ok=302),
     Case(

@@ -39,7 +39,9 @@ def send(world: World, plan: CarePlan, door: str, file) -> tuple[int, str]:
     """The coordinator records a paper validation with `file`, through the page or the API."""
     client = client_for(world.coordinator)
     if door == "page":
-        response = client.post(f"/plans/{plan.pk}/validation/", {"method": "paper", "scan": file})
+        response = client.post(
+            f"/plans/{plan.pk}/validation/", {"method": "paper", "scan": file, "confirm": "on"}
+        )
         return response.status_code, response.content.decode()
     response = client.post(
         f"/api/v1/careplans/{plan.pk}/validate/", {"method": "paper", "scan": file}

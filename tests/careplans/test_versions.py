@@ -113,7 +113,7 @@ def test_a_provider_action_needs_the_providers_name(world: World, sics) -> None:
         },
     )
     assert response.status_code == 200
-    assert "Nommez l’intervenant" in response.content.decode()
+    assert "Choisissez l’intervenant dans l’annuaire" in response.content.decode()
     assert not CarePlan.objects.filter(patient=world.own).exists()
 
 

@@ -28,7 +28,8 @@ def test_page_and_api_record_every_validation_through_one_command(world: World, 
         assert by_phone.status_code == 200
         revised = make_plan(world, status=PlanStatus.PROPOSED)
         on_paper = client_for(world.coordinator).post(
-            f"/plans/{revised.pk}/validation/", {"method": "paper", "scan": signed_sheet()}
+            f"/plans/{revised.pk}/validation/",
+            {"method": "paper", "scan": signed_sheet(), "confirm": "on"},
         )
         assert on_paper.status_code == 302
     assert [c.kwargs["method"] for c in record.call_args_list] == ["online", "phone", "paper"]
@@ -47,7 +48,9 @@ def test_a_paper_validation_without_its_sheet_is_refused_the_same_way(
     client = client_for(world.coordinator)
     plan = plans["own"]
     if door == "page":
-        response = client.post(f"/plans/{plan.pk}/validation/", {"method": "paper"})
+        response = client.post(
+            f"/plans/{plan.pk}/validation/", {"method": "paper", "confirm": "on"}
+        )
         assert response.status_code == 400
         assert NO_SHEET in response.content.decode()
     else:
@@ -63,7 +66,7 @@ def test_only_the_coordinator_records_a_validation_by_phone(world: World, plans,
     client = client_for(world.gp)
     plan = plans["own"]
     url = {"page": f"/plans/{plan.pk}/validation/", "api": f"/api/v1/careplans/{plan.pk}/validate/"}
-    response = client.post(url[door], {"method": "phone"})
+    response = client.post(url[door], {"method": "phone", "confirm": "on"})
     assert response.status_code == 403
     if door == "api":
         assert response.json()["code"] == "not_the_coordinator"

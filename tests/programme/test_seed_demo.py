@@ -114,3 +114,27 @@ def test_the_coordinators_bell_rings_for_the_budget(demo) -> None:
     )
     # Mr Boukhalfa's request waits for more than a week; Mrs Maes's envelope is nearly used.
     assert {"care_waiting", "envelope_nearly_used"} <= told
+
+
+def test_the_plans_show_patient_goals_linked_care_and_recurring_actions(demo) -> None:
+    coordinator = login("coordinatrice@demo.test")
+    draft = CarePlan.objects.get(patient__last_name="Hennebert")
+    assert [g.text for g in draft.goals.all()] == [
+        "Marcher 20 minutes par jour",
+        "Ne plus retourner à l’hôpital cette année",
+    ]
+    page = coordinator.get(f"/plans/{draft.pk}/").content.decode()
+    assert "Objectifs exprimés par le patient" in page
+    assert "Refaire mon potager au printemps" in page
+    served = Action.objects.get(
+        plan__patient__last_name="Vermeersch", what="Séances d’activité physique adaptée"
+    )
+    assert served.care_provider is not None
+    assert served.supplementary_care.get().status == "approved"
+    weekly = Action.objects.get(
+        plan__patient__last_name="Vermeersch", what="Préparer le pilulier de la semaine"
+    )
+    assert weekly.repeat_label == "toutes les semaines"
+    assert weekly.occurrences.count() >= 20
+    pharmacist = login(weekly.membership.professional.user.email)
+    assert "Prochaine fois" in pharmacist.get("/mes-actions/").content.decode()

@@ -29,6 +29,7 @@ def entry(path: str):
 
 
 PAGES = [
+    Case("a member leaves: confirmation", leave("/patients/{pk}/equipe/{m}/depart/"), COORDINATOR),
     Case(
         "a member leaves",
         leave("/patients/{pk}/equipe/{m}/depart/"),

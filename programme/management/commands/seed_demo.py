@@ -39,7 +39,16 @@ from budget.services import (
     supplementary_care_approve,
     supplementary_care_request,
 )
-from careplans.models import Action, ActionStatus, CarePlan, Owner, ValidationMethod
+from careplans.models import (
+    Action,
+    ActionOccurrence,
+    ActionStatus,
+    CarePlan,
+    Owner,
+    PlanStatus,
+    ValidationMethod,
+)
+from careplans.selectors import patient_goals
 from careplans.services import (
     careplan_add_action,
     careplan_add_goal,
@@ -413,15 +422,17 @@ class Demo:
         *,
         sic: Sic | None = None,
         actions: list = data.ACTIONS,
+        goals: list[str] = data.GOALS,
         base: datetime.date,
     ) -> CarePlan:
         """A version written as on the plan page: goals, then actions (due `days` after
-        `base`), skipping those of a role the team lacks. A new version keeps the previous
-        one's goals and open actions: those the new list drops are removed."""
+        `base`, a recurring one from `base`), skipping those of a role the team lacks. A new
+        version keeps the previous one's goals and open actions: those the new list drops are
+        removed."""
         plan = careplan_start(patient=patient, by=self.coordinator, sic=sic)
-        goals = {goal.text for goal in plan.goals.all()}
-        for text in data.GOALS:
-            if text not in goals:
+        present_goals = {goal.text for goal in plan.goals.all()}
+        for text in goals:
+            if text not in present_goals:
                 careplan_add_goal(plan=plan, text=text)
         wanted = {what for what, *_ in actions}
         for action in plan.actions.all():
@@ -434,8 +445,31 @@ class Demo:
                 continue
             if days is not None:
                 new.due_date = base + days * DAY
+            if what in data.FROM_DIRECTORY:
+                new.care_provider = self.provider(data.FROM_DIRECTORY[what])
+                new.provider = new.care_provider.label
+            if what in data.RECURRING:  # its rhythm says how often, from `base`
+                new.repeat_every, new.repeat_unit = data.RECURRING[what]
+                new.due_date, new.when = new.due_date or base, ""
             careplan_add_action(plan=plan, action=new)
         return plan
+
+    def follow_recurring(self, plan: CarePlan) -> None:
+        """Each recurring action of a plan in force done every time before the current one,
+        by who carries it, on the day it was due."""
+        for action in plan.actions.filter(repeat_every__isnull=False).select_related(
+            "membership__professional__user"
+        ):
+            member = action.membership.professional.user if action.membership else None
+            ActionOccurrence.objects.bulk_create(
+                ActionOccurrence(
+                    action=action,
+                    due_on=action.occurrence(index),
+                    done_at=at(action.occurrence(index), 18),
+                    done_by=member or self.coordinator,
+                )
+                for index in range(action.occurrence_index(self.today))
+            )
 
     def propose(self, plan: CarePlan, day: datetime.date) -> None:
         plan.propose()
@@ -454,6 +488,7 @@ class Demo:
         self.propose(plan, held + proposed * DAY)
         scan = self.signed_sheet(patient, plan) if method == ValidationMethod.PAPER else None
         self.validate(plan, held + validated * DAY, by=self.coordinator, method=method, scan=scan)
+        self.follow_recurring(plan)
 
     def plan_phone(self, patient: Patient) -> None:
         self.validated(patient, method=ValidationMethod.PHONE, proposed=2, validated=9)
@@ -491,7 +526,11 @@ class Demo:
         self.propose(plan, self.today - 16 * DAY)
 
     def plan_draft(self, patient: Patient) -> None:
-        self.write_plan(patient, sic=self.first_held(patient), base=self.today)
+        """A draft whose goals come from the patient's experience form, as the plan page
+        offers them; the rest of the patient's words stay offered."""
+        plan = self.write_plan(patient, sic=self.first_held(patient), goals=[], base=self.today)
+        for text in patient_goals(plan, [])[: data.GOALS_FROM_PATIENT]:
+            careplan_add_goal(plan=plan, text=text)
 
     # --- indemnities -----------------------------------------------------------------------
 
@@ -578,6 +617,7 @@ class Demo:
             provider=self.provider(care.provider),
             sessions=care.sessions,
             unit_price=Decimal(care.unit_price),
+            action=self.served(patient, care.action) if care.action else None,
         )
         backdate(request, requested_at=at(self.today - care.days_ago * DAY, 11))
         if not care.decided:
@@ -604,6 +644,19 @@ class Demo:
                     paid_on=day + 5 * DAY,
                     reference=f"VIR-{day:%Y%m%d}-{expense.pk:04d}",
                 )
+
+    @staticmethod
+    def served(patient: Patient, what: str) -> Action:
+        """The action of the patient's latest plan that a prescription serves."""
+        action = (
+            Action.objects.filter(plan__patient=patient, what=what)
+            .exclude(plan__status=PlanStatus.SUPERSEDED)
+            .order_by("-plan__version")
+            .first()
+        )
+        if action is None:
+            raise CommandError(f"No action « {what} » in the plans of {patient.initials}.")
+        return action
 
     @staticmethod
     def invoice(patient: Patient, day: datetime.date) -> ContentFile:
