@@ -137,4 +137,5 @@ def test_the_budget_lists_run_a_constant_number_of_queries(
     assert len(many.captured_queries) == len(few.captured_queries)
     if role != "patient_user":
         body = answer.json()
-        assert len(body["results"]) == 25 and body["next"], "a full page and a cursor to the next"
+        assert len(body["results"]) == 25
+        assert body["next"], "a full page, and a cursor to the next"
