@@ -4,7 +4,8 @@ listed here, by page, to be emptied once that work is merged."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, log_in, screenshot
+from tests.factories import PASSWORD
 
 # (page, axe rule) pairs that fail today on pages being reworked: the contribution forms
 # (sic/forms.py and their templates).
@@ -26,3 +27,17 @@ def stop(page, name: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, (
         f"{name}: the page scrolls sideways"
     )
+
+
+def follow(page, link: str, *, to: str, name: str) -> None:
+    """Click the first link named `link`, wait for the page at `to` (a URL glob), stop there."""
+    page.get_by_role("link", name=link).first.click()
+    page.wait_for_url(to)
+    stop(page, name)
+
+
+def arrive(page, email: str, *, home: str, name: str) -> None:
+    """Log in through the login page, land on `home` (a URL glob), stop there."""
+    log_in(page, email, PASSWORD)
+    page.wait_for_url(home)
+    stop(page, name)

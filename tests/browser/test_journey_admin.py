@@ -5,11 +5,11 @@ with axe-core on every page."""
 import pytest
 
 from labparcours.models import AccessLogEntry
-from tests.browser.conftest import DESKTOP, browsing, log_in
-from tests.browser.journeys import stop
+from tests.browser.conftest import DESKTOP, browsing
+from tests.browser.journeys import arrive, follow, stop
 from tests.budget.pages import envelopes_of
 from tests.conftest import World
-from tests.factories import PASSWORD, approved_request, held_sic, indemnity_rate
+from tests.factories import approved_request, held_sic, indemnity_rate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,13 +27,9 @@ def test_the_admin_reads_the_budget_approves_indemnities_and_reads_the_access_lo
     )
 
     with browsing(browser, live_server, DESKTOP) as page:
-        log_in(page, world.admin.email, PASSWORD)
-        page.wait_for_url("**/gestion/")
-        stop(page, "admin-home")
+        arrive(page, world.admin.email, home="**/gestion/", name="admin-home")
 
-        page.get_by_role("link", name="Budget").first.click()
-        page.wait_for_url("**/gestion/budget/")
-        stop(page, "admin-budget")
+        follow(page, "Budget", to="**/gestion/budget/", name="admin-budget")
         page.locator(".chart-svg a").first.click()
         page.wait_for_url("**/gestion/budget/mouvements/**")
         assert page.locator("main tbody tr").count() >= 1
@@ -41,20 +37,14 @@ def test_the_admin_reads_the_budget_approves_indemnities_and_reads_the_access_lo
         page.goto("/gestion/budget/exports/")
         stop(page, "admin-budget-exports")
 
-        page.get_by_role("link", name="Indemnisations").first.click()
-        page.wait_for_url("**/indemnisations/admin/")
-        stop(page, "admin-indemnities")
+        follow(page, "Indemnisations", to="**/indemnisations/admin/", name="admin-indemnities")
         with page.expect_navigation():
             page.get_by_role("button", name="Valider les 2 lignes").click()
         assert page.get_by_text("2 lignes validées.").is_visible()
         assert page.get_by_text("Aucune ligne n'attend de validation.").is_visible()
         stop(page, "admin-indemnities-approved")
 
-        page.get_by_role("link", name="Rapports").first.click()
-        page.wait_for_url("**/indemnisations/rapports/")
-        stop(page, "admin-indemnity-reports")
+        follow(page, "Rapports", to="**/indemnisations/rapports/", name="admin-indemnity-reports")
 
-        page.get_by_role("link", name="Journal des accès").first.click()
-        page.wait_for_url("**/gestion/journal-acces/")
+        follow(page, "Journal des accès", to="**/gestion/journal-acces/", name="admin-access-log")
         assert page.locator("main").get_by_text("192.0.2.7").count() >= 1
-        stop(page, "admin-access-log")

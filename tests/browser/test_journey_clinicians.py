@@ -9,11 +9,11 @@ import pytest
 from careplans.models import Action, Owner, PlanStatus
 from sic.models import Contribution, ContributionKind
 from sic.services import sic_ensure_planned, sic_schedule
-from tests.browser.conftest import PHONE, browsing, log_in
-from tests.browser.journeys import stop
+from tests.browser.conftest import PHONE, browsing
+from tests.browser.journeys import arrive, follow, stop
 from tests.budget.pages import envelopes_of
 from tests.conftest import World, soon
-from tests.factories import PASSWORD, approved_request, make_plan
+from tests.factories import approved_request, make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,17 +70,11 @@ def test_the_gp_the_pharmacist_and_the_nurse_prepare_the_sic_on_a_phone(
 
     for who, kind, fill in CLINICIANS:
         with browsing(browser, live_server, PHONE) as page:
-            log_in(page, world.user(who).email, PASSWORD)
-            page.wait_for_url("**/mes-patients/")
-            stop(page, f"{who}-my-patients")
+            arrive(page, world.user(who).email, home="**/mes-patients/", name=f"{who}-my-patients")
 
-            page.get_by_role("link", name="LAMBERT Marcel").first.click()
-            page.wait_for_url(f"**/patients/{world.own.pk}/")
-            stop(page, f"{who}-patient")
+            follow(page, "LAMBERT Marcel", to=f"**/patients/{world.own.pk}/", name=f"{who}-patient")
 
-            page.get_by_role("link", name="Ouvrir la préparation").click()
-            page.wait_for_url(f"**/sic/{sic.pk}/")
-            stop(page, f"{who}-sic")
+            follow(page, "Ouvrir la préparation", to=f"**/sic/{sic.pk}/", name=f"{who}-sic")
 
             page.locator(f"a[href$='/contribution/{kind}/']").click()
             page.wait_for_url(f"**/contribution/{kind}/")
@@ -92,7 +86,5 @@ def test_the_gp_the_pharmacist_and_the_nurse_prepare_the_sic_on_a_phone(
             assert Contribution.objects.get(sic=sic, kind=kind).is_submitted
             stop(page, f"{who}-sic-contributed")
 
-            page.get_by_role("link", name="Mes actions").first.click()
-            page.wait_for_url("**/mes-actions/")
+            follow(page, "Mes actions", to="**/mes-actions/", name=f"{who}-my-actions")
             assert page.locator("main").get_by_text("LAMBERT").count() >= 1
-            stop(page, f"{who}-my-actions")

@@ -10,11 +10,11 @@ from reminders.sweep import reminders_sweep
 from sic.models import Sic, SicStatus
 from sic.services import sic_ensure_planned
 from teams.models import Profession
-from tests.browser.conftest import DESKTOP, browsing, log_in
-from tests.browser.journeys import stop
+from tests.browser.conftest import DESKTOP, browsing
+from tests.browser.journeys import arrive, follow, stop
 from tests.budget.pages import envelopes_of
 from tests.conftest import World, soon
-from tests.factories import PASSWORD, ProfessionalFactory, care_request, planned_sic
+from tests.factories import ProfessionalFactory, care_request, planned_sic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,13 +34,11 @@ def test_the_coordinator_prepares_holds_and_follows_up_a_sic(
     with browsing(browser, live_server, DESKTOP) as page:
         page.goto("/compte/login/")
         stop(page, "login")
-        log_in(page, world.coordinator.email, PASSWORD)
-        page.wait_for_url("**/coordination/")
-        stop(page, "coordinator-dashboard")
+        arrive(page, world.coordinator.email, home="**/coordination/", name="coordinator-dashboard")
 
-        page.get_by_role("link", name="LAMBERT Marcel").first.click()
-        page.wait_for_url(f"**/patients/{world.own.pk}/")
-        stop(page, "coordinator-patient")
+        follow(
+            page, "LAMBERT Marcel", to=f"**/patients/{world.own.pk}/", name="coordinator-patient"
+        )
 
         # Adjust the team: a diabetologist joins the cardiologist.
         page.get_by_role("link", name="Équipe de soins").first.click()
@@ -56,9 +54,7 @@ def test_the_coordinator_prepares_holds_and_follows_up_a_sic(
 
         # Schedule the SIC from the patient's page.
         page.goto(f"/patients/{world.own.pk}/")
-        page.get_by_role("link", name="Ouvrir la préparation").click()
-        page.wait_for_url("**/sic/*/")
-        stop(page, "coordinator-sic-to-schedule")
+        follow(page, "Ouvrir la préparation", to="**/sic/*/", name="coordinator-sic-to-schedule")
         page.fill("input[name=at]", f"{soon(7):%Y-%m-%dT%H:%M}")
         with page.expect_navigation():
             page.get_by_role("button", name="Programmer et inviter").click()
@@ -97,19 +93,15 @@ def test_the_coordinator_prepares_holds_and_follows_up_a_sic(
         stop(page, "coordinator-care-plan")
 
         # « Demandes à valider »: the GP's prescription, approved in place.
-        page.get_by_role("link", name="Demandes à valider").click()
-        page.wait_for_url("**/a-valider/")
-        stop(page, "coordinator-requests")
+        follow(page, "Demandes à valider", to="**/a-valider/", name="coordinator-requests")
         page.locator(f"#care-{care.pk}").get_by_role("button", name="Accorder").click()
         page.locator(f"#care-{care.pk}").get_by_text("Accordée").wait_for()
         stop(page, "coordinator-request-approved")
         assert SupplementaryCare.objects.get().status == CareRequestStatus.APPROVED
 
-        page.get_by_role("link", name="Notifications").click()
-        page.wait_for_url("**/notifications/")
+        follow(page, "Notifications", to="**/notifications/", name="coordinator-notifications")
         rows = page.locator("main tbody tr")
         assert rows.count() == 3  # two overdue SICs, the other patient's incomplete team
-        stop(page, "coordinator-notifications")
         rows.first.get_by_role("button", name="Marquer comme lu").click()
         page.locator("main tbody tr.is-muted").wait_for()
         stop(page, "coordinator-notification-read")

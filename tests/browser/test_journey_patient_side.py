@@ -10,31 +10,25 @@ from labparcours.models import AccessLogEntry
 from reminders.sweep import reminders_sweep
 from sic.models import Contribution, ContributionKind
 from sic.services import sic_ensure_planned, sic_schedule
-from tests.browser.conftest import PHONE, browsing, log_in
-from tests.browser.journeys import stop
+from tests.browser.conftest import PHONE, browsing
+from tests.browser.journeys import arrive, follow, stop
 from tests.budget.pages import envelopes_of
 from tests.conftest import World, soon
-from tests.factories import PASSWORD, approved_request, make_plan
+from tests.factories import approved_request, make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def read_the_rest(page, who: str) -> None:
     """« Mes soins de support », who accessed the record, the notifications."""
-    page.get_by_role("link", name="soins de support").first.click()
-    page.wait_for_url("**/mes-soins/")
+    follow(page, "soins de support", to="**/mes-soins/", name=f"{who}-my-care")
     assert page.get_by_text("6 séances de diététicien·ne").is_visible()
-    stop(page, f"{who}-my-care")
 
-    page.get_by_role("link", name="Qui a consulté").first.click()
-    page.wait_for_url("**/mon-dossier/acces/")
+    follow(page, "Qui a consulté", to="**/mon-dossier/acces/", name=f"{who}-access-log")
     assert page.locator("main").get_by_text("Pharmacien").count() >= 1
-    stop(page, f"{who}-access-log")
 
-    page.get_by_role("link", name="Notifications").first.click()
-    page.wait_for_url("**/notifications/")
+    follow(page, "Notifications", to="**/notifications/", name=f"{who}-notifications")
     assert page.locator("main tbody tr").count() >= 1
-    stop(page, f"{who}-notifications")
 
 
 def test_the_caregiver_asks_for_changes_and_the_patient_validates_on_a_phone(
@@ -52,13 +46,9 @@ def test_the_caregiver_asks_for_changes_and_the_patient_validates_on_a_phone(
     reminders_sweep(inline=True)
 
     with browsing(browser, live_server, PHONE) as page:
-        log_in(page, world.caregiver_user.email, PASSWORD)
-        page.wait_for_url("**/mon-dossier/")
-        stop(page, "caregiver-home")
+        arrive(page, world.caregiver_user.email, home="**/mon-dossier/", name="caregiver-home")
 
-        page.get_by_role("link", name="Plan de soins").first.click()
-        page.wait_for_url("**/mon-plan/")
-        stop(page, "caregiver-plan")
+        follow(page, "Plan de soins", to="**/mon-plan/", name="caregiver-plan")
         page.get_by_text("Je souhaite des modifications").click()
         page.fill("textarea[name=comment]", "La piscine plutôt que la marche, à cause du genou.")
         stop(page, "caregiver-plan-changes")
@@ -84,13 +74,9 @@ def test_the_caregiver_asks_for_changes_and_the_patient_validates_on_a_phone(
     plan.propose()
 
     with browsing(browser, live_server, PHONE) as page:
-        log_in(page, world.patient_user.email, PASSWORD)
-        page.wait_for_url("**/mon-dossier/")
-        stop(page, "patient-home")
+        arrive(page, world.patient_user.email, home="**/mon-dossier/", name="patient-home")
 
-        page.get_by_role("link", name="Mon plan de soins").first.click()
-        page.wait_for_url("**/mon-plan/")
-        stop(page, "patient-plan")
+        follow(page, "Mon plan de soins", to="**/mon-plan/", name="patient-plan")
         with page.expect_navigation():
             page.get_by_role("button", name="Je valide mon plan").click()
         assert page.get_by_text("Merci : votre plan est validé et en vigueur.").is_visible()

@@ -4,23 +4,20 @@ French, never the code's English key."""
 import ast
 from pathlib import Path
 
+from django.apps import apps
 from django.utils import translation
 
 from labparcours.access_labels import READ_LABELS, read_label
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = (
-    "labparcours",
-    "patients",
-    "teams",
-    "sic",
-    "careplans",
-    "budget",
-    "indemnities",
-    "reminders",
-    "programme",
-)
 LOGGING_CALLS = {"log_access", "log_access_query"}
+
+
+def project_apps() -> list[Path]:
+    """The folders of the project's own apps (not those of installed packages)."""
+    return [
+        Path(config.path) for config in apps.get_app_configs() if ROOT in Path(config.path).parents
+    ]
 
 
 def _literal(node: ast.expr | None) -> str | None:
@@ -51,8 +48,8 @@ def _reasons(tree: ast.AST) -> set[str]:
 def logged_reasons() -> set[str]:
     return {
         reason
-        for app in APPS
-        for path in (ROOT / app).rglob("*.py")
+        for app in project_apps()
+        for path in app.rglob("*.py")
         if "migrations" not in path.parts
         for reason in _reasons(ast.parse(path.read_text()))
     }
