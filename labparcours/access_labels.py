@@ -34,11 +34,27 @@ READ_LABELS = {
     "my actions": _("My actions"),
     "reminders": _("Reminders"),
     "indemnity lines": _("A professional's indemnities (initials)"),
+    "indemnities (patient initials)": _("Indemnities (initials)"),
+    "indemnity report": _("Indemnity report (initials)"),
     "indemnity statement": _("Statement of indemnities (initials)"),
     "indemnity batch listing": _("Listing of a payment batch (initials)"),
     "budget overview": _("Budget overview of the programme"),
     "budget rows": _("Budget lists of the programme"),
     "budget export": _("Budget export"),
+    "budget envelope": _("Supplementary care budget"),
+    "supplementary-care budget": _("Supplementary care budget"),
+    "budget ledger": _("Supplementary care budget (movements)"),
+    "supplementary care": _("Supplementary care"),
+    "supplementary care requests": _("Supplementary care requests"),
+    "supplementary care (prescription)": _("Supplementary care (prescription)"),
+    "supplementary care (decision)": _("Supplementary care (decision)"),
+    "supplementary care (cancellation)": _("Supplementary care (cancellation)"),
+    "supplementary care (expense)": _("Supplementary care (expense)"),
+    "supplementary care expense": _("Supplementary care (expense)"),
+    "supplementary care (invoice)": _("Supplementary care (invoice)"),
+    "supplementary care invoice": _("Supplementary care (invoice)"),
+    # The API's default, for a viewset that names nothing more precise.
+    "api": _("Patient record"),
 }
 _API = " (api)"
 

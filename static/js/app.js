@@ -72,6 +72,26 @@
     }
   });
 
+  // Tables wider than the screen (on a phone) scroll sideways inside their .table-wrap: the
+  // wrapper then takes the keyboard focus so that the arrow keys scroll it (WCAG 2.1.1). A
+  // table that fits adds no stop to the tab order.
+  function keyboardScrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.setAttribute("tabindex", "0");
+      } else {
+        wrap.removeAttribute("tabindex");
+      }
+    });
+  }
+  var resizing = null;
+  document.addEventListener("DOMContentLoaded", keyboardScrollableTables);
+  document.addEventListener("htmx:afterSettle", keyboardScrollableTables);
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(keyboardScrollableTables, 150);
+  });
+
   // Print buttons: <button type="button" data-print>.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) {

@@ -13,7 +13,7 @@ def test_the_admin_reads_the_budget_in_charts_and_follows_a_bar_to_its_rows(page
     page.get_by_role("link", name="Budget").first.click()
     page.wait_for_url("**/gestion/budget/")
     assert page.get_by_role("heading", name="Budget du programme").is_visible()
-    chart = page.get_by_role("img", name="Engagé, dépensé et payé par trimestre, par catégorie")
+    chart = page.get_by_role("group", name="Engagé, dépensé et payé par trimestre, par catégorie")
     assert chart.is_visible()
     screenshot(page, "budget-overview-desktop")
     assert page.console_errors == []  # the CSP refused nothing
