@@ -78,7 +78,10 @@ def test_the_caregiver_asks_for_changes_and_the_patient_validates_on_a_phone(
 
         follow(page, "Mon plan de soins", to="**/mon-plan/", name="patient-plan")
         with page.expect_navigation():
-            page.get_by_role("button", name="Je valide mon plan").click()
+            page.get_by_role("link", name="Je valide mon plan").click()
+        stop(page, "patient-plan-confirm")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Oui, je valide mon plan").click()
         assert page.get_by_text("Merci : votre plan est validé et en vigueur.").is_visible()
         assert CarePlan.objects.get(pk=plan.pk).status == PlanStatus.VALIDATED
         stop(page, "patient-plan-validated")
