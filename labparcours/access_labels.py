@@ -33,6 +33,7 @@ READ_LABELS = {
     "care plan (signed sheet)": _("Care plan (signed sheet)"),
     "my actions": _("My actions"),
     "reminders": _("Reminders"),
+    "notifications": _("Notifications"),
     "indemnity lines": _("A professional's indemnities (initials)"),
     "indemnity statement": _("Statement of indemnities (initials)"),
     "indemnity batch listing": _("Listing of a payment batch (initials)"),
