@@ -1,5 +1,7 @@
 """What the envelopes remind people of: a request waiting for the coordinator's decision, an
-envelope nearly used up, an approved request still without any session after months.
+envelope nearly used up, an approved request still without any session after months, found by
+rules; and the events of a request, told when they happen: asked (to the coordinator), decided
+(to its prescriber).
 
 Each kind is registered with its rule (see `reminders.registry`); each is sent once per
 request or envelope (the ledger of reminders is unique on kind, target, recipient and cycle,
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetEnvelope, CareRequestStatus, Expense, SupplementaryCare
-from labparcours.models import Role
+from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS
 from patients.models import PatientStatus
-from patients.recipients import member_users
+from patients.recipients import coordinator_of, member_users
+from reminders.events import reminders_notify, reminders_resolve
 from reminders.registry import Candidate, Kind, day, page, register
 
 
@@ -194,3 +198,94 @@ def care_unused(now: datetime.datetime) -> list[Candidate]:
 
 
 register(CARE_UNUSED, find=care_unused)
+
+
+# --- Events of a request: asked (to the coordinator), decided (to its prescriber) -----------
+#
+# Written at the moment by `budget.services` (see `reminders.events`), about the request
+# (`care:<id>`, the target of the rules above too): its decision makes the coordinator's
+# reminders done, its first session the prescriber's.
+
+
+def care_target(request: SupplementaryCare) -> str:
+    return f"care:{request.pk}"
+
+
+CARE_REQUESTED = Kind(
+    key="care_requested",
+    label=gettext_lazy("Supplementary care asked"),
+    roles=(Role.COORDINATOR,),
+    title=gettext_lazy("Supplementary care to decide — %(initials)s"),
+    text=lambda context, initials: (
+        _("A request of supplementary care for patient %(initials)s waits for your decision.")
+        % {"initials": initials}
+    ),
+    by_hand=True,
+)
+
+
+def _care_decided_text(context: Mapping[str, object], initials: str) -> str:
+    if context.get("approved"):
+        text = _(
+            "The supplementary care you prescribed for patient %(initials)s is approved: the "
+            "sessions can start."
+        )
+    else:
+        text = _(
+            "The supplementary care you prescribed for patient %(initials)s is refused: the "
+            "reason is on the patient's page."
+        )
+    return text % {"initials": initials}
+
+
+CARE_DECIDED = Kind(
+    key="care_decided",
+    label=gettext_lazy("Decision on supplementary care you prescribed"),
+    roles=(Role.CLINICIAN,),
+    title=gettext_lazy("Supplementary care decided — %(initials)s"),
+    text=_care_decided_text,
+    by_hand=True,
+)
+register(CARE_REQUESTED, CARE_DECIDED)
+
+
+def care_requested(request: SupplementaryCare, *, by: User) -> None:
+    """A member asks for supplementary care: the patient's coordinator decides (unless they
+    asked it themselves)."""
+    patient_id = request.envelope.patient_id
+    reminders_notify(
+        kind=CARE_REQUESTED,
+        patient_id=patient_id,
+        target_key=care_target(request),
+        to=dict.fromkeys(
+            (user_id for user_id in coordinator_of(patient_id) if user_id != by.pk),
+            page("budget:waiting"),
+        ),
+        cycle="requested",
+        by=by,
+    )
+
+
+def care_decided(request: SupplementaryCare, *, by: User) -> None:
+    """The coordinator decided: the reminders to decide are done; the prescriber is told
+    (when it is not the coordinator themselves)."""
+    reminders_resolve(targets=[care_target(request)], kinds=[CARE_REQUESTED, CARE_WAITING])
+    patient_id = request.envelope.patient_id
+    prescribers = [request.prescriber_id] if request.prescriber_id != by.pk else []
+    reminders_notify(
+        kind=CARE_DECIDED,
+        patient_id=patient_id,
+        target_key=care_target(request),
+        to=dict.fromkeys(prescribers, _patient_page(patient_id)),
+        context={"approved": request.status == CareRequestStatus.APPROVED},
+        cycle="decided",
+        by=by,
+    )
+
+
+def care_closed(request: SupplementaryCare) -> None:
+    """The request is cancelled or expired, or its first session recorded: nothing about it
+    waits any more."""
+    reminders_resolve(
+        targets=[care_target(request)], kinds=[CARE_REQUESTED, CARE_WAITING, CARE_UNUSED]
+    )

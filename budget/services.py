@@ -19,7 +19,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budget import rules
+from budget import reminders, rules
 from budget.models import (
     ZERO,
     BudgetCategory,
@@ -234,7 +234,7 @@ def supplementary_care_request(
         raise DomainError(_("This category or this provider is no longer offered."))
     if action is not None and action.plan.patient_id != patient.pk:
         raise DomainError(_("This action belongs to another patient's care plan."))
-    return SupplementaryCare.objects.create(
+    request = SupplementaryCare.objects.create(
         envelope=envelope,
         category=category,
         provider=provider,
@@ -243,6 +243,8 @@ def supplementary_care_request(
         action=action,
         prescriber=prescriber,
     )
+    reminders.care_requested(request, by=prescriber)
+    return request
 
 
 def _locked_request(request: SupplementaryCare) -> tuple[SupplementaryCare, BudgetEnvelope]:
@@ -269,6 +271,7 @@ def supplementary_care_approve(*, request: SupplementaryCare, by: User) -> Suppl
         why=_("Request approved"),
         request=request,
     )
+    reminders.care_decided(request, by=by)
     return request
 
 
@@ -285,6 +288,7 @@ def supplementary_care_refuse(
     request._decide(CareRequestStatus.REFUSED, by, allowed={CareRequestStatus.REQUESTED})
     request.refusal_reason = reason.strip()
     request.save()
+    reminders.care_decided(request, by=by)
     return request
 
 
@@ -315,6 +319,7 @@ def supplementary_care_cancel(*, request: SupplementaryCare, by: User) -> Supple
     )
     request.save()
     _release_rest(request, envelope, by, _("Request cancelled"))
+    reminders.care_closed(request)
     return request
 
 
@@ -329,6 +334,7 @@ def supplementary_care_expire(*, request: SupplementaryCare) -> SupplementaryCar
     )
     request.save()
     _release_rest(request, envelope, None, _("Request expired"))
+    reminders.care_closed(request)
     return request
 
 
@@ -404,6 +410,8 @@ def expense_record(
     BudgetMovement.objects.create(
         kind=MovementKind.RELEASE, amount=-amount, why=why, expense=expense, **common
     )
+    if done == 0:  # the first sessions: the request is no longer "approved but unused"
+        reminders.care_closed(request)
     return expense
 
 

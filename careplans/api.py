@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from careplans.models import Action, CarePlan, Goal, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
-from careplans.services import careplan_validation_record
+from careplans.services import careplan_changes_request, careplan_validation_record
 from labparcours.api_base import AccessLoggedMixin, PdfRenderer
 from labparcours.http import api_user
 from labparcours.uploads import UploadSerializerField, serve_upload
@@ -63,6 +63,7 @@ class CarePlanSerializer(serializers.ModelSerializer):
             "status",
             "proposed_at",
             "changes_comment",
+            "changes_answer",
             "validated_at",
             "validation_method",
             "goals",
@@ -151,7 +152,9 @@ class CarePlanViewSet(
         plan = self.get_object()
         payload = ChangesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        plan.request_changes(by=api_user(request), comment=payload.validated_data["comment"])
+        careplan_changes_request(
+            plan=plan, by=api_user(request), comment=payload.validated_data["comment"]
+        )
         return self._answer(plan)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})

@@ -238,5 +238,16 @@ class ChangesForm(forms.Form):
     )
 
 
+class ChangesAnswerForm(forms.Form):
+    """The team's answer to the patient's request for changes, shown to them with the plan."""
+
+    answer = forms.CharField(
+        label=_("Your answer to the patient"),
+        help_text=_("In plain words: what you change in the plan, or why not."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices)

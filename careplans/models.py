@@ -80,6 +80,24 @@ class CarePlan(models.Model):
     proposed_at = models.DateTimeField(_("proposed on"), null=True, blank=True)
     changes_comment = models.TextField(_("the patient's comment"), blank=True)
     changes_requested_at = models.DateTimeField(null=True, blank=True)
+    changes_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changes asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changes_answer = models.TextField(_("the answer to the patient"), blank=True)
+    changes_answered_at = models.DateTimeField(null=True, blank=True)
+    changes_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     validated_at = models.DateTimeField(_("validated on"), null=True, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,7 +191,39 @@ class CarePlan(models.Model):
         self.status = PlanStatus.CHANGES_REQUESTED
         self.changes_comment = comment.strip()
         self.changes_requested_at = timezone.now()
-        self.save(update_fields=["status", "changes_comment", "changes_requested_at"])
+        self.changes_requested_by = by
+        # A new request waits for a new answer (the history keeps the earlier ones).
+        self.changes_answer, self.changes_answered_at, self.changes_answered_by = "", None, None
+        self.save(
+            update_fields=[
+                "status",
+                "changes_comment",
+                "changes_requested_at",
+                "changes_requested_by",
+                "changes_answer",
+                "changes_answered_at",
+                "changes_answered_by",
+            ]
+        )
+
+    def answer_changes(self, *, by: User, answer: str) -> None:
+        """changes requested: the team's answer to the patient, kept with their request and
+        shown to them (the plan is then revised and proposed again)."""
+        if self.status != PlanStatus.CHANGES_REQUESTED:
+            raise InvalidTransition(
+                gettext("Only a plan the patient asked to change can be answered.")
+            )
+        if not answer.strip():
+            raise InvalidTransition(gettext("Write your answer to the patient."))
+        self.changes_answer = answer.strip()
+        self.changes_answered_at = timezone.now()
+        self.changes_answered_by = by
+        self.save(update_fields=["changes_answer", "changes_answered_at", "changes_answered_by"])
+
+    @property
+    def was_revised(self) -> bool:
+        """Proposed again after the patient asked for changes."""
+        return self.changes_requested_at is not None
 
     @transaction.atomic
     def validate(

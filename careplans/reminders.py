@@ -1,14 +1,17 @@
 """What the care plans remind people of: a plan waiting for the patient's answer (to the
-patient, then to the coordinator) and the actions past their date (to their owners).
+patient, then to the coordinator) and the actions past their date (to their owners), found by
+rules; and the events of a plan, told when they happen: proposed (to the patient's side),
+changes asked (to the coordinator) and answered (to the patient's side), in force (to the
+members who carry its actions).
 
-Each kind is registered with its rule (see `reminders.registry`).
+Each kind is registered with its rule, or as written at an event (see `reminders.registry`).
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,11 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from careplans.models import Action, CarePlan, Owner, PlanStatus
-from labparcours.models import Role
+from labparcours.models import Role, User
 from labparcours.roles import PATIENT_SIDE
-from patients.models import PatientStatus
-from patients.recipients import patient_side
+from patients.models import Patient, PatientStatus
+from patients.recipients import coordinator_of, patient_side
 from patients.selectors import patient_audience
+from reminders.events import reminders_notify, reminders_resolve
 from reminders.registry import Candidate, Kind, day, page, register, start_of
 
 # --- A care plan waiting for the patient's answer -------------------------------------------
@@ -180,3 +184,166 @@ def actions_late(now: datetime.datetime) -> list[Candidate]:
 
 
 register(ACTIONS_LATE, find=actions_late)
+
+
+# --- Events of a plan: proposed, changes asked and answered, in force -----------------------
+#
+# Written at the moment by `careplans.services` (see `reminders.events`); each is about the
+# plan (`plan:<id>`, the target of the plan's rules above too), so that what the plan's next
+# step makes done leaves every list at once.
+
+
+def plan_target(plan: CarePlan) -> str:
+    return f"plan:{plan.pk}"
+
+
+def _plan_proposed_text(context: Mapping[str, Any], initials: str) -> str:
+    if context.get("revised"):
+        text = _(
+            "The care team revised the care plan of patient %(initials)s after the changes you "
+            "asked for: please read it and its answer, then validate it or ask for changes."
+        )
+    else:
+        text = _(
+            "The care team proposes a care plan to patient %(initials)s: please read it, then "
+            "validate it or ask for changes."
+        )
+    return text % {"initials": initials}
+
+
+PLAN_PROPOSED = Kind(
+    key="plan_proposed",
+    label=gettext_lazy("Care plan proposed by the team"),
+    roles=PATIENT_SIDE,
+    title=gettext_lazy("Care plan to read — %(initials)s"),
+    text=_plan_proposed_text,
+    by_hand=True,
+)
+
+
+def _changes_requested_text(context: Mapping[str, Any], initials: str) -> str:
+    if context.get("by") == Role.CAREGIVER:
+        text = _(
+            "The caregiver of patient %(initials)s asked for changes to the proposed care plan: "
+            "read the request, answer it, then revise the plan and propose it again."
+        )
+    else:
+        text = _(
+            "Patient %(initials)s asked for changes to the proposed care plan: read the "
+            "request, answer it, then revise the plan and propose it again."
+        )
+    return text % {"initials": initials}
+
+
+PLAN_CHANGES_REQUESTED = Kind(
+    key="plan_changes_requested",
+    label=gettext_lazy("Changes asked to a care plan"),
+    roles=(Role.COORDINATOR,),
+    title=gettext_lazy("Changes asked to the care plan — %(initials)s"),
+    text=_changes_requested_text,
+    by_hand=True,
+)
+PLAN_CHANGES_ANSWERED = Kind(
+    key="plan_changes_answered",
+    label=gettext_lazy("Answer to a request for changes"),
+    roles=PATIENT_SIDE,
+    title=gettext_lazy("Answer about the care plan — %(initials)s"),
+    text=lambda context, initials: (
+        _(
+            "The care team answered the changes asked to the care plan of patient %(initials)s: "
+            "read their answer in Lab Parcours."
+        )
+        % {"initials": initials}
+    ),
+    by_hand=True,
+)
+
+
+def _in_force_text(context: Mapping[str, Any], initials: str) -> str:
+    count = context["count"]
+    return ngettext(
+        "The care plan of patient %(initials)s is in force: you carry %(count)s action of it.",
+        "The care plan of patient %(initials)s is in force: you carry %(count)s actions of it.",
+        count,
+    ) % {"count": count, "initials": initials}
+
+
+PLAN_IN_FORCE = Kind(
+    key="plan_in_force",
+    label=gettext_lazy("Care plan in force with actions for you"),
+    roles=(Role.CLINICIAN,),
+    title=gettext_lazy("Care plan in force — %(initials)s"),
+    text=_in_force_text,
+    by_hand=True,
+)
+register(PLAN_PROPOSED, PLAN_CHANGES_REQUESTED, PLAN_CHANGES_ANSWERED, PLAN_IN_FORCE)
+
+
+def _patient_side_of(plan: CarePlan) -> dict[int, str]:
+    side = patient_side(Patient.objects.filter(pk=plan.patient_id))
+    return dict.fromkeys(side.users(plan.patient_id), page("careplans:my_plan"))
+
+
+def plan_proposed(plan: CarePlan, *, by: User) -> None:
+    """The plan is proposed (again): what was asked about it before is done; the patient and
+    their caregivers are asked to read it."""
+    reminders_resolve(targets=[plan_target(plan)])
+    reminders_notify(
+        kind=PLAN_PROPOSED,
+        patient_id=plan.patient_id,
+        target_key=plan_target(plan),
+        to=_patient_side_of(plan),
+        context={"revised": plan.was_revised},
+        by=by,
+    )
+
+
+def plan_changes_requested(plan: CarePlan, *, by: User) -> None:
+    """The patient's side answered (with a request): their reminders to answer are done; the
+    patient's coordinator is asked to answer and revise."""
+    reminders_resolve(targets=[plan_target(plan)])
+    reminders_notify(
+        kind=PLAN_CHANGES_REQUESTED,
+        patient_id=plan.patient_id,
+        target_key=plan_target(plan),
+        to=dict.fromkeys(coordinator_of(plan.patient_id), page("careplans:detail", plan.pk)),
+        context={"by": by.role},
+        by=by,
+    )
+
+
+def plan_changes_answered(plan: CarePlan, *, by: User) -> None:
+    """The team answered the request: the coordinator's task is done; the patient's side is
+    told to read the answer."""
+    reminders_resolve(targets=[plan_target(plan)], kinds=[PLAN_CHANGES_REQUESTED])
+    reminders_notify(
+        kind=PLAN_CHANGES_ANSWERED,
+        patient_id=plan.patient_id,
+        target_key=plan_target(plan),
+        to=_patient_side_of(plan),
+        by=by,
+    )
+
+
+def plan_validated(plan: CarePlan, *, by: User) -> None:
+    """The plan is in force: every reminder about it is done; the members who carry its
+    actions are told how many."""
+    reminders_resolve(targets=[plan_target(plan)])
+    members = patient_audience(Patient.objects.filter(pk=plan.patient_id)).members
+    counts = Counter(
+        plan.actions.filter(
+            owner=Owner.MEMBER,
+            membership__in=members,
+            membership__professional__user__isnull=False,
+        ).values_list("membership__professional__user_id", flat=True)
+    )
+    for user_id, count in counts.items():
+        reminders_notify(
+            kind=PLAN_IN_FORCE,
+            patient_id=plan.patient_id,
+            target_key=plan_target(plan),
+            to={user_id: page("careplans:my_actions")},
+            context={"count": count},
+            cycle="in_force",
+            by=by,
+        )

@@ -16,6 +16,9 @@ from labparcours.models import User
 from labparcours.permissions import is_patient_side
 from patients.models import Patient
 
+# Who asked for changes and who answered: the plan pages show them with the request.
+CHANGES_BY = ("changes_requested_by", "changes_answered_by")
+
 
 def visible_plans(user: User) -> CarePlanQuerySet:
     """Plans of the patients in scope; the patient's side does not see drafts in the making."""
@@ -27,7 +30,7 @@ def visible_plans(user: User) -> CarePlanQuerySet:
 
 def access_plan(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> CarePlan:
     try:
-        plan = visible_plans(request.user).select_related("patient", "sic").get(pk=pk)
+        plan = visible_plans(request.user).select_related("patient", "sic", *CHANGES_BY).get(pk=pk)
     except (CarePlan.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     log_access(request, plan.patient, what)
@@ -135,7 +138,9 @@ def careplan_changes(plan: CarePlan) -> PlanChanges:
 def in_force_and_open(patient: Patient) -> tuple[CarePlan | None, CarePlan | None]:
     plans = {
         p.status: p
-        for p in CarePlan.objects.filter(patient=patient).exclude(status=PlanStatus.SUPERSEDED)
+        for p in CarePlan.objects.filter(patient=patient)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .select_related(*CHANGES_BY)
     }
     in_force = plans.get(PlanStatus.VALIDATED)
     open_plan = next(
@@ -182,3 +187,24 @@ def patient_goals(plan: CarePlan, goals: list[Goal]) -> list[str]:
                 taken.add(_goal_key(text))
                 offered.append(text)
     return offered
+
+
+def plan_awaiting_patient(patient: Patient) -> CarePlan | None:
+    """The plan the patient's home speaks of: proposed and waiting for their answer, or
+    with their request for changes (and the team's answer) while the team revises it."""
+    return CarePlan.objects.filter(
+        patient=patient, status__in=(PlanStatus.PROPOSED, PlanStatus.CHANGES_REQUESTED)
+    ).first()
+
+
+def changes_to_answer(coordinator: User, *, limit: int = 10) -> tuple[list[CarePlan], int]:
+    """The plans of the coordinator's patients whose patient asked for changes, the oldest
+    request first (at most `limit`), and how many there are: the dashboard's task."""
+    plans = CarePlan.objects.filter(
+        status=PlanStatus.CHANGES_REQUESTED,
+        patient__coordinator=coordinator,
+    )
+    shown = plans.select_related("patient", "changes_requested_by").order_by(
+        "changes_requested_at", "pk"
+    )
+    return list(shown[:limit]), plans.count()

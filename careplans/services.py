@@ -1,4 +1,6 @@
-"""Care-plan workflows: new versions, decisions turned into actions, what changed."""
+"""Care-plan workflows: new versions, decisions turned into actions, the plan proposed to the
+patient and their answer (validation, or changes asked and answered), each told to whom must
+act next (`careplans.reminders`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from budget.models import CareProvider
+from careplans import reminders
 from careplans.models import (
     Action,
     ActionStatus,
@@ -128,6 +131,38 @@ def careplan_validation_record(
     Patient.objects.select_for_update().filter(pk=plan.patient_id).first()
     plan.refresh_from_db()
     plan.validate(by=by, method=method, scan=scan)
+    reminders.plan_validated(plan, by=by)
+    return plan
+
+
+@transaction.atomic
+def careplan_propose(*, plan: CarePlan, by: User) -> CarePlan:
+    """Propose the plan (a draft, or a plan revised after the patient's request) to the
+    patient, who is told at once, with their delegated caregivers."""
+    plan.propose()
+    reminders.plan_proposed(plan, by=by)
+    return plan
+
+
+@transaction.atomic
+def careplan_changes_request(*, plan: CarePlan, by: User, comment: str) -> CarePlan:
+    """The patient (or their caregiver) asks for changes; their coordinator is told at once.
+    The page and the API both call it."""
+    plan.request_changes(by=by, comment=comment)
+    reminders.plan_changes_requested(plan, by=by)
+    return plan
+
+
+@transaction.atomic
+def careplan_changes_answer(
+    *, plan: CarePlan, by: User, answer: str, propose: bool = False
+) -> CarePlan:
+    """The team answers the patient's request, and with `propose` proposes the revised plan
+    at once: the patient is told once, of the answer or of the plan to read with it."""
+    plan.answer_changes(by=by, answer=answer)
+    if propose:
+        return careplan_propose(plan=plan, by=by)
+    reminders.plan_changes_answered(plan, by=by)
     return plan
 
 

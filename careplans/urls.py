@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/<int:pk>/validation/", views.plan_record_validation, name="record_validation"),
     path("plans/<int:pk>/valider/", views.plan_validate, name="validate"),
     path("plans/<int:pk>/modifications/", views.plan_request_changes, name="request_changes"),
+    path("plans/<int:pk>/reponse/", views.plan_answer_changes, name="answer_changes"),
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="pdf"),
     path("plans/<int:pk>/feuille-signee/", views.plan_scan, name="validation_scan"),
     path("sic/<int:pk>/plan/", views.from_sic, name="from_sic"),

@@ -17,6 +17,7 @@ from budget.rules import can_prescribe
 from careplans.forms import (
     ActionForm,
     ActionStatusForm,
+    ChangesAnswerForm,
     ChangesForm,
     DecisionFormSet,
     GoalForm,
@@ -45,7 +46,10 @@ from careplans.services import (
     careplan_add_goal,
     careplan_change_action,
     careplan_change_goal,
+    careplan_changes_answer,
+    careplan_changes_request,
     careplan_from_sic,
+    careplan_propose,
     careplan_remove,
     careplan_start,
     careplan_validation_record,
@@ -111,6 +115,9 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: CarePlan) -> dict[str
         "action_form": ActionForm(memberships=members) if can_edit else None,
         "record_form": RecordValidationForm()
         if plan.status == PlanStatus.PROPOSED and can_record_validation(request.user)
+        else None,
+        "answer_form": ChangesAnswerForm()
+        if plan.status == PlanStatus.CHANGES_REQUESTED and can_edit
         else None,
     }
 
@@ -267,8 +274,34 @@ def item_remove(
 @require_POST
 def plan_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _lead_plan(request, pk)
-    attempt(request, lambda: plan.propose(), success=_("The plan is proposed to the patient."))
+    attempt(
+        request,
+        lambda: careplan_propose(plan=plan, by=request.user),
+        success=_("The plan is proposed to the patient."),
+    )
     return redirect("careplans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_answer_changes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The team answers the patient's request for changes, and may propose the revised plan
+    in the same step."""
+    plan = _lead_plan(request, pk)
+    form = ChangesAnswerForm(request.POST)
+    propose = "propose" in request.POST
+    if form.is_valid() and attempt(
+        request,
+        lambda: careplan_changes_answer(
+            plan=plan, by=request.user, answer=form.cleaned_data["answer"], propose=propose
+        ),
+        success=_("Your answer is sent: the revised plan is proposed to the patient.")
+        if propose
+        else _("Your answer is sent to the patient."),
+    ):
+        return redirect("careplans:detail", pk=plan.pk)
+    context = _plan_context(request, plan) | {"answer_form": form}
+    return render(request, "careplans/careplan_detail.html", context, status=400)
 
 
 @login_required
@@ -384,7 +417,9 @@ def plan_request_changes(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         return redirect("careplans:my_plan")
     attempt(
         request,
-        lambda: plan.request_changes(by=request.user, comment=form.cleaned_data["comment"]),
+        lambda: careplan_changes_request(
+            plan=plan, by=request.user, comment=form.cleaned_data["comment"]
+        ),
         success=_("Your request has been sent to your team: they will revise the plan."),
     )
     return redirect("careplans:my_plan")

@@ -33,6 +33,7 @@ READ_LABELS = {
     "care plan (signed sheet)": _("Care plan (signed sheet)"),
     "my actions": _("My actions"),
     "reminders": _("Reminders"),
+    "notifications": _("Notifications"),
     "indemnity lines": _("A professional's indemnities (initials)"),
     "indemnities (patient initials)": _("Indemnities (initials)"),
     "indemnity report": _("Indemnity report (initials)"),

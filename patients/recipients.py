@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from patients.models import Patient
 from patients.selectors import patient_audience
 
 
@@ -52,3 +53,13 @@ def patient_side(patients: QuerySet, *, attending: bool = False) -> PatientSide:
     for patient_id, user_id in caregivers.values_list("patient_id", "user_id").order_by("pk"):
         by_patient[patient_id].append(user_id)
     return PatientSide(patient=dict(own.values_list("pk", "user_id")), caregivers=by_patient)
+
+
+def coordinator_of(patient_id: uuid.UUID) -> list[int]:
+    """The account of the patient's coordinator, while it is active (none otherwise), in one
+    query: what a patient's side or team asks of the coordination goes to them."""
+    return list(
+        Patient.objects.filter(pk=patient_id, coordinator__is_active=True).values_list(
+            "coordinator_id", flat=True
+        )
+    )

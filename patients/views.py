@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budget.views import budget_card_context, my_care_context
+from careplans.selectors import changes_to_answer, plan_awaiting_patient
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
@@ -133,6 +134,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "patients/patient_list.html"
     if request.htmx:
         template += "#patient-table"
+    elif can_manage_patients(request.user):
+        # The coordinator's task: the requests for changes of their patients' plans.
+        plans, count = changes_to_answer(request.user)
+        log_access(request, [plan.patient for plan in plans], "dashboard")
+        context |= {"changes_plans": plans, "changes_count": count}
     return render(request, template, context)
 
 
@@ -208,6 +214,7 @@ def my_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["experience"] = (
         next_sic.contributions.filter(kind="patient_experience").first() if next_sic else None
     )
+    context["home_plan"] = plan_awaiting_patient(patient)
     context.update(my_care_context(patient, request.user))
     return render(request, "patients/my_record.html", context)
 

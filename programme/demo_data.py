@@ -440,11 +440,13 @@ SIC_STORIES = {
     "exited": "one SIC held before the patient left the programme",
 }
 PLAN_STORIES = {
-    "revised": "v1 validated online by the patient, v2 proposed and waiting for him",
+    "revised": "v1 validated online by the patient; v2 proposed, changes asked, answered by the "
+    "coordinator and proposed again: it waits for him",
     "phone": "validated by phone, recorded by the coordinator",
     "paper": "signed on paper: the scanned sheet is kept with the plan",
     "late_action": "in force, with an action past its date (a point de rupture to follow)",
-    "changes_requested": "proposed; the patient asked for changes",
+    "changes_requested": "proposed; the patient asked for changes, the coordinator's answer "
+    "is awaited",
     "proposed": "proposed two weeks ago, still unanswered",
     "draft": "a draft in the making",
 }
@@ -567,6 +569,14 @@ LATE_ACTIONS = [("Bilan podologique annuel", "nurse", "une fois", -12), *ACTIONS
 CHANGES_COMMENT = (
     "Je ne peux pas marcher tous les jours à cause de mon genou ; "
     "je préfère la piscine deux fois par semaine."
+)
+# Mr Lambert's question on his v2, and the coordinator's answer (the plan proposed again as is).
+REVISED_COMMENT = (
+    "Trente minutes d’un coup, c’est long pour moi : puis-je marcher deux fois quinze minutes ?"
+)
+REVISED_ANSWER = (
+    "Oui, deux fois quinze minutes comptent autant. Le plan ne change pas : "
+    "nous vous le proposons à nouveau tel quel."
 )
 CANCEL_REASON = "Patiente hospitalisée la veille (décompensation)."
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,9 +13,9 @@ from labparcours.models import Role, User
 from labparcours.permissions import is_patient_side
 from patients.models import Patient
 from patients.recipients import member_users, patient_side
+from reminders.events import reminders_notify
 from reminders.models import Reminder
 from reminders.registry import Kind, register
-from reminders.tasks import queue_batches
 from teams.models import TeamRole
 
 
@@ -96,17 +94,12 @@ def manual_link(*, patient: Patient, recipient: User, topic: str) -> str:
 
 def reminder_send_manual(*, patient: Patient, recipient: User, topic: str, by: User) -> Reminder:
     """Write a reminder by hand in the ledger (its own cycle: the moment), then send it."""
-    now = timezone.now()
-    reminder = Reminder.objects.create(
-        kind=MANUAL.key,
-        recipient=recipient,
-        patient=patient,
+    (reminder_id,) = reminders_notify(
+        kind=MANUAL,
+        patient_id=patient.pk,
         target_key=f"patient:{patient.pk}:{topic}",
-        cycle=now.isoformat(timespec="microseconds"),
-        link=manual_link(patient=patient, recipient=recipient, topic=topic),
+        to={recipient.pk: manual_link(patient=patient, recipient=recipient, topic=topic)},
         context={"topic": topic},
-        created_by=by,
-        created_at=now,
+        by=by,
     )
-    transaction.on_commit(lambda: queue_batches([[reminder.pk]]), robust=True)
-    return reminder
+    return Reminder.objects.select_related("recipient").get(pk=reminder_id)

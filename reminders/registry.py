@@ -29,8 +29,13 @@ class Kind:
     """What a reminder is about; each user chooses a channel per kind.
 
     `title` is a format with `%(initials)s`; `text(context, initials)` is the sentence, from
-    the row's context (dates, counts: never a health detail). A kind `by_hand` is written by
-    a person, not found by a rule: the sweep sends it without asking a rule whether it is due.
+    the row's context (dates, counts: never a health detail). E-mails give the initials; the
+    bell, behind the login, may give the name of a patient in the reader's scope instead.
+
+    A kind `by_hand` is written when something happens — a person sends it, or a service
+    writes it at the moment of an event (`reminders.events`) — not found by a rule: the sweep
+    sends it without asking a rule whether it is due. A kind not `by_email` goes to the bell
+    only, whatever the user's channel: its e-mail exists already (a SIC's calendar invitation).
     """
 
     key: str
@@ -39,6 +44,7 @@ class Kind:
     title: StrOrPromise
     text: Callable[[Mapping[str, Any], str], str]
     by_hand: bool = False
+    by_email: bool = True
 
 
 @dataclass(frozen=True)

@@ -56,14 +56,15 @@ class Message:
         return settings.SITE_URL + self.link
 
 
-def message_for(reminder: Reminder) -> Message:
-    """The words of a reminder, in the active language, from its kind in the registry; only
-    the patient's initials."""
-    initials = reminder.patient.initials
+def message_for(reminder: Reminder, *, name: str = "") -> Message:
+    """The words of a reminder, in the active language, from its kind in the registry: the
+    patient's initials, or `name` instead where it may be read (the bell of a reader in the
+    patient's scope; never an e-mail)."""
+    who = name or reminder.patient.initials
     kind = registry.kind(reminder.kind)
     return Message(
-        title=str(kind.title) % {"initials": initials},
-        text=kind.text(reminder.context, initials),
+        title=str(kind.title) % {"initials": who},
+        text=kind.text(reminder.context, who),
         link=reminder.link,
         video_url=reminder.context.get("video_url", ""),
     )
@@ -109,6 +110,10 @@ class SendReport:
 
 
 def channel_for(preferences: dict[tuple[int, str], str], reminder: Reminder) -> str:
+    """The recipient's choice for the kind (e-mail at once without one); the bell only for a
+    kind whose e-mail is sent otherwise."""
+    if not registry.kind(reminder.kind).by_email:
+        return Channel.IN_APP
     return preferences.get((reminder.recipient_id, reminder.kind), Channel.EMAIL)
 
 

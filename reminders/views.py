@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, posted
 from labparcours.models import User
 from labparcours.permissions import can_manage_patients, can_see_programme, require
@@ -25,7 +27,7 @@ from patients.selectors import access_patient, visible_patients
 from reminders import registry
 from reminders.manual import Topic, manual_recipients, reminder_send_manual
 from reminders.models import Channel, Notification, NotificationPreference
-from reminders.sending import message_for
+from reminders.sending import Message, message_for
 
 PAGE_SIZE = 25
 
@@ -36,9 +38,12 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.kinds = [kind.key for kind in registry.kinds_for(user.role)]
+        chosen = [kind for kind in registry.kinds_for(user.role) if kind.by_email]
+        self.kinds = [kind.key for kind in chosen]
+        # Under the bell without a choice: their e-mail is sent otherwise (an invitation).
+        self.in_app_only = [kind for kind in registry.kinds_for(user.role) if not kind.by_email]
         current = NotificationPreference.objects.channels([user.pk])
-        for kind in registry.kinds_for(user.role):
+        for kind in chosen:
             self.fields[kind.key] = forms.ChoiceField(
                 label=kind.label,
                 choices=Channel.choices,
@@ -71,14 +76,31 @@ class ManualReminderForm(forms.Form):
         return self.recipients[self.cleaned_data["recipient"]]
 
 
+def _named(request: AuthenticatedHttpRequest, notifications: QuerySet[Notification]) -> QuerySet:
+    """Whether each notification may name its patient: the bell is behind the login, and the
+    reader has the patient in their scope now (a member who left the team reads initials)."""
+    return notifications.select_related("reminder__patient").annotate(
+        named=Exists(visible_patients(request.user).filter(pk=OuterRef("reminder__patient_id")))
+    )
+
+
+def _is_named(notification: Notification) -> bool:
+    return bool(getattr(notification, "named", False))  # annotated by `_named`
+
+
+def _message(notification: Notification) -> Message:
+    patient = notification.reminder.patient
+    return message_for(notification.reminder, name=str(patient) if _is_named(notification) else "")
+
+
 @login_required
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The bell: one's own notifications, the unread first in time order."""
-    notifications = Notification.objects.filter(user=request.user).select_related(
-        "reminder__patient"
-    )
+    """The bell: one's own notifications, the unread first in time order, naming the
+    patients in the reader's scope (those reads are logged)."""
+    notifications = _named(request, Notification.objects.filter(user=request.user))
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(n, message_for(n.reminder)) for n in page]
+    rows = [(n, _message(n)) for n in page]
+    log_access(request, {n.reminder.patient for n in page if _is_named(n)}, "notifications")
     return render(request, "reminders/notification_list.html", {"page": page, "rows": rows})
 
 
@@ -87,7 +109,7 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one's notification as read; "open" also goes to the page to act on."""
     notification = get_object_or_404(
-        Notification.objects.select_related("reminder__patient"), user=request.user, pk=pk
+        _named(request, Notification.objects.filter(user=request.user)), pk=pk
     )
     Notification.objects.filter(pk=notification.pk).mark_read()
     link = notification.reminder.link
@@ -95,7 +117,9 @@ def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         return redirect(link)
     if request.htmx:
         notification.refresh_from_db(fields=["read_at"])
-        context = {"notification": notification, "message": message_for(notification.reminder)}
+        if _is_named(notification):
+            log_access(request, notification.reminder.patient, "notifications")
+        context = {"notification": notification, "message": _message(notification)}
         return render(request, "reminders/notification_list.html#row", context)
     return redirect("notifications")
 

@@ -1,5 +1,7 @@
 """What the SICs remind people of: a SIC to schedule (due soon, then overdue), a SIC to
-record, the contributions and the experience form to submit, the SIC of tomorrow.
+record, the contributions and the experience form to submit, the SIC of tomorrow, found by
+rules; and the events of a SIC, told when they happen: its invitation (and cancellation) under
+the bell of everyone invited, each contribution submitted to the coordinator.
 
 Each kind is registered with its rule (see `reminders.registry`); the rules read the SICs
 through their own querysets, so "overdue" here is `Sic.objects.overdue()`, as everywhere.
@@ -17,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from labparcours.models import Role
+from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS, PATIENT_SIDE
 from patients.models import PatientStatus
-from patients.recipients import member_users, patient_side
+from patients.recipients import coordinator_of, member_users, patient_side
 from patients.selectors import patient_audience
+from reminders.events import reminders_notify, reminders_resolve
 from reminders.registry import Candidate, Kind, day, every_period, page, register, start_of
 from sic.models import (
     KIND_OF_TEAM_ROLE,
@@ -33,7 +36,7 @@ from sic.models import (
     SicQuerySet,
     SicStatus,
 )
-from teams.models import TeamRole
+from teams.models import Membership, TeamRole
 
 
 def _of_included(sics: SicQuerySet) -> SicQuerySet:
@@ -292,6 +295,21 @@ def contributions_missing(now: datetime.datetime) -> list[Candidate]:
 register(CONTRIBUTION, PATIENT_FORM, find=contributions_missing)
 
 
+def invited_members(sics: SicQuerySet) -> dict[int, list[int]]:
+    """SIC id → the accounts of the members invited to it who are still in the patient's
+    audience (a member who left the team, or a patient who stopped sharing, is told nothing)."""
+    invited: dict[int, list[int]] = defaultdict(list)
+    audience = patient_audience(sics.values("patient_id"))
+    attendances = Attendance.objects.filter(
+        sic__in=sics,
+        membership__in=audience.members,
+        membership__professional__user__isnull=False,
+    ).order_by("pk")
+    for sic_id, user_id in attendances.values_list("sic_id", "membership__professional__user_id"):
+        invited[sic_id].append(user_id)
+    return invited
+
+
 # --- The SIC of tomorrow --------------------------------------------------------------------
 
 SIC_TOMORROW = Kind(
@@ -317,15 +335,7 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
             scheduled_at__lt=start_of(tomorrow + datetime.timedelta(days=1)),
         )
     )
-    invited: dict[int, list[int]] = defaultdict(list)
-    audience = patient_audience(sics.values("patient_id"))
-    attendances = Attendance.objects.filter(
-        sic__in=sics,
-        membership__in=audience.members,
-        membership__professional__user__isnull=False,
-    ).order_by("pk")
-    for sic_id, user_id in attendances.values_list("sic_id", "membership__professional__user_id"):
-        invited[sic_id].append(user_id)
+    invited = invited_members(sics)
     side = patient_side(sics.values("patient_id"), attending=True)
     candidates = []
     for sic_id, patient_id, at, video_url in sics.values_list(
@@ -348,3 +358,170 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
 
 
 register(SIC_TOMORROW, find=sics_tomorrow)
+
+
+# --- Events of a SIC: scheduled, cancelled, held; a contribution submitted ------------------
+#
+# Written at the moment by `sic.services` (see `reminders.events`). The invitation and its
+# cancellation go to the bell only: their e-mail is the calendar invitation of
+# `sic.notifications`, which every invited person receives already.
+
+
+def sic_target(sic: Sic) -> str:
+    return f"sic:{sic.pk}"
+
+
+def _sic_targets(sic: Sic) -> list[str]:
+    """The SIC and each of its contributions: what the SIC's end makes done."""
+    return [sic_target(sic), *(f"sic:{sic.pk}:{kind}" for kind in ContributionKind.values)]
+
+
+def _invited_text(context: Mapping[str, Any], initials: str) -> str:
+    if context.get("rescheduled"):
+        text = _(
+            "The SIC of patient %(initials)s is moved to %(date)s at %(time)s, by video. The "
+            "new calendar invitation was sent by e-mail."
+        )
+    else:
+        text = _(
+            "You are invited to the SIC of patient %(initials)s on %(date)s at %(time)s, by "
+            "video. The calendar invitation was sent by e-mail."
+        )
+    return text % {"initials": initials, "date": day(context["date"]), "time": context["time"]}
+
+
+SIC_INVITED = Kind(
+    key="sic_invited",
+    label=gettext_lazy("Invitation to a SIC"),
+    roles=(Role.CLINICIAN, *PATIENT_SIDE),
+    title=gettext_lazy("Invitation to the SIC — %(initials)s"),
+    text=_invited_text,
+    by_hand=True,
+    by_email=False,
+)
+SIC_CANCELLED = Kind(
+    key="sic_cancelled",
+    label=gettext_lazy("SIC cancelled"),
+    roles=(Role.CLINICIAN, *PATIENT_SIDE),
+    title=gettext_lazy("SIC cancelled — %(initials)s"),
+    text=lambda context, initials: (
+        _("The SIC of patient %(initials)s planned on %(date)s at %(time)s is cancelled.")
+        % {"initials": initials, "date": day(context["date"]), "time": context["time"]}
+    ),
+    by_hand=True,
+    by_email=False,
+)
+
+
+def _contribution_submitted_text(context: Mapping[str, Any], initials: str) -> str:
+    return _(
+        "New contribution for the SIC of patient %(initials)s (%(date)s): %(contribution)s. "
+        "%(received)s of %(expected)s received."
+    ) % {
+        "contribution": ContributionKind(context["contribution"]).label,
+        "initials": initials,
+        "date": day(context["date"]),
+        "received": context["received"],
+        "expected": context["expected"],
+    }
+
+
+CONTRIBUTION_SUBMITTED = Kind(
+    key="contribution_submitted",
+    label=gettext_lazy("Contribution submitted before a SIC"),
+    roles=(Role.COORDINATOR,),
+    title=gettext_lazy("Contribution received — %(initials)s"),
+    text=_contribution_submitted_text,
+    by_hand=True,
+)
+register(SIC_INVITED, SIC_CANCELLED, CONTRIBUTION_SUBMITTED)
+
+
+def _when(sic: Sic) -> dict[str, str]:
+    local = timezone.localtime(sic.scheduled_at)
+    return {"date": local.date().isoformat(), "time": local.strftime("%H:%M")}
+
+
+def _invitees(sic: Sic) -> dict[int, str]:
+    """Who the SIC's calendar invitation reaches, with an account: the invited members still
+    in the audience (to the SIC's page), the patient and their caregivers when they agreed to
+    attend (to their record)."""
+    one = Sic.objects.filter(pk=sic.pk)
+    to = dict.fromkeys(invited_members(one)[sic.pk], page("sic:detail", sic.pk))
+    side = patient_side(one.values("patient_id"), attending=True)
+    to |= dict.fromkeys(side.users(sic.patient_id), page("patients:my_record"))
+    return to
+
+
+def sic_scheduled(sic: Sic, *, rescheduled: bool) -> None:
+    """The SIC has a date (or a new one): the reminders to schedule it, and those of its
+    former date, are done; everyone invited finds the invitation under the bell."""
+    reminders_resolve(
+        targets=[sic_target(sic)],
+        kinds=[SIC_DUE, SIC_OVERDUE, SIC_TO_RECORD, SIC_TOMORROW, SIC_INVITED],
+    )
+    reminders_notify(
+        kind=SIC_INVITED,
+        patient_id=sic.patient_id,
+        target_key=sic_target(sic),
+        to=_invitees(sic),
+        context={**_when(sic), "rescheduled": rescheduled},
+        cycle=str(sic.ics_sequence),
+    )
+
+
+def sic_closed(sic: Sic) -> None:
+    """The SIC is held or cancelled: every reminder about it and its contributions is done."""
+    reminders_resolve(targets=_sic_targets(sic))
+
+
+def sic_cancelled(sic: Sic) -> None:
+    """A scheduled SIC is cancelled: what it asked is done; those it invited are told under
+    the bell (their calendar receives the cancellation by e-mail)."""
+    sic_closed(sic)
+    reminders_notify(
+        kind=SIC_CANCELLED,
+        patient_id=sic.patient_id,
+        target_key=sic_target(sic),
+        to=_invitees(sic),
+        context=_when(sic),
+        cycle=str(sic.ics_sequence),
+    )
+
+
+def attendance_answered(sic: Sic, *, by_user_id: int) -> None:
+    """A member answered the invitation: it is done for them."""
+    reminders_resolve(targets=[sic_target(sic)], kinds=[SIC_INVITED], recipients=[by_user_id])
+
+
+def contribution_submitted(contribution: Contribution, *, by: User) -> None:
+    """A contribution is submitted: the reminders to write it are done; the patient's
+    coordinator sees the preparation progress (received out of expected)."""
+    sic = contribution.sic
+    if contribution.kind == ContributionKind.PATIENT_EXPERIENCE:
+        reminders_resolve(targets=[sic_target(sic)], kinds=[PATIENT_FORM])
+    else:
+        reminders_resolve(
+            targets=[f"sic:{sic.pk}:{contribution.kind}"],
+            kinds=[CONTRIBUTION],
+            recipients=[contribution.author_id],
+        )
+    received = Contribution.objects.filter(sic=sic, status=ContributionStatus.SUBMITTED).count()
+    writers = Membership.objects.active().filter(
+        team__patient_id=sic.patient_id, role__in=KIND_OF_TEAM_ROLE
+    )
+    when = timezone.localtime(sic.scheduled_at).date() if sic.scheduled_at else sic.due_date
+    reminders_notify(
+        kind=CONTRIBUTION_SUBMITTED,
+        patient_id=sic.patient_id,
+        target_key=sic_target(sic),
+        to=dict.fromkeys(coordinator_of(sic.patient_id), page("sic:detail", sic.pk)),
+        context={
+            "contribution": contribution.kind,
+            "date": when.isoformat(),
+            "received": received,
+            "expected": writers.count() + 1,  # the members who write, and the patient's form
+        },
+        cycle=str(contribution.pk),
+        by=by,
+    )

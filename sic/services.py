@@ -1,4 +1,5 @@
-"""SIC workflows that span models or send things."""
+"""SIC workflows that span models or send things (each event told to whom it concerns, and
+what it makes done resolved: `sic.reminders`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from labparcours.errors import InvalidTransition
 from labparcours.models import User
 from labparcours.permissions import require
 from patients.models import Patient, PatientStatus
+from sic import reminders
 from sic.models import (
     Attendance,
     Contribution,
@@ -54,12 +56,14 @@ def sic_schedule(
     Raises ValidationError, per field, for what the rules of `validate_schedule` refuse."""
     validate_schedule(at=at, duration_minutes=duration_minutes, video_url=video_url)
     sic = Sic.objects.select_for_update().get(pk=sic.pk)
+    rescheduled = sic.status == SicStatus.SCHEDULED
     sic.schedule(at=at, duration_minutes=duration_minutes, video_url=video_url)
     members = Membership.objects.active().filter(team__patient=sic.patient)
     Attendance.objects.bulk_create(
         [Attendance(sic=sic, membership=m) for m in members], ignore_conflicts=True
     )
     _notify(sic)
+    reminders.sic_scheduled(sic, rescheduled=rescheduled)
     return sic
 
 
@@ -71,6 +75,9 @@ def sic_cancel(*, sic: Sic, reason: str) -> Sic:
     sic.cancel(reason=reason)
     if was_scheduled:
         _notify(sic)
+        reminders.sic_cancelled(sic)
+    else:
+        reminders.sic_closed(sic)
     sic_ensure_planned(patient=sic.patient)
     return sic
 
@@ -113,6 +120,7 @@ def sic_hold(
         for i, text in enumerate(decisions)
         if text.strip()
     )
+    reminders.sic_closed(sic)
     sic_ensure_planned(patient=sic.patient)
     return sic
 
@@ -136,7 +144,16 @@ def contribution_save(
     contribution.save_content(content=content, by=by, submit=submit)
     if contribution.is_submitted and not was_submitted:
         contribution_submitted.send(Contribution, contribution=contribution, by=by)
+        reminders.contribution_submitted(contribution, by=by)
     return contribution
+
+
+@transaction.atomic
+def sic_attendance_answer(*, attendance: Attendance, by: User, attending: bool) -> Attendance:
+    """A member says whether they will attend the SIC: its invitation is done for them."""
+    attendance.answer(attending=attending)
+    reminders.attendance_answered(attendance.sic, by_user_id=by.pk)
+    return attendance
 
 
 @transaction.atomic

@@ -32,7 +32,13 @@ from sic.selectors import (
     visible_sics,
     with_contribution_counts,
 )
-from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
+from sic.services import (
+    contribution_save,
+    sic_attendance_answer,
+    sic_cancel,
+    sic_hold,
+    sic_schedule,
+)
 from teams.rules import can_lead_team
 
 VIEWS = {
@@ -212,7 +218,9 @@ def attendance_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     attendance = get_object_or_404(Attendance, sic=sic, membership__professional__user=request.user)
     attempt(
         request,
-        lambda: attendance.answer(attending=request.POST.get("attending") == "yes"),
+        lambda: sic_attendance_answer(
+            attendance=attendance, by=request.user, attending=request.POST.get("attending") == "yes"
+        ),
         success=_("Your answer has been recorded."),
     )
     return redirect("sic:detail", pk=sic.pk)

@@ -255,6 +255,19 @@ def sics(world: World) -> dict:
     }
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`committed(action)`: run it, then what it left for after its commit (the sending of
+    its notifications, its e-mails), as production would once the request's transaction
+    commits."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
+
+
 def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)

@@ -63,10 +63,13 @@ def test_a_coordinator_whose_account_is_closed_is_not_reminded(world: World) -> 
     assert rows("care_waiting") == []
 
 
-def test_the_e_mail_carries_the_initials_and_a_link_only(world: World) -> None:
+def test_the_e_mail_carries_the_initials_and_a_link_only(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
     full_team(world.other)  # else the other patient's team is reminded to the coordinator too
     envelope_of(world.own)
-    requested_at(care_request(world), moment(0))
+    with django_capture_on_commit_callbacks(execute=True):  # the request told at once
+        requested_at(care_request(world), moment(0))
     mail.outbox.clear()
     sweep_at(moment(10))
     (message,) = outbox_to(world.coordinator.email)

@@ -1,8 +1,9 @@
 """Every care-plan page and endpoint × every role × (own patient, another patient)."""
 
 import pytest
+from django.utils import timezone
 
-from careplans.models import PlanStatus
+from careplans.models import CarePlan, PlanStatus
 from careplans.services import careplan_start
 from sic.services import sic_ensure_planned, sic_hold, sic_schedule
 from tests.conftest import ROLES, World, soon
@@ -50,6 +51,18 @@ def module_world(module_world: World, django_db_blocker) -> World:
 
 def propose(world: World, target: str) -> None:
     world.drafts[target].propose()
+
+
+def ask_changes(world: World, target: str) -> None:
+    """The target's draft proposed, and changes asked on it (written as the patient's answer
+    leaves it: the other patient has no account to ask with)."""
+    draft = world.drafts[target]
+    draft.propose()
+    CarePlan.objects.filter(pk=draft.pk).update(
+        status=PlanStatus.CHANGES_REQUESTED,
+        changes_comment="Plutôt la piscine",
+        changes_requested_at=timezone.now(),
+    )
 
 
 def attach_scan(world: World, target: str) -> None:
@@ -206,6 +219,15 @@ PAGES = [
         ok=302,
         data=lambda w: {"comment": "Plutôt la piscine"},
         before=propose,
+    ),
+    Case(
+        "answer the changes asked",
+        pl("/plans/{plan}/reponse/", "drafts"),
+        LEAD,
+        method="post",
+        ok=302,
+        data=lambda w: {"answer": "D'accord pour la piscine"},
+        before=ask_changes,
     ),
     Case(
         "follow an action",

@@ -98,6 +98,8 @@ def test_no_kind_of_reminder_tells_a_health_detail(world: World, kind: str) -> N
         "count": 2,
         "missing": ["nurse", "specialist"],
         "topic": "plan",
+        "received": 3,
+        "expected": 5,
     }
     reminder = Reminder(
         kind=kind,

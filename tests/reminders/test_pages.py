@@ -69,9 +69,9 @@ def test_the_bell_shows_the_unread_count_in_one_query(
 
 def test_the_list_shows_ones_own_notifications_only(rung: World) -> None:
     page = client_for(rung.coordinator).get("/notifications/").content.decode()
-    assert f"SIC en retard — {rung.own.initials}" in page
-    assert f"Équipe de soins incomplète — {rung.other.initials}" in page
-    assert rung.own.last_name not in page
+    # Behind the login, the bell names the patients in the reader's scope.
+    assert f"SIC en retard — {rung.own}" in page
+    assert f"Équipe de soins incomplète — {rung.other}" in page
     other = client_for(rung.gp).get("/notifications/").content.decode()
     assert "SIC en retard" not in other
 
@@ -141,6 +141,9 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "care_waiting",
                 "envelope_nearly_used",
                 "care_unused",
+                "plan_changes_requested",
+                "contribution_submitted",
+                "care_requested",
             },
         ),
         (
@@ -153,9 +156,21 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "actions_late",
                 "care_unused",
                 "manual",
+                "plan_in_force",
+                "care_decided",
             },
         ),
-        ("patient_user", {"patient_form", "sic_tomorrow", "plan_to_answer", "actions_late"}),
+        (
+            "patient_user",
+            {
+                "patient_form",
+                "sic_tomorrow",
+                "plan_to_answer",
+                "actions_late",
+                "plan_proposed",
+                "plan_changes_answered",
+            },
+        ),
         ("admin", set()),
     ],
 )
@@ -177,6 +192,9 @@ def test_saving_the_preferences(world: World) -> None:
         "care_waiting": Channel.EMAIL,
         "envelope_nearly_used": Channel.DIGEST,
         "care_unused": Channel.IN_APP,
+        "plan_changes_requested": Channel.EMAIL,
+        "contribution_submitted": Channel.DIGEST,
+        "care_requested": Channel.EMAIL,
     }
     assert client.post("/compte/notifications/", data).status_code == 302
     assert (

@@ -27,6 +27,9 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "care_waiting",
         "envelope_nearly_used",
         "care_unused",
+        "plan_changes_requested",
+        "contribution_submitted",
+        "care_requested",
     }
     assert keys("clinician") == {
         "sic_due",
@@ -36,8 +39,22 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "actions_late",
         "care_unused",
         "manual",
+        "plan_in_force",
+        "sic_invited",
+        "sic_cancelled",
+        "care_decided",
     }
-    patient_side = {"patient_form", "sic_tomorrow", "plan_to_answer", "actions_late", "manual"}
+    patient_side = {
+        "patient_form",
+        "sic_tomorrow",
+        "plan_to_answer",
+        "actions_late",
+        "manual",
+        "plan_proposed",
+        "plan_changes_answered",
+        "sic_invited",
+        "sic_cancelled",
+    }
     assert keys("patient") == keys("caregiver") == patient_side
     assert keys("admin") == set()
 

@@ -2,7 +2,9 @@
 
 The demo goes through the functions users trigger (record and include a patient, record
 consents, build the team, accept invitations, schedule and hold SICs, write contributions,
-write, propose and validate plans, sweep reminders), so it exercises the real paths. Its data
+write, propose and validate plans, ask for changes and answer them, sweep reminders), so it
+exercises the real paths, and the bells ring as they would have: what an event asked and is
+done since has left them. Its data
 (people, patients, texts, and the story each patient shows) is in `programme.demo_data`.
 
 Those functions stamp `timezone.now()`; the stories happened over past months. Where a function
@@ -52,6 +54,9 @@ from careplans.selectors import patient_goals
 from careplans.services import (
     careplan_add_action,
     careplan_add_goal,
+    careplan_changes_answer,
+    careplan_changes_request,
+    careplan_propose,
     careplan_remove,
     careplan_start,
     careplan_validation_record,
@@ -472,7 +477,7 @@ class Demo:
             )
 
     def propose(self, plan: CarePlan, day: datetime.date) -> None:
-        plan.propose()
+        careplan_propose(plan=plan, by=self.coordinator)  # the patient's side is told
         backdate(plan, proposed_at=at(day, 11))  # proposed on `day`, not today
 
     def validate(
@@ -514,12 +519,24 @@ class Demo:
             backdate(action, done_at=at(held + 20 * DAY, 11))  # done back then
         v2 = self.write_plan(patient, actions=data.REVISED_ACTIONS, base=self.today)
         self.propose(v2, self.today - 8 * DAY)
+        # He asked for a change; the coordinator answered and proposed v2 again, which waits.
+        self.ask_changes(v2, self.today - 6 * DAY, comment=data.REVISED_COMMENT)
+        careplan_changes_answer(
+            plan=v2, by=self.coordinator, answer=data.REVISED_ANSWER, propose=True
+        )
+        backdate(v2, changes_answered_at=at(self.today - 2 * DAY, 15))
+        backdate(v2, proposed_at=at(self.today - 2 * DAY, 15))
+
+    def ask_changes(self, plan: CarePlan, day: datetime.date, *, comment: str) -> None:
+        patient = plan.patient
+        careplan_changes_request(plan=plan, by=self.account(patient), comment=comment)
+        backdate(plan, changes_requested_at=at(day, 11))  # asked on `day`, not today
 
     def plan_changes_requested(self, patient: Patient) -> None:
         plan = self.write_plan(patient, sic=self.first_held(patient), base=self.today)
         self.propose(plan, self.today - 6 * DAY)
-        plan.request_changes(by=self.account(patient), comment=data.CHANGES_COMMENT)
-        backdate(plan, changes_requested_at=at(self.today - 2 * DAY, 11))  # asked two days ago
+        # Asked two days ago: the coordinator's answer is awaited (her bell and dashboard).
+        self.ask_changes(plan, self.today - 2 * DAY, comment=data.CHANGES_COMMENT)
 
     def plan_proposed(self, patient: Patient) -> None:
         plan = self.write_plan(patient, sic=self.first_held(patient), base=self.today)
