@@ -387,12 +387,21 @@ def bank_account(professional: Professional, iban: str = DEMO_IBANS[0]) -> BankA
     )
 
 
+def started(sic: Sic, *, ago: datetime.timedelta = datetime.timedelta(hours=1)) -> Sic:
+    """The scheduled SIC as if its time had come `ago` (it may be recorded as held from
+    then on): its date is moved back, as time would have moved on."""
+    Sic.objects.filter(pk=sic.pk).update(scheduled_at=timezone.now() - ago)
+    sic.refresh_from_db()
+    return sic
+
+
 def held_sic(world: World, *, present: Iterable[str], patient: Patient | None = None) -> Sic:
-    """The patient's SIC, scheduled then held, with `present` (world roles) recorded present."""
+    """The patient's SIC, scheduled, taken place, then held, with `present` (world roles)
+    recorded present."""
     patient = patient or world.own
     sic = sic_ensure_planned(patient=patient)
     assert sic is not None
-    sic_schedule(sic=sic, at=timezone.now() + datetime.timedelta(days=1))
+    started(sic_schedule(sic=sic, at=timezone.now() + datetime.timedelta(days=1)))
     memberships = [
         m.pk
         for m in patient.care_team.memberships.active().select_related("professional__user")
