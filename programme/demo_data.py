@@ -386,7 +386,7 @@ PATIENTS = [
         "Villeneuve-d'Ascq",
         "59650",
         15,
-        ("h.roussel", "j.lemaire", PHARM, DIABETO, "a.fontaine"),
+        (GP, NURSE, PHARM, DIABETO, "a.fontaine"),
         ("dt2_hba1c", "dt2_insulin", "psychosocial_complexity"),
         sic="held_thrice",
         plan="late_action",
