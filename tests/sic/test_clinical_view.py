@@ -6,18 +6,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from labparcours.models import AccessLogEntry
-from programme.demo_data import content
 from sic.clinical import clinical_view
 from sic.models import Contribution, Sic
-from sic.services import sic_ensure_planned, sic_hold, sic_schedule
+from sic.services import sic_ensure_planned, sic_schedule
 from tests.conftest import World, client_for
-from tests.factories import PatientFactory, full_team
+from tests.factories import PatientFactory, full_team, sic_held_on
 
-TZ = timezone.get_default_timezone()
 WRITERS = {
     "gp_summary": "gp",
     "nursing_assessment": "nurse",
@@ -28,42 +25,16 @@ WRITERS = {
 DAYS = [datetime.date(2025, 2, 20), datetime.date(2025, 8, 21), datetime.date(2026, 2, 19)]
 
 
-def at(day: datetime.date, hour: int = 14) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ)
-
-
-def held(world: World, patient, visit: int, day: datetime.date, authors=None) -> Sic:
-    """The patient's SIC number `visit`, held on `day` with every member's contribution (the
-    demo's story of that visit)."""
-    sic = sic_ensure_planned(patient=patient)
-    with time_machine.travel(at(day) - datetime.timedelta(days=7), tick=False):
-        sic_schedule(sic=sic, at=at(day))
-    for kind, role in WRITERS.items():
-        author = (authors or {}).get(kind) or world.user(role)
-        Contribution.objects.create(
-            sic=sic,
-            kind=kind,
-            author=author,
-            entered_by=author,
-            content=content(kind, patient.pathway, visit, day),
-            status="submitted",
-            submitted_at=at(day) - datetime.timedelta(days=3),
-        )
-    with time_machine.travel(at(day, 16), tick=False):
-        return sic_hold(
-            sic=sic,
-            by=world.coordinator,
-            minutes="ok",
-            patient_present=True,
-            caregiver_present=False,
-            present_memberships=[],
-            decisions=[],
-        )
+def authors(world: World) -> dict:
+    return {kind: world.user(role) for kind, role in WRITERS.items()}
 
 
 @pytest.fixture
 def three_sics(world: World) -> list[Sic]:
-    return [held(world, world.own, visit, day) for visit, day in enumerate(DAYS)]
+    return [
+        sic_held_on(world.own, day, visit=visit, authors=authors(world))
+        for visit, day in enumerate(DAYS)
+    ]
 
 
 def test_the_measures_follow_the_sics_held(world: World, three_sics) -> None:
@@ -183,15 +154,15 @@ def test_the_pages_read_the_clinical_view_in_a_constant_number_of_queries(
 ) -> None:
     patient = PatientFactory(coordinator=world.coordinator, pathway="ic_dt2")
     full_team(patient)
-    authors = dict.fromkeys(WRITERS, world.coordinator)
-    held(world, patient, 0, DAYS[0], authors)
+    writers = dict.fromkeys(WRITERS, world.coordinator)
+    sic_held_on(patient, DAYS[0], visit=0, authors=writers)
     client = client_for(world.coordinator)
     url = f"/patients/{patient.pk}/"
     client.get(url)
     with django_assert_max_num_queries(60) as few:
         client.get(url)
     for visit, day in enumerate(DAYS[1:], start=1):
-        held(world, patient, visit, day, authors)
+        sic_held_on(patient, day, visit=visit, authors=writers)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "Suivi clinique" in client.get(url).content.decode()
     last = patient.sics.filter(status="held").order_by("-held_at").first()

@@ -5,9 +5,9 @@ import re
 from html.parser import HTMLParser
 
 from sic.models import Contribution
-from sic.services import sic_ensure_planned, sic_hold, sic_schedule
+from sic.services import sic_ensure_planned, sic_schedule
 from tests.conftest import World, client_for, soon
-from tests.factories import started
+from tests.factories import hold, started
 
 FIFTEEN = [(f"Médicament n°{i + 1}", f"{(i + 1) * 5} mg") for i in range(15)]
 TEXTS = {"interactions": "Aucune", "problems": "Oublis", "recommendations": "Pilulier"}
@@ -119,15 +119,7 @@ def previous_review(world: World) -> None:
         status="submitted",
         submitted_at=sic.scheduled_at,
     )
-    sic_hold(
-        sic=sic,
-        by=world.coordinator,
-        minutes="ok",
-        patient_present=True,
-        caregiver_present=False,
-        present_memberships=[],
-        decisions=[],
-    )
+    hold(sic, by=world.coordinator)
 
 
 def test_a_new_review_starts_from_the_list_of_the_last_sic(world: World) -> None:

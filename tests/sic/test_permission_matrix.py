@@ -3,9 +3,9 @@
 import pytest
 
 from sic.models import Contribution
-from sic.services import sic_ensure_planned, sic_hold, sic_schedule
+from sic.services import sic_ensure_planned, sic_schedule
 from tests.conftest import ROLES, World, soon
-from tests.factories import started
+from tests.factories import hold, started
 from tests.matrix import (
     CLINICIANS,
     EVERYONE_IN_SCOPE,
@@ -32,14 +32,9 @@ def dress(world: World) -> World:
     recorded), with a submitted GP summary."""
     world.sics, world.summaries, world.held = {}, {}, {}
     for target, patient in (("own", world.own), ("other", world.other)):
-        world.held[target] = sic_hold(
-            sic=started(sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon())),
+        world.held[target] = hold(
+            started(sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon())),
             by=world.coordinator,
-            minutes="Point sur le traitement",
-            patient_present=True,
-            caregiver_present=False,
-            present_memberships=[],
-            decisions=["Marcher 20 minutes par jour"],
         )
         sic = started(sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon()))
         gp = patient.care_team.memberships.get(role="gp").professional

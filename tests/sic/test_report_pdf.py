@@ -5,7 +5,7 @@ from pypdf import PdfReader
 from labparcours.models import AccessLogEntry
 from programme.demo_data import CONTENT
 from sic.models import Contribution
-from sic.services import sic_hold
+from tests import factories
 from tests.conftest import World, client_for
 
 
@@ -30,15 +30,7 @@ def test_the_report_gathers_contributions_attendance_minutes_and_decisions(
             submitted_at=sic.scheduled_at,
         )
     gp_membership = world.own.care_team.memberships.get(professional=world.gp.professional)
-    sic_hold(
-        sic=sic,
-        by=world.coordinator,
-        minutes="Poids en hausse, accord sur la pesée.",
-        patient_present=True,
-        caregiver_present=False,
-        present_memberships=[gp_membership.pk],
-        decisions=["Pesée trois fois par semaine", "Pilulier hebdomadaire"],
-    )
+    hold(world, sic, present_memberships=[gp_membership.pk])
 
     response = client_for(world.gp).get(f"/sic/{sic.pk}/rapport.pdf")
     assert response.status_code == 200
@@ -113,13 +105,11 @@ def test_there_is_no_report_before_the_sic_is_held(world: World, sics) -> None:
     assert "rapport.pdf" not in page
 
 
-def hold(world: World, sic) -> None:
-    sic_hold(
-        sic=sic,
+def hold(world: World, sic, **changes) -> None:
+    factories.hold(
+        sic,
         by=world.coordinator,
         minutes="Poids en hausse, accord sur la pesée.",
-        patient_present=True,
-        caregiver_present=False,
-        present_memberships=[],
         decisions=["Pesée trois fois par semaine", "Pilulier hebdomadaire"],
+        **changes,
     )

@@ -8,8 +8,9 @@ import time_machine
 from django.utils import timezone
 
 from sic.models import Contribution, Sic, SicStatus
-from sic.services import sic_ensure_planned, sic_hold, sic_schedule
+from sic.services import sic_ensure_planned, sic_schedule
 from tests.conftest import World, client_for
+from tests.factories import hold
 
 TZ = timezone.get_default_timezone()
 
@@ -100,15 +101,7 @@ def test_the_next_sic_is_due_six_months_after_the_day_it_was_really_held(world: 
 def test_by_default_a_sic_is_held_at_its_scheduled_time(world: World) -> None:
     sic = scheduled_on_the_15th(world.own)
     with time_machine.travel(at(12, 15, 15), tick=False):
-        sic_hold(
-            sic=sic,
-            by=world.coordinator,
-            minutes="ok",
-            patient_present=True,
-            caregiver_present=False,
-            present_memberships=[],
-            decisions=[],
-        )
+        hold(sic, by=world.coordinator)
     sic.refresh_from_db()
     assert sic.held_at == at(12, 15)
     assert Sic.objects.open().get(patient=world.own).due_date == datetime.date(2026, 6, 15)
@@ -177,16 +170,7 @@ def test_a_held_sic_shows_the_day_it_was_held(world: World) -> None:
         submitted_at=at(12, 10),
     )
     with time_machine.travel(at(12, 20), tick=False):
-        sic_hold(
-            sic=sic,
-            by=world.coordinator,
-            held_at=at(12, 16),
-            minutes="ok",
-            patient_present=True,
-            caregiver_present=False,
-            present_memberships=[],
-            decisions=[],
-        )
+        hold(sic, by=world.coordinator, held_at=at(12, 16))
         for url in (f"/sic/{sic.pk}/", f"/patients/{world.own.pk}/sic/", "/sic/?vue=held"):
             page = client_for(world.coordinator).get(url).content.decode()
             assert "tenue le 16 décembre 2025" in page, url
