@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from rest_framework import permissions, serializers, status
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -132,5 +132,9 @@ class PdfRenderer(BaseRenderer):
     ) -> bytes:
         if isinstance(data, bytes):
             return data
-        # An error answered by this action (403/404): say it plainly, still as bytes.
-        return str(data).encode()
+        # A refusal answered by this action (403, 404, 409): structured, as every other
+        # refusal of the API, and said to be JSON.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)

@@ -47,6 +47,7 @@ from patients.selectors import (
 )
 from patients.services import caregiver_add, consent_record
 from programme.workflows import patient_include, patient_record
+from sic.charts import clinical_context
 from sic.models import Sic
 from sic.selectors import my_contribution_states, open_sic_by_patient
 from teams.models import Membership, missing_roles_counted, team_incomplete
@@ -199,6 +200,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
         history=patient.history.select_related("history_user")[:10],
         next_sic=open_sic_by_patient([patient.pk]).get(patient.pk),
     )
+    context.update(clinical_context(user=request.user, patient=patient))
     context.update(budget_card_context(request, patient))
     return render(request, "patients/patient_detail.html", context)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from patients.validators import nir_key
+from sic.measures import measures_for
 from sic.models import ContributionKind
 from teams.models import PracticeMode, Profession, TeamRole
 from teams.validators import luhn_ok
@@ -303,9 +304,9 @@ PATIENTS = [
         "Villeneuve-d'Ascq",
         "59650",
         13,
-        (GP, "j.lemaire", PHARM, CARDIO, DIABETO),
+        (GP, NURSE, PHARM, CARDIO, DIABETO),
         ("ic_nyha", "dt2_insulin", "medical_complexity"),
-        sic="held_twice",
+        sic="held_thrice",
         plan="draft",
     ),
     Pat(
@@ -385,9 +386,9 @@ PATIENTS = [
         "Villeneuve-d'Ascq",
         "59650",
         15,
-        ("h.roussel", "j.lemaire", PHARM, DIABETO, "a.fontaine"),
+        (GP, NURSE, PHARM, DIABETO, "a.fontaine"),
         ("dt2_hba1c", "dt2_insulin", "psychosocial_complexity"),
-        sic="held_twice",
+        sic="held_thrice",
         plan="late_action",
     ),
     Pat(
@@ -434,6 +435,7 @@ SIC_STORIES = {
     "due": "included recently: the first SIC is due (overdue for some)",
     "held": "a SIC held with every contribution, the next one planned",
     "held_twice": "two SICs held, the next one planned",
+    "held_thrice": "three SICs held: measures and medication list changing, a hospitalisation",
     "followed": "a SIC held; the next one scheduled, its contributions coming in",
     "cancelled": "a SIC held; the next one cancelled (hospitalised), planned again",
     "to_record": "a SIC held by video three days ago that nobody has recorded yet",
@@ -482,7 +484,8 @@ CONTENT: dict[str, dict[str, Any]] = {
     },
     ContributionKind.NURSING_ASSESSMENT: {
         "autonomy": "partial",
-        "blood_pressure": "128/76",
+        "bp_systolic": 128,
+        "bp_diastolic": 76,
         "heart_rate": 68,
         "weight_kg": "82.4",
         "weight_trend": "up",
@@ -503,6 +506,63 @@ CONTENT: dict[str, dict[str, Any]] = {
         "Refaire mon potager au printemps",
     },
 }
+
+# The clinical story of a demo patient, SIC after SIC (the clinical view shows it): the
+# measures improve as the treatment is adjusted, the list changes, a hospitalisation is
+# reported at the second SIC. Values per visit, the first SIC being visit 0.
+MEASURES_BY_VISIT: dict[str, tuple[Any, ...]] = {
+    "weight_kg": ("84.6", "83.2", "82.4", "81.5"),
+    "bp_systolic": (142, 134, 128, 124),
+    "bp_diastolic": (84, 80, 76, 74),
+    "heart_rate": (78, 72, 68, 66),
+    "nyha_class": (3, 3, 2, 2),
+    "lvef_percent": (30, 33, 35, 38),
+    "nt_probnp": (3450, 2100, 1480, 1120),
+    "hba1c_percent": ("8.9", "8.4", "7.8", "7.3"),
+    "egfr": (54, 52, 51, 49),
+    "potassium": ("4.2", "4.6", "4.9", "4.5"),
+}
+# (name, the pathway that takes it, its dose at each visit: None when not taken)
+MEDICATION_HISTORY: list[tuple[str, str, tuple[str | None, ...]]] = [
+    ("Bisoprolol", "ic", ("2,5 mg matin", "5 mg matin", "5 mg matin", "7,5 mg matin")),
+    ("Furosémide", "ic", ("40 mg matin", "40 mg matin", "20 mg matin", "20 mg matin")),
+    ("Ramipril", "ic", ("5 mg soir", None, None, None)),
+    ("Sacubitril/valsartan", "ic", (None, "49/51 mg x2", "49/51 mg x2", "97/103 mg x2")),
+    ("Spironolactone", "ic", (None, None, "25 mg matin", "25 mg matin")),
+    ("Dapagliflozine", "", (None, None, "10 mg matin", "10 mg matin")),
+    ("Metformine", "dt2", ("1000 mg x2", "1000 mg x2", "1000 mg x2", "850 mg x2")),
+    ("Insuline glargine", "dt2", ("18 UI soir", "20 UI soir", "20 UI soir", "16 UI soir")),
+    ("Atorvastatine", "", ("40 mg soir",) * 4),
+    ("Acide acétylsalicylique", "", ("75 mg midi",) * 4),
+]
+HOSPITALISATION = {
+    "ic": ("Décompensation cardiaque globale", 6),
+    "dt2": ("Hypoglycémie sévère sous insuline", 2),
+}
+HOSPITALISED_DAYS_BEFORE = 75  # before the second SIC
+
+
+def content(kind: str, pathway: str, visit: int, held_on: datetime.date) -> dict[str, Any]:
+    """What `kind` says at the patient's SIC number `visit` (from 0), held on `held_on`:
+    the texts of CONTENT, the measures and medications of that visit for the pathway."""
+    visit = min(visit, 3)
+    written = {k: v for k, v in CONTENT[kind].items() if k != "medications"}
+    for measure in measures_for(kind=kind, pathway=pathway):
+        written[measure.key] = MEASURES_BY_VISIT[measure.key][visit]
+    if kind == ContributionKind.MEDICATION_REVIEW:
+        written["medications"] = [
+            {"name": name, "dose": doses[visit], "adherence": "partial" if visit == 0 else "good"}
+            for name, takes, doses in MEDICATION_HISTORY
+            if doses[visit] is not None and (not takes or takes in pathway)
+        ]
+    if kind == ContributionKind.GP_SUMMARY:
+        reason, days = HOSPITALISATION["ic" if "ic" in pathway else "dt2"]
+        admitted = held_on - datetime.timedelta(days=HOSPITALISED_DAYS_BEFORE)
+        written["hospitalisations"] = (
+            [{"date": admitted.isoformat(), "reason": reason, "days": days}] if visit == 1 else []
+        )
+    return written
+
 
 MINUTES = (
     "Point sur la décompensation de mars. Poids en hausse de 2 kg depuis un mois. "

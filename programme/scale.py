@@ -618,9 +618,9 @@ class ScaleSeeder:
     def sic_work(self, plans: list[PatientPlan]) -> tuple[list[Contribution], list[Attendance]]:
         attendances, contributions, decisions = [], [], []
         for plan in plans:
-            for sic in plan.held_sics:
+            for visit, sic in enumerate(plan.held_sics):
                 attendances += self.attendances(sic, plan.members)
-                contributions += self.contributions(sic, plan)
+                contributions += self.contributions(sic, plan, visit)
                 decisions += [
                     Decision(sic=sic, text=text, position=n)
                     for n, text in enumerate(self.rng.sample(data.DECISIONS, 2))
@@ -643,33 +643,33 @@ class ScaleSeeder:
             for m in members
         ]
 
-    def contributions(self, sic: Sic, plan: PatientPlan) -> list[Contribution]:
+    def contributions(self, sic: Sic, plan: PatientPlan, visit: int) -> list[Contribution]:
+        """The members' contributions to the patient's SIC number `visit`: the demo's
+        measures and medications of that visit for the patient's pathway (the clinical view
+        then shows trends, a list that changes, a hospitalisation)."""
         submitted = (sic.held_at or self.now) - 3 * DAY
+        pathway = plan.patient.pathway
+
+        def contribution(kind: str, author: int) -> Contribution:
+            return Contribution(
+                sic=sic,
+                kind=kind,
+                author_id=author,
+                entered_by_id=author,
+                status=ContributionStatus.SUBMITTED,
+                content=data.content(kind, pathway, visit, submitted.date()),
+                submitted_at=submitted,
+            )
+
         rows = []
         for m in plan.members:
             user_id = self.pro_of[m.professional_id].user_id
             if m.role in KIND_OF_TEAM_ROLE and user_id and self.rng.random() < 0.85:
-                kind = KIND_OF_TEAM_ROLE[m.role]
-                rows.append(self.contribution(sic, kind, user_id, user_id, submitted))
+                rows.append(contribution(KIND_OF_TEAM_ROLE[m.role], user_id))
         if self.rng.random() < 0.5:
             coordinator = plan.patient.coordinator.pk
-            kind = ContributionKind.PATIENT_EXPERIENCE
-            rows.append(self.contribution(sic, kind, coordinator, coordinator, submitted))
+            rows.append(contribution(ContributionKind.PATIENT_EXPERIENCE, coordinator))
         return rows
-
-    @staticmethod
-    def contribution(
-        sic: Sic, kind: str, author: int, entered_by: int, submitted: datetime.datetime
-    ) -> Contribution:
-        return Contribution(
-            sic=sic,
-            kind=kind,
-            author_id=author,
-            entered_by_id=entered_by,
-            status=ContributionStatus.SUBMITTED,
-            content=data.CONTENT[ContributionKind(kind)],
-            submitted_at=submitted,
-        )
 
     # --- care plans -----------------------------------------------------------------------
 

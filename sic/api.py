@@ -83,6 +83,13 @@ class CancelSerializer(serializers.Serializer):
 
 
 class HoldSerializer(serializers.Serializer):
+    held_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When it took place (by default its scheduled time): from its scheduled "
+        "start to now.",
+    )
     minutes = serializers.CharField()
     patient_present = serializers.BooleanField()
     caregiver_present = serializers.BooleanField(default=False)
@@ -104,13 +111,19 @@ class ContributionSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "sic", "author", "status", "submitted_at")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # A new contribution names its kind; an update keeps the one it has.
-        kind: str = attrs.get("kind") or cast(Contribution, self.instance).kind
+        # A new contribution names its kind (its SIC is the route's); an update keeps both.
+        instance = cast(Contribution | None, self.instance)
+        kind: str = attrs.get("kind") or cast(Contribution, instance).kind
+        sic: Sic = self.context.get("sic") or cast(Contribution, instance).sic
         try:
             data = content_as_form_data(kind, attrs.get("content", {}))
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"content": drf_errors(exc)}) from exc
-        form = contribution_form(kind, data=data, draft=not attrs.get("submit"))
+        # The form of the page, so that a measure out of its range (or a malformed row) is
+        # refused by the same rule on both doors.
+        form = contribution_form(
+            kind, data=data, draft=not attrs.get("submit"), pathway=sic.patient.pathway
+        )
         if not form.is_valid():
             raise serializers.ValidationError({"content": content_errors(form)})
         attrs["content"] = form.content()
@@ -185,6 +198,7 @@ class SicViewSet(
         held = sic_hold(
             sic=sic,
             by=api_user(request),
+            held_at=data["held_at"],
             minutes=data["minutes"],
             patient_present=data["patient_present"],
             caregiver_present=data["caregiver_present"],
@@ -203,7 +217,7 @@ class SicViewSet(
     def contributions(self, request: Request, pk: str | None = None) -> Response:
         sic = self.get_object()
         if request.method == "POST":
-            payload = ContributionSerializer(data=request.data)
+            payload = ContributionSerializer(data=request.data, context={"sic": sic})
             payload.is_valid(raise_exception=True)
             contribution = contribution_save(
                 contribution=contribution_for(

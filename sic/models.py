@@ -7,13 +7,14 @@ import calendar
 import datetime
 import secrets
 import uuid
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -43,6 +44,21 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class SicWhen(NamedTuple):
+    """The one date a SIC is shown with, on pages, e-mails and PDFs: the day it was held,
+    else the day and time it is scheduled for, else the day it is due around."""
+
+    kind: str  # "held", "scheduled" or "due"
+    at: datetime.datetime | datetime.date  # a local date and time, or a date when due
+
+    def __str__(self) -> str:
+        if self.kind == "held":
+            return gettext("held on %(date)s") % {"date": format_date(self.at, "j F Y")}
+        if self.kind == "scheduled":
+            return format_date(self.at, "l j F Y, H:i")
+        return gettext("around %(date)s") % {"date": format_date(self.at, "j F Y")}
 
 
 def new_room_name() -> str:
@@ -136,10 +152,25 @@ class Sic(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext("SIC of %(patient)s due %(date)s") % {
+        return gettext("SIC of %(patient)s, %(when)s") % {
             "patient": self.patient,
-            "date": self.due_date.strftime("%d/%m/%Y"),
+            "when": self.when,
         }
+
+    @property
+    def when(self) -> SicWhen:
+        """Held on, else scheduled for, else due around: the date that tells the truth now
+        (a held SIC is not "due" any more, a scheduled one is not "around" its due date)."""
+        if self.status == SicStatus.HELD and self.held_at is not None:
+            return SicWhen("held", timezone.localtime(self.held_at))
+        if self.scheduled_at is not None:
+            return SicWhen("scheduled", timezone.localtime(self.scheduled_at))
+        return SicWhen("due", self.due_date)
+
+    @property
+    def has_started(self) -> bool:
+        """Its scheduled time has come: from then on it may be recorded as held."""
+        return self.scheduled_at is not None and self.scheduled_at <= timezone.now()
 
     @property
     def is_open(self) -> bool:
@@ -191,15 +222,32 @@ class Sic(models.Model):
         caregiver_present: bool = False,
         held_at: datetime.datetime | None = None,
     ) -> None:
-        """scheduled → held, with the minutes; the next SIC becomes due from this one."""
-        if self.status != SicStatus.SCHEDULED:
-            raise InvalidTransition(gettext("Only a scheduled SIC can be recorded as held."))
+        """scheduled → held, once its time has come, with the minutes; the next SIC becomes
+        due from the day it was really held (`held_at`, by default its scheduled time)."""
+        self.ensure_holdable()
+        if held_at is not None and timezone.is_naive(held_at):
+            raise ValueError("A SIC's date must be aware.")
         self.status = SicStatus.HELD
-        self.held_at = held_at or self.scheduled_at or timezone.now()
+        self.held_at = held_at or self.scheduled_at
         self.minutes = minutes
         self.patient_present = patient_present
         self.caregiver_present = caregiver_present
         self.save()
+
+    def ensure_holdable(self) -> None:
+        """Refuse to record a SIC that is not scheduled, or whose time has not come: held
+        "on the 1st" for a SIC of the 15th, the next one would be due from a day to come."""
+        if self.status != SicStatus.SCHEDULED:
+            raise InvalidTransition(gettext("Only a scheduled SIC can be recorded as held."))
+        if not self.has_started:
+            raise InvalidTransition(
+                gettext(
+                    "This SIC is scheduled for %(date)s: it can be recorded once it has "
+                    "taken place. If it took place earlier, reschedule it first."
+                )
+                % {"date": self.when},
+                code="not_started",
+            )
 
     def cancel(self, *, reason: str) -> None:
         """planned/scheduled → cancelled; the next SIC stays due at the same date."""

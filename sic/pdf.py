@@ -1,14 +1,17 @@
-"""The SIC report in PDF, from the same content as the pages."""
+"""The SIC report in PDF, from the same content as the pages: what was decided first, then
+the minutes, who attended, and the contributions that prepared it."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from weasyprint import HTML
 
-from sic.forms import labelled_content, medication_rows
-from sic.models import ContributionStatus, Sic
+from labparcours.errors import InvalidTransition
+from sic.forms import hospitalisation_rows, labelled_content, medication_rows
+from sic.models import ContributionStatus, Sic, SicStatus
 
 
 def sic_report_context(sic: Sic) -> dict:
@@ -19,7 +22,12 @@ def sic_report_context(sic: Sic) -> dict:
         "sic": sic,
         "patient": sic.patient,
         "contributions": [
-            (c, labelled_content(c.kind, c.content), medication_rows(c.content))
+            (
+                c,
+                labelled_content(c.kind, c.content),
+                medication_rows(c.content),
+                hospitalisation_rows(c.content),
+            )
             for c in contributions
         ],
         "attendances": sic.attendances.select_related("membership__professional"),
@@ -29,5 +37,11 @@ def sic_report_context(sic: Sic) -> dict:
 
 
 def sic_report_pdf(sic: Sic) -> bytes:
+    """The report of a held SIC. Raises `InvalidTransition` for one not held yet: before
+    the meeting there is nothing to report (no minutes, no decision)."""
+    if sic.status != SicStatus.HELD:
+        raise InvalidTransition(
+            gettext("The SIC report exists once the SIC is recorded as held."), code="not_held"
+        )
     html = render_to_string("pdf/sic_report.html", sic_report_context(sic))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

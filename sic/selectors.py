@@ -23,6 +23,7 @@ from sic.models import (
     ContributionStatus,
     Sic,
     SicQuerySet,
+    SicStatus,
 )
 from sic.rules import can_write_patient_form
 from teams.models import Membership
@@ -147,3 +148,32 @@ def contribution_for(*, sic: Sic, kind: str, user: User) -> Contribution:
         raise NotAllowed(_("This contribution is not yours to write."), code="not_author")
     existing = sic.contributions.filter(kind=kind, author=user).first()
     return existing or Contribution(sic=sic, kind=kind, author=user, entered_by=user)
+
+
+def starting_content(contribution: Contribution, *, user: User) -> tuple[dict, Sic | None]:
+    """What a contribution's form opens with: its content; for a new medication review, the
+    list of the last one submitted for a held SIC of the patient (polymedicated patients
+    take a dozen medications or more: the pharmacist amends the list rather than retyping
+    it), with that SIC to say where it comes from."""
+    if contribution.pk or contribution.kind != ContributionKind.MEDICATION_REVIEW:
+        return contribution.content, None
+    previous = (
+        Contribution.objects.visible_to(user)
+        .filter(
+            sic__patient_id=contribution.sic.patient_id,
+            sic__status=SicStatus.HELD,
+            kind=ContributionKind.MEDICATION_REVIEW,
+            status=ContributionStatus.SUBMITTED,
+        )
+        .select_related("sic")
+        .order_by("-sic__held_at", "-pk")
+        .first()
+    )
+    if previous is None or not previous.content.get("medications"):
+        return contribution.content, None
+    # The names and doses carry over; the adherence is assessed anew at each review.
+    medications = [
+        {"name": m.get("name", ""), "dose": m.get("dose", ""), "adherence": ""}
+        for m in previous.content["medications"]
+    ]
+    return {"medications": medications}, previous.sic

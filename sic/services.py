@@ -92,25 +92,36 @@ def sic_hold(
     caregiver_present: bool,
     present_memberships: Iterable[int],
     decisions: Iterable[str],
+    held_at: datetime.datetime | None = None,
 ) -> Sic:
-    """Record the SIC as held: attendance, minutes, decisions; the next one becomes due.
+    """Record the SIC as held: when, attendance, minutes, decisions; the next one becomes
+    due six months after `held_at` (by default the SIC's scheduled time).
 
     The one write of a held SIC and its attendance: the page and the API both call it, so
     its rules (who leads the team, only invited members attend) hold the same on both, and
     what follows a SIC held (issue 12: attendance indemnities) has exactly one place to go.
     Raises `NotAllowed` when `by` does not lead the team (403), ValidationError, per field,
-    for members who were not invited to it (400), `InvalidTransition` when the SIC is not
-    scheduled (409)."""
+    for members who were not invited to it or a date held before its scheduled start or in
+    the future (400), `InvalidTransition` when the SIC is not scheduled or its time has not
+    come yet (409)."""
     require(can_lead_team(by, sic.patient))
     sic = Sic.objects.select_for_update().get(pk=sic.pk)
+    sic.ensure_holdable()
     present = set(present_memberships)
     decisions = list(decisions)
     validate_hold(
         invited=set(sic.attendances.values_list("membership_id", flat=True)),
         present=present,
         decisions=decisions,
+        held_at=held_at,
+        scheduled_at=sic.scheduled_at,
     )
-    sic.hold(minutes=minutes, patient_present=patient_present, caregiver_present=caregiver_present)
+    sic.hold(
+        minutes=minutes,
+        patient_present=patient_present,
+        caregiver_present=caregiver_present,
+        held_at=held_at,
+    )
     for attendance in sic.attendances.select_related("membership__professional"):
         attendance.present = attendance.membership_id in present
         attendance.save(update_fields=["present"])

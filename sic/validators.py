@@ -7,11 +7,17 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Collection
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from sic.measures import Measure
 
 MIN_DURATION_MINUTES = 10
 MAX_DURATION_MINUTES = 120
@@ -72,12 +78,24 @@ def validate_schedule(
 
 
 def validate_hold(
-    *, invited: Collection[int], present: Collection[int], decisions: Collection[str]
+    *,
+    invited: Collection[int],
+    present: Collection[int],
+    decisions: Collection[str],
+    held_at: datetime.datetime | None = None,
+    scheduled_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
 ) -> None:
     """Those recorded present were invited to the SIC (the active members of the patient's
-    team when it was scheduled; the patient and their caregiver are recorded apart), and
-    each decision fits its row."""
+    team when it was scheduled; the patient and their caregiver are recorded apart), each
+    decision fits its row, and the SIC was held (`held_at`, when given) between its
+    scheduled start and now: the next SIC becomes due from that day."""
     errors: dict[str, ValidationError] = {}
+    if held_at is not None:
+        try:
+            validate_held_at(held_at, scheduled_at=scheduled_at, now=now)
+        except ValidationError as exc:
+            errors["held_at"] = exc
     if set(present) - set(invited):
         errors["present"] = ValidationError(
             _("Only the members invited to this SIC can be recorded as present."),
@@ -87,6 +105,65 @@ def validate_hold(
         errors["decisions"] = ValidationError(
             _("A decision holds at most %(max)d characters.") % {"max": MAX_DECISION_LENGTH},
             code="too_long",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_held_at(
+    held_at: datetime.datetime,
+    *,
+    scheduled_at: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """A SIC is held from its scheduled start to now: never before the date it was
+    scheduled for (reschedule it first), never in the future."""
+    now = now or timezone.now()
+    if timezone.is_naive(held_at):
+        raise ValidationError(_("Give the date with its time zone."), code="naive")
+    if scheduled_at is not None and held_at < scheduled_at:
+        raise ValidationError(
+            _(
+                "A SIC cannot be recorded as held before its scheduled start (%(date)s). "
+                "If it took place earlier, reschedule it first."
+            )
+            % {"date": format_date(timezone.localtime(scheduled_at), "j F Y, H:i")},
+            code="before_scheduled",
+        )
+    if held_at > now:
+        raise ValidationError(_("A SIC cannot be recorded as held in the future."), code="future")
+
+
+# --- What the contributions record ------------------------------------------------------------
+
+MAX_STAY_DAYS = 365
+
+
+def validate_measure(measure: Measure, value: Decimal) -> None:
+    """A measure is a number of its unit, in its plausible range, with no more decimals than
+    it is measured with: the one rule of the page's forms and the API's contributions."""
+    if not value.is_finite() or not measure.low <= value <= measure.high:
+        raise ValidationError(measure.range_message(), code="out_of_range")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > measure.decimals:
+        if measure.decimals == 0:
+            message = _("%(measure)s: a whole number is expected.")
+        else:
+            message = _("%(measure)s: at most one decimal is expected.")
+        raise ValidationError(message % {"measure": measure.label}, code="decimals")
+
+
+def validate_hospitalisation(*, day: datetime.date | None, days: int | None) -> None:
+    """A hospitalisation has happened (not in the future) and lasted a plausible stay."""
+    errors: dict[str, ValidationError] = {}
+    if day is not None and day > timezone.localdate():
+        errors["date"] = ValidationError(
+            _("A hospitalisation cannot be in the future."), code="future"
+        )
+    if days is not None and not 0 <= days <= MAX_STAY_DAYS:
+        errors["days"] = ValidationError(
+            _("The length of stay must be between 0 and %(max)d days.") % {"max": MAX_STAY_DAYS},
+            code="stay",
         )
     if errors:
         raise ValidationError(errors)

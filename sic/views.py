@@ -14,11 +14,13 @@ from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.permissions import can_see_programme, is_patient_side, require
 from patients.selectors import access_patient
+from sic.charts import clinical_context
 from sic.forms import (
     CancelForm,
     HoldForm,
     ScheduleForm,
     contribution_form,
+    hospitalisation_rows,
     labelled_content,
     medication_rows,
 )
@@ -29,6 +31,7 @@ from sic.selectors import (
     access_sic,
     contribution_for,
     expected_contributions,
+    starting_content,
     visible_sics,
     with_contribution_counts,
 )
@@ -116,7 +119,12 @@ def _sic_context(request: AuthenticatedHttpRequest, sic: Sic) -> dict:
         for row in expected_contributions(sic)
         if not patient_side or row.kind == ContributionKind.PATIENT_EXPERIENCE
     ]
-    return {
+    clinical = (
+        clinical_context(user=request.user, patient=sic.patient, sic=sic)
+        if not patient_side and sic.status != SicStatus.CANCELLED
+        else {}
+    )
+    return clinical | {
         "sic": sic,
         "patient": sic.patient,
         "rows": rows,
@@ -188,7 +196,8 @@ def sic_hold_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         posted(request),
         attendances=attendances,
         initial={
-            "present": [str(a.membership_id) for a in attendances if a.response == "confirmed"]
+            "held_at": timezone.localtime(sic.scheduled_at) if sic.scheduled_at else None,
+            "present": [str(a.membership_id) for a in attendances if a.response == "confirmed"],
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -197,6 +206,7 @@ def sic_hold_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             lambda: sic_hold(
                 sic=sic,
                 by=request.user,
+                held_at=form.cleaned_data["held_at"],
                 minutes=form.cleaned_data["minutes"],
                 patient_present=form.cleaned_data["patient_present"],
                 caregiver_present=form.cleaned_data["caregiver_present"],
@@ -238,15 +248,18 @@ def contribution_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> 
         messages.info(request, _("This contribution can no longer be changed."))
         return redirect("sic:contribution", pk=contribution.pk)
     submit = "submit" in request.POST
+    content, prefilled_from = starting_content(contribution, user=request.user)
     form = contribution_form(
         kind,
         data=posted(request),
-        content=contribution.content,
+        content=content,
         draft=request.method == "POST" and not submit,
+        pathway=sic.patient.pathway,
     )
     saved = _("Your contribution has been submitted to the team.") if submit else _("Draft saved.")
     if (
         request.method == "POST"
+        and not form.adds_row
         and form.is_valid()
         and attempt(
             request,
@@ -272,6 +285,7 @@ def contribution_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> 
             "form": form,
             "contribution": contribution,
             "kind_label": ContributionKind(kind).label,
+            "prefilled_from": prefilled_from,
         },
     )
 
@@ -292,6 +306,7 @@ def contribution_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "patient": contribution.sic.patient,
             "rows": labelled_content(contribution.kind, contribution.content),
             "medications": medication_rows(contribution.content),
+            "hospitalisations": hospitalisation_rows(contribution.content),
             "can_edit": contribution.can_edit(request.user),
         },
     )
@@ -299,8 +314,11 @@ def contribution_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The report of a held SIC; none before (404: the page offers no link to it)."""
     sic = access_sic(request, pk, what="SIC report (PDF)")
     require(can_read_sic_report(request.user))
+    if sic.status != SicStatus.HELD:
+        raise Http404
     import io
 
     return FileResponse(

@@ -268,6 +268,14 @@ def committed(django_capture_on_commit_callbacks):
     return run
 
 
+@pytest.fixture
+def started_sics(sics: dict) -> dict:
+    """The same SICs, their time come an hour ago: they may be recorded as held."""
+    from tests.factories import started
+
+    return {target: started(sic) for target, sic in sics.items()}
+
+
 def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)

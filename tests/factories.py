@@ -14,6 +14,7 @@ from typing import Any
 
 import factory
 import faker
+import time_machine
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
@@ -32,8 +33,8 @@ from indemnities.defaults import ensure_default_kinds
 from indemnities.models import BankAccount, IndemnityKind, IndemnityRate
 from labparcours.models import Role, User
 from patients.models import Caregiver, Consent, ConsentKind, Patient, PatientStatus
-from programme.demo_data import DEMO_IBANS, nir, rpps
-from sic.models import Sic
+from programme.demo_data import DEMO_IBANS, content, nir, rpps
+from sic.models import Contribution, ContributionStatus, Sic
 from sic.services import sic_ensure_planned, sic_hold, sic_schedule
 from teams.models import CareTeam, Membership, PracticeMode, Profession, Professional, TeamRole
 
@@ -387,23 +388,66 @@ def bank_account(professional: Professional, iban: str = DEMO_IBANS[0]) -> BankA
     )
 
 
+def started(sic: Sic, *, ago: datetime.timedelta = datetime.timedelta(hours=1)) -> Sic:
+    """The scheduled SIC as if its time had come `ago` (it may be recorded as held from
+    then on): its date is moved back, as time would have moved on."""
+    Sic.objects.filter(pk=sic.pk).update(scheduled_at=timezone.now() - ago)
+    sic.refresh_from_db()
+    return sic
+
+
 def held_sic(world: World, *, present: Iterable[str], patient: Patient | None = None) -> Sic:
-    """The patient's SIC, scheduled then held, with `present` (world roles) recorded present."""
+    """The patient's SIC, scheduled, taken place, then held, with `present` (world roles)
+    recorded present."""
     patient = patient or world.own
     sic = sic_ensure_planned(patient=patient)
     assert sic is not None
-    sic_schedule(sic=sic, at=timezone.now() + datetime.timedelta(days=1))
+    started(sic_schedule(sic=sic, at=timezone.now() + datetime.timedelta(days=1)))
     memberships = [
         m.pk
         for m in patient.care_team.memberships.active().select_related("professional__user")
         if m.professional.user and any(m.professional.user == world.user(r) for r in present)
     ]
+    return hold(sic, by=world.coordinator, present_memberships=memberships)
+
+
+def hold(sic: Sic, *, by: User, **changes: Any) -> Sic:
+    """`sic_hold` with what a test does not care about: minutes, the patient present, no
+    member recorded present, no decision."""
     return sic_hold(
         sic=sic,
-        by=world.coordinator,
-        minutes="Synthèse faite.",
-        patient_present=True,
-        caregiver_present=False,
-        present_memberships=memberships,
-        decisions=[],
+        by=by,
+        **{
+            "minutes": "Synthèse faite.",
+            "patient_present": True,
+            "caregiver_present": False,
+            "present_memberships": [],
+            "decisions": [],
+            **changes,
+        },
     )
+
+
+def sic_held_on(
+    patient: Patient, day: datetime.date, *, visit: int, authors: dict[str, User]
+) -> Sic:
+    """The patient's open SIC, scheduled a week before for `day` at 14:00 and held then,
+    with a contribution submitted by each of `authors` (kind → author) telling the demo's
+    story of the patient's SIC number `visit` (measures, medications, hospitalisations)."""
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14)))
+    sic = sic_ensure_planned(patient=patient)
+    assert sic is not None
+    with time_machine.travel(when - datetime.timedelta(days=7), tick=False):
+        sic_schedule(sic=sic, at=when)
+    for kind, author in authors.items():
+        Contribution.objects.create(
+            sic=sic,
+            kind=kind,
+            author=author,
+            entered_by=author,
+            content=content(kind, patient.pathway, visit, day),
+            status=ContributionStatus.SUBMITTED,
+            submitted_at=when - datetime.timedelta(days=3),
+        )
+    with time_machine.travel(when + datetime.timedelta(hours=2), tick=False):
+        return hold(sic, by=patient.coordinator, decisions=["Pesée trois fois par semaine"])

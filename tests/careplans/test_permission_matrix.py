@@ -7,7 +7,7 @@ from careplans.models import CarePlan, PlanStatus
 from careplans.services import careplan_start
 from sic.services import sic_ensure_planned, sic_hold, sic_schedule
 from tests.conftest import ROLES, World, soon
-from tests.factories import make_plan
+from tests.factories import make_plan, started
 from tests.matrix import (
     CLINICIANS,
     EVERYONE_IN_SCOPE,
@@ -32,7 +32,7 @@ def dress(world: World) -> World:
         world.validated[target] = make_plan(world, patient, status=PlanStatus.VALIDATED)
         world.drafts[target] = careplan_start(patient=patient, by=world.coordinator)
         world.held[target] = sic_hold(
-            sic=sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon()),
+            sic=started(sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon())),
             by=world.coordinator,
             minutes="Point sur le traitement",
             patient_present=True,

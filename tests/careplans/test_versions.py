@@ -51,9 +51,9 @@ def test_superseded_versions_stay_readable(world: World) -> None:
     assert "Version 2" in history
 
 
-def test_decisions_become_actions_in_one_step(world: World, sics) -> None:
+def test_decisions_become_actions_in_one_step(world: World, started_sics) -> None:
     sic = sic_hold(
-        sic=sics["own"],
+        sic=started_sics["own"],
         by=world.coordinator,
         minutes="m",
         patient_present=True,
@@ -90,9 +90,9 @@ def test_decisions_become_actions_in_one_step(world: World, sics) -> None:
     ]
 
 
-def test_a_provider_action_needs_the_providers_name(world: World, sics) -> None:
+def test_a_provider_action_needs_the_providers_name(world: World, started_sics) -> None:
     sic = sic_hold(
-        sic=sics["own"],
+        sic=started_sics["own"],
         by=world.coordinator,
         minutes="m",
         patient_present=True,

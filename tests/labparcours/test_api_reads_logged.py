@@ -15,7 +15,7 @@ from labparcours.models import AccessLogEntry
 from programme.api import router
 from sic.models import Contribution
 from tests.conftest import World, client_for, soon
-from tests.factories import approved_request, envelope_of, make_plan
+from tests.factories import approved_request, envelope_of, hold, make_plan, started
 from tests.uploads import signed_sheet
 
 
@@ -58,7 +58,8 @@ OBJECTS = {
     ),
     "patient": lambda world, sics: world.own.pk,
     "team": lambda world, sics: world.own.care_team.pk,
-    "sic": lambda world, sics: sics["own"].pk,
+    # Held: its report exists (a SIC not held has none to read).
+    "sic": lambda world, sics: hold(started(sics["own"]), by=world.coordinator).pk,
     "careplan": lambda world, sics: _plan_validated_on_paper(world),
     "indemnity": lambda world, sics: _indemnity_line(world),
     "contribution": lambda world, sics: (
@@ -104,8 +105,9 @@ def test_the_answers_of_schedule_cancel_and_hold_are_logged(world: World, sics) 
     url = f"/api/v1/sics/{sics['own'].pk}/"
     data = {"at": soon(20).isoformat()}
     assert api.post(url + "schedule/", data, content_type="application/json").status_code == 200
-    hold = {"minutes": "Poids stable", "patient_present": True, "decisions": ["Pesée"]}
-    assert api.post(url + "hold/", hold, content_type="application/json").status_code == 200
+    started(sics["own"])  # its time has come: it may be recorded
+    held = {"minutes": "Poids stable", "patient_present": True, "decisions": ["Pesée"]}
+    assert api.post(url + "hold/", held, content_type="application/json").status_code == 200
     following = world.own.sics.get(status="planned")
     cancel = {"reason": "Hospitalisation"}
     response = api.post(

@@ -70,13 +70,15 @@ def test_only_the_author_writes_a_contribution(world: World, sics) -> None:
     assert response.status_code == 403
 
 
-def test_the_author_amends_until_the_sic_is_held(world: World, sics) -> None:
+def test_the_author_amends_until_the_sic_is_held(world: World, started_sics) -> None:
     client = client_for(world.gp)
-    client.post(url(sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
-    client.post(url(sics, "gp_summary"), {**GP_SUMMARY, "expectations": "Autre", "submit": "1"})
+    client.post(url(started_sics, "gp_summary"), {**GP_SUMMARY, "submit": "1"})
+    client.post(
+        url(started_sics, "gp_summary"), {**GP_SUMMARY, "expectations": "Autre", "submit": "1"}
+    )
     assert Contribution.objects.get().content["expectations"] == "Autre"
     sic_hold(
-        sic=sics["own"],
+        sic=started_sics["own"],
         by=world.coordinator,
         minutes="m",
         patient_present=True,
@@ -85,7 +87,7 @@ def test_the_author_amends_until_the_sic_is_held(world: World, sics) -> None:
         decisions=[],
     )
     response = client.post(
-        url(sics, "gp_summary"), {**GP_SUMMARY, "expectations": "Trop tard", "submit": "1"}
+        url(started_sics, "gp_summary"), {**GP_SUMMARY, "expectations": "Trop tard", "submit": "1"}
     )
     assert response.status_code == 302
     assert Contribution.objects.get().content["expectations"] == "Autre"
@@ -180,7 +182,7 @@ def test_the_api_validates_the_structured_content(world: World, sics) -> None:
         ([None, {"name": {"dci": "x"}, "dose": [1]}], "Médicament 1 : un objet est attendu"),
         ([{"name": "Furosémide"}, {"name": {"dci": "x"}}], "Médicament 2 : un objet est attendu"),
         ("Furosémide", "Une liste de médicaments est attendue."),
-        ([{"name": f"M{i}"} for i in range(9)], "Au plus 8 médicaments"),
+        ([{"name": f"M{i}"} for i in range(101)], "Au plus 100 médicaments"),
     ],
 )
 def test_the_api_refuses_a_malformed_medication_list_and_writes_nothing(

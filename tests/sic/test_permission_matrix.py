@@ -5,6 +5,7 @@ import pytest
 from sic.models import Contribution
 from sic.services import sic_ensure_planned, sic_schedule
 from tests.conftest import ROLES, World, soon
+from tests.factories import hold, started
 from tests.matrix import (
     CLINICIANS,
     EVERYONE_IN_SCOPE,
@@ -27,10 +28,15 @@ def module_world(module_world: World, django_db_blocker) -> World:
 
 
 def dress(world: World) -> World:
-    """A scheduled SIC per patient, each with a submitted GP summary."""
-    world.sics, world.summaries = {}, {}
+    """Per patient, a SIC held, and the next one scheduled, its time come (it may be
+    recorded), with a submitted GP summary."""
+    world.sics, world.summaries, world.held = {}, {}, {}
     for target, patient in (("own", world.own), ("other", world.other)):
-        sic = sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon())
+        world.held[target] = hold(
+            started(sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon())),
+            by=world.coordinator,
+        )
+        sic = started(sic_schedule(sic=sic_ensure_planned(patient=patient), at=soon()))
         gp = patient.care_team.memberships.get(role="gp").professional
         author = gp.user or world.coordinator
         world.sics[target] = sic
@@ -48,7 +54,7 @@ def dress(world: World) -> World:
 
 def s(path: str):
     return lambda world, target: path.format(
-        sic=world.sics[target].pk, c=world.summaries[target].pk
+        sic=world.sics[target].pk, c=world.summaries[target].pk, held=world.held[target].pk
     )
 
 
@@ -85,7 +91,10 @@ PAGES = [
         s("/sic/{sic}/contribution/patient_experience/"),
         frozenset({"coordinator", *PATIENT_SIDE}),
     ),
-    Case("report pdf", s("/sic/{sic}/rapport.pdf"), TEAM),
+    Case("report pdf", s("/sic/{held}/rapport.pdf"), TEAM),
+    # Before the SIC is held there is no report: the page offers no link to it.
+    Case("report pdf of a SIC not held", s("/sic/{sic}/rapport.pdf"), TEAM, ok=404),
+    Case("held sic detail", s("/sic/{held}/"), EVERYONE_IN_SCOPE),
     Case(
         "read contribution",
         s("/contributions/{c}/"),
@@ -133,7 +142,8 @@ API = [
         ok=201,
         data=lambda w: {"kind": "gp_summary", "content": GP_SUMMARY},
     ),
-    Case("report", s("/api/v1/sics/{sic}/report.pdf"), TEAM),
+    Case("report", s("/api/v1/sics/{held}/report.pdf"), TEAM),
+    Case("report of a SIC not held", s("/api/v1/sics/{sic}/report.pdf"), TEAM, ok=409),
     Case(
         "contribution",
         s("/api/v1/contributions/{c}/"),

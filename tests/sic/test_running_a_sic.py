@@ -37,9 +37,9 @@ def test_the_gp_schedules_from_the_page(world: World, django_capture_on_commit_c
 
 
 def test_recording_a_sic_keeps_attendance_minutes_decisions_and_plans_the_next(
-    world: World, sics
+    world: World, started_sics
 ) -> None:
-    sic = sics["own"]
+    sic = started_sics["own"]
     gp = world.own.care_team.memberships.get(professional=world.gp.professional)
     response = client_for(world.coordinator).post(
         f"/sic/{sic.pk}/compte-rendu/",
@@ -66,17 +66,21 @@ def test_recording_a_sic_keeps_attendance_minutes_decisions_and_plans_the_next(
     assert following.due_date > held_on + datetime.timedelta(days=180)
 
 
-def test_recording_needs_minutes(world: World, sics) -> None:
-    response = client_for(world.coordinator).post(f"/sic/{sics['own'].pk}/compte-rendu/", {})
+def test_recording_needs_minutes(world: World, started_sics) -> None:
+    response = client_for(world.coordinator).post(
+        f"/sic/{started_sics['own'].pk}/compte-rendu/", {}
+    )
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.content.decode()
-    sics["own"].refresh_from_db()
-    assert sics["own"].status == SicStatus.SCHEDULED
+    started_sics["own"].refresh_from_db()
+    assert started_sics["own"].status == SicStatus.SCHEDULED
 
 
-def test_the_api_refuses_an_illegal_move_with_a_structured_conflict(world: World, sics) -> None:
+def test_the_api_refuses_an_illegal_move_with_a_structured_conflict(
+    world: World, started_sics
+) -> None:
     client = client_for(world.coordinator)
-    url = f"/api/v1/sics/{sics['own'].pk}/"
+    url = f"/api/v1/sics/{started_sics['own'].pk}/"
     held = client.post(
         url + "hold/", {"minutes": "ok", "patient_present": True}, content_type="application/json"
     )

@@ -163,9 +163,9 @@ def members(world: World, sic: Sic) -> dict[str, int]:
 
 @pytest.mark.parametrize("who", ["unknown", "other_team"])
 def test_the_api_refuses_an_attendee_who_was_not_invited(
-    world: World, sics: dict, who: str
+    world: World, started_sics: dict, who: str
 ) -> None:
-    sic = sics["own"]
+    sic = started_sics["own"]
     ids = members(world, sic)
     response = api(world).post(
         f"/api/v1/sics/{sic.pk}/hold/",
@@ -183,9 +183,9 @@ def test_the_api_refuses_an_attendee_who_was_not_invited(
 
 @pytest.mark.parametrize("who", ["unknown", "other_team"])
 def test_the_page_refuses_an_attendee_who_was_not_invited(
-    world: World, sics: dict, who: str
+    world: World, started_sics: dict, who: str
 ) -> None:
-    sic = sics["own"]
+    sic = started_sics["own"]
     ids = members(world, sic)
     response = client_for(world.coordinator).post(
         f"/sic/{sic.pk}/compte-rendu/",
@@ -197,11 +197,13 @@ def test_the_page_refuses_an_attendee_who_was_not_invited(
     assert sic.status == SicStatus.SCHEDULED
 
 
-def test_the_service_refuses_what_the_form_would_not_offer(world: World, sics: dict) -> None:
+def test_the_service_refuses_what_the_form_would_not_offer(
+    world: World, started_sics: dict
+) -> None:
     """The rule holds below the form too: the page shows the service's refusal on the field."""
     from sic.services import sic_hold
 
-    sic = sics["own"]
+    sic = started_sics["own"]
     with pytest.raises(ValidationError) as error:
         sic_hold(
             sic=sic,
@@ -217,8 +219,8 @@ def test_the_service_refuses_what_the_form_would_not_offer(world: World, sics: d
     assert sic.status == SicStatus.SCHEDULED
 
 
-def test_a_decision_too_long_is_refused_on_both_sides(world: World, sics: dict) -> None:
-    sic = sics["own"]
+def test_a_decision_too_long_is_refused_on_both_sides(world: World, started_sics: dict) -> None:
+    sic = started_sics["own"]
     too_long = "x" * 501
     response = api(world).post(
         f"/api/v1/sics/{sic.pk}/hold/",
@@ -237,8 +239,8 @@ def test_a_decision_too_long_is_refused_on_both_sides(world: World, sics: dict) 
     assert sic.status == SicStatus.SCHEDULED
 
 
-def test_invited_attendees_are_still_recorded(world: World, sics: dict) -> None:
-    sic = sics["own"]
+def test_invited_attendees_are_still_recorded(world: World, started_sics: dict) -> None:
+    sic = started_sics["own"]
     gp = members(world, sic)["own_gp"]
     response = api(world).post(
         f"/api/v1/sics/{sic.pk}/hold/",

@@ -80,27 +80,29 @@ def test_the_patient_form_is_refused_to_a_clinician_on_both_doors(
     assert not Contribution.objects.exists()
 
 
-def test_page_and_api_hold_a_sic_through_one_command(world: World, sics) -> None:
+def test_page_and_api_hold_a_sic_through_one_command(world: World, started_sics) -> None:
     coordinator = client_for(world.coordinator)
     with spied("sic.services.sic_hold", *CALLERS) as hold:
-        page = coordinator.post(f"/sic/{sics['own'].pk}/compte-rendu/", {"minutes": "ok"})
+        page = coordinator.post(f"/sic/{started_sics['own'].pk}/compte-rendu/", {"minutes": "ok"})
         assert page.status_code == 302
         assert hold.call_count == 1
         api = coordinator.post(
-            f"/api/v1/sics/{sics['other'].pk}/hold/",
+            f"/api/v1/sics/{started_sics['other'].pk}/hold/",
             {"minutes": "ok", "patient_present": True},
             content_type="application/json",
         )
         assert api.status_code == 200
         assert hold.call_count == 2
     assert {c.kwargs["by"] for c in hold.call_args_list} == {world.coordinator}
-    for sic in sics.values():
+    for sic in started_sics.values():
         sic.refresh_from_db()
         assert sic.status == SicStatus.HELD
 
 
-def test_page_and_api_refuse_a_hold_by_a_member_who_does_not_lead(world: World, sics) -> None:
-    sic = sics["own"]
+def test_page_and_api_refuse_a_hold_by_a_member_who_does_not_lead(
+    world: World, started_sics
+) -> None:
+    sic = started_sics["own"]
     nurse = client_for(world.nurse)
     page = nurse.post(f"/sic/{sic.pk}/compte-rendu/", {"minutes": "ok"})
     api = nurse.post(
@@ -113,11 +115,11 @@ def test_page_and_api_refuse_a_hold_by_a_member_who_does_not_lead(world: World, 
     assert sic.status == SicStatus.SCHEDULED
 
 
-def test_the_command_itself_refuses_who_does_not_lead_the_team(world: World, sics) -> None:
+def test_the_command_itself_refuses_who_does_not_lead_the_team(world: World, started_sics) -> None:
     """The rule is in the write, not only in front of it: a task or a new door gets it too."""
     with pytest.raises(NotAllowed):
         sic_hold(
-            sic=sics["own"],
+            sic=started_sics["own"],
             by=world.nurse,
             minutes="ok",
             patient_present=True,
@@ -125,5 +127,5 @@ def test_the_command_itself_refuses_who_does_not_lead_the_team(world: World, sic
             present_memberships=[],
             decisions=[],
         )
-    sics["own"].refresh_from_db()
-    assert sics["own"].status == SicStatus.SCHEDULED
+    started_sics["own"].refresh_from_db()
+    assert started_sics["own"].status == SicStatus.SCHEDULED

@@ -80,7 +80,7 @@ from patients.services import caregiver_add, consent_record
 from programme import demo_data as data
 from programme.workflows import patient_include, patient_record
 from reminders.sweep import reminders_sweep
-from sic.models import KIND_OF_TEAM_ROLE, ContributionKind, Sic, next_due_date
+from sic.models import KIND_OF_TEAM_ROLE, ContributionKind, Sic, SicStatus
 from sic.selectors import contribution_for
 from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
 from teams.models import Membership, PracticeMode, Profession, Professional
@@ -334,8 +334,10 @@ class Demo:
         submitted_on: datetime.date,
         drafts: Collection[str] = frozenset(),
     ) -> None:
-        """Each writer of the team (and the patient's side) writes their contribution."""
+        """Each writer of the team (and the patient's side) writes their contribution, with
+        the measures and medications of the patient's story at this SIC."""
         patient = sic.patient
+        visit = patient.sics.filter(status=SicStatus.HELD).count()
         writers: list[tuple[str, User]] = [
             (KIND_OF_TEAM_ROLE[m.role], m.professional.user)
             for m in Membership.objects.active()
@@ -351,7 +353,7 @@ class Demo:
             contribution = contribution_save(
                 contribution=contribution_for(sic=sic, kind=kind, user=user),
                 by=user,
-                content=data.CONTENT[ContributionKind(kind)],
+                content=data.content(kind, patient.pathway, visit, submitted_on),
                 submit=submit,
             )
             if submit:  # submitted before the SIC, not today
@@ -363,21 +365,17 @@ class Demo:
             self.contribute(sic, kinds=set(ContributionKind.values), submitted_on=day - 3 * DAY)
         for attendance in sic.attendances.all():
             attendance.answer(attending=True)
-        sic_hold(
+        # Held on `day`: the next SIC becomes due six months after it.
+        return sic_hold(
             sic=sic,
             by=self.coordinator,
+            held_at=at(day),
             minutes=data.MINUTES,
             patient_present=True,
             caregiver_present=True,
             present_memberships=sic.attendances.values_list("membership_id", flat=True),
             decisions=data.DECISIONS,
         )
-        # Held on `day`, not today; the next SIC it made due is due six months after that.
-        backdate(sic, held_at=at(day))
-        following = self.open_sic(patient)
-        backdate(following, due_date=next_due_date(patient))
-        sic.refresh_from_db()
-        return sic
 
     def sic_due(self, patient: Patient, inclusion: datetime.date) -> None:
         """The first SIC, planned at the inclusion, is due (overdue for some)."""
@@ -387,7 +385,12 @@ class Demo:
 
     def sic_held_twice(self, patient: Patient, inclusion: datetime.date) -> None:
         self.hold(patient, inclusion + 40 * DAY, contributions=True)
-        self.hold(patient, inclusion + 225 * DAY, contributions=False)
+        self.hold(patient, inclusion + 225 * DAY, contributions=True)
+
+    def sic_held_thrice(self, patient: Patient, inclusion: datetime.date) -> None:
+        self.hold(patient, inclusion + 40 * DAY, contributions=True)
+        self.hold(patient, inclusion + 222 * DAY, contributions=True)
+        self.hold(patient, min(inclusion + 405 * DAY, self.today - 8 * DAY), contributions=True)
 
     def sic_exited(self, patient: Patient, inclusion: datetime.date) -> None:
         self.hold(patient, inclusion + 40 * DAY, contributions=False)
@@ -397,7 +400,11 @@ class Demo:
         upcoming = self.schedule(patient, self.today + 12 * DAY)
         self.contribute(
             upcoming,
-            kinds={ContributionKind.GP_SUMMARY, ContributionKind.MEDICATION_REVIEW},
+            kinds={
+                ContributionKind.GP_SUMMARY,
+                ContributionKind.NURSING_ASSESSMENT,
+                ContributionKind.MEDICATION_REVIEW,
+            },
             submitted_on=self.today - DAY,
             drafts={ContributionKind.MEDICATION_REVIEW},
         )
