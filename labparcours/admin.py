@@ -131,7 +131,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "first_name", "last_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Identity"), {"fields": ("first_name", "last_name")}),
+        (_("Identity"), {"fields": ("first_name", "last_name", "phone")}),
         (_("Role"), {"fields": ("role", "is_patient_partner")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),

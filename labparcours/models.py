@@ -58,6 +58,12 @@ class User(AbstractUser):
         default=False,
         help_text=_("A patient who co-builds the programme (feedback, evaluation)."),
     )
+    phone = models.CharField(
+        _("work phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Shown to the patients a coordinator follows, to call her."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

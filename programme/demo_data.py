@@ -578,6 +578,8 @@ READS = [
     (PHARM, "patient record", 9),
     (NURSE, "patient record", 12),
 ]
+# The coordinator's work phone, shown to her patients.
+COORDINATOR_PHONE = "03 20 44 51 60"
 STREETS = ["des Stations", "Gambetta", "de Paris", "Solférino", "Nationale"]
 
 

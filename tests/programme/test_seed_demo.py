@@ -78,6 +78,7 @@ def test_every_demo_login_went_through_an_accepted_invitation(demo) -> None:
     for sic in Sic.objects.filter(status="held"):
         assert sic.attendances.filter(responded_at__isnull=False).exists()
     assert AccessLogEntry.objects.filter(patient__last_name="Lambert").count() == 4
+    assert User.objects.get(email="coordinatrice@demo.test").phone
 
 
 def test_it_loads_once(demo) -> None:

@@ -165,6 +165,7 @@ class Demo:
             role=Role.COORDINATOR,
             first_name="Claire",
             last_name="Lefebvre",
+            phone=data.COORDINATOR_PHONE,
         )
         for user in (admin, self.coordinator):
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
