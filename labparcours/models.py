@@ -84,6 +84,14 @@ class User(AbstractUser):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
 
+    def profession_or_role(self) -> str:
+        """What the user is, as a patient is told: their profession when they are in the
+        directory (« Médecin généraliste »), else their role (« Coordinatrice »)."""
+        try:
+            return str(self.professional.get_profession_display())
+        except ObjectDoesNotExist:
+            return str(self.get_role_display())
+
 
 class ApiToken(models.Model):
     """A personal API token (jeton d'API): created by its owner from a signed-in session,
@@ -156,6 +164,9 @@ class AccessLogEntry(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     what = models.CharField(_("what was read"), max_length=120)
+    # A list (a dashboard, an export) shows many patients at once: the patient is told "your
+    # name was in a list", grouped, rather than one line per page of the list.
+    listed = models.BooleanField(_("seen in a list"), default=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
@@ -174,10 +185,7 @@ class AccessLogEntry(models.Model):
     @property
     def reader_role(self) -> str:
         """What the reader is, as the patient is shown: their profession, else their role."""
-        try:
-            return str(self.user.professional.get_profession_display())
-        except ObjectDoesNotExist:
-            return str(self.user.get_role_display())
+        return self.user.profession_or_role()
 
 
 class InvitationKind(models.TextChoices):
