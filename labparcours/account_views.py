@@ -27,7 +27,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "labparcours/invitation_invalid.html", status=404)
-    form = InvitationAcceptForm(posted(request))
+    form = InvitationAcceptForm(posted(request), invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
