@@ -39,7 +39,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome to Lab Parcours."))
             return redirect("home")
     return render(
