@@ -14,6 +14,13 @@ def invite_link() -> str:
     return f"/compte/invitation/{match.group(1)}/"
 
 
+def invited(world: World, capture, url: str, data: dict | None = None) -> str:
+    """The coordinator sends an invitation (`url`): the link the e-mail carries."""
+    with capture(execute=True):
+        client_for(world.coordinator).post(url, data or {})
+    return invite_link()
+
+
 def test_a_professional_accepts_an_invitation_and_gets_a_linked_login(
     world: World, django_capture_on_commit_callbacks
 ) -> None:
@@ -131,18 +138,15 @@ def test_the_account_page_fills_in_the_names_the_programme_knows(
     world: World, django_capture_on_commit_callbacks
 ) -> None:
     pro = ProfessionalFactory(email="lea@example.test", first_name="Léa", last_name="Roux")
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.coordinator).post(f"/annuaire/{pro.pk}/invitation/")
-    form = Client().get(invite_link()).content.decode()
+    link = invited(world, django_capture_on_commit_callbacks, f"/annuaire/{pro.pk}/invitation/")
+    form = Client().get(link).content.decode()
     assert 'value="Léa"' in form
     assert 'value="Roux"' in form
 
     caregiver = CaregiverFactory(patient=world.own, first_name="Odile", last_name="Petit")
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.coordinator).post(
-            f"/patients/{world.own.pk}/invitation/caregiver/", {"id": caregiver.pk}
-        )
-    form = Client().get(invite_link()).content.decode()
+    url = f"/patients/{world.own.pk}/invitation/caregiver/"
+    link = invited(world, django_capture_on_commit_callbacks, url, {"id": caregiver.pk})
+    form = Client().get(link).content.decode()
     assert 'value="Odile"' in form
     assert 'value="Petit"' in form
 
@@ -152,9 +156,8 @@ def test_the_password_rules_are_shown_before_any_attempt(
 ) -> None:
     world.own.user = None
     world.own.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.coordinator).post(f"/patients/{world.own.pk}/invitation/patient/")
-    form = Client().get(invite_link()).content.decode()
+    url = f"/patients/{world.own.pk}/invitation/patient/"
+    form = Client().get(invited(world, django_capture_on_commit_callbacks, url)).content.decode()
     assert 'value="Marcel"' in form
     assert "<li>Votre mot de passe doit contenir au minimum 12 caractères.</li>" in form
     assert "entièrement numérique" in form
@@ -164,11 +167,10 @@ def test_a_password_made_of_the_login_is_refused(
     world: World, django_capture_on_commit_callbacks
 ) -> None:
     pro = ProfessionalFactory(email="jeanne.martin@example.test")
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.coordinator).post(f"/annuaire/{pro.pk}/invitation/")
+    link = invited(world, django_capture_on_commit_callbacks, f"/annuaire/{pro.pk}/invitation/")
     password = "jeanne.martin@example"
     response = Client().post(
-        invite_link(),
+        link,
         {"first_name": "J", "last_name": "M", "password1": password, "password2": password},
     )
     assert response.status_code == 200

@@ -32,28 +32,39 @@ def assert_not_in_patient_voice(text: str) -> None:
         assert words not in text, words
 
 
+def assert_says(text: str, *phrases: str) -> None:
+    for phrase in phrases:
+        assert phrase in text, phrase
+
+
 def test_the_record_names_the_patient_and_the_caregiver_herself(world: World, sics) -> None:
     text = page(client_for(world.caregiver_user), "/mon-dossier/")
-    assert "Dossier de Marcel" in text
-    assert "L’équipe de soins de Marcel" in text
-    assert "La prochaine synthèse concertée (SIC) de Marcel" in text
-    assert "Remplir la fiche d’expérience de Marcel" in text
-    assert "Ce que Marcel a accepté" in text
-    assert "Délégation à un aidant — vous" in text
-    assert "Voir qui a consulté le dossier de Marcel" in text
+    assert_says(
+        text,
+        "Dossier de Marcel",
+        "L’équipe de soins de Marcel",
+        "La prochaine synthèse concertée (SIC) de Marcel",
+        "Remplir la fiche d’expérience de Marcel",
+        "Ce que Marcel a accepté",
+        "Délégation à un aidant — vous",
+        "Voir qui a consulté le dossier de Marcel",
+    )
     assert_not_in_patient_voice(text)
 
 
 def test_the_plan_is_marcels_and_she_validates_it_for_him(world: World, proposed) -> None:
     text = page(client_for(world.caregiver_user), "/mon-plan/")
-    assert "Le plan de soins de Marcel" in text
-    assert "L’équipe propose ce plan à Marcel." in text
-    assert "Valider pour Marcel" in text
-    assert "Demander des modifications pour Marcel" in text
-    assert "Imprimer le plan de Marcel (PDF)" in text
-    # Who does what: the patient's actions under his name, hers as hers.
-    assert "<h3>Marcel</h3>" in text
-    assert "<h3>Vous (aidant·e)</h3>" in text
+    assert_says(
+        text,
+        "Le plan de soins de Marcel",
+        "L’équipe propose ce plan à Marcel.",
+        "Valider pour Marcel",
+        "Demander des modifications pour Marcel",
+        "Imprimer le plan de Marcel (PDF)",
+        # Who does what: the patient's actions under his name, hers as hers.
+        "<h3>Marcel</h3>",
+        "<h3>Vous (aidant·e)</h3>",
+    )
     assert_not_in_patient_voice(text)
 
 
