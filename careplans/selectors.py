@@ -59,16 +59,23 @@ class OwnerGroup:
     actions: list[Action] = field(default_factory=list)
 
 
-def actions_by_owner(plan: CarePlan, *, for_patient: bool = False) -> list[OwnerGroup]:
+def actions_by_owner(
+    plan: CarePlan, *, for_patient: bool = False, for_caregiver: bool = False
+) -> list[OwnerGroup]:
     """Actions grouped by who does them: the patient first, then their caregiver, the team
-    members, the supplementary-care providers. Written to the patient ("You") on their side."""
+    members, the supplementary-care providers. Written to the patient ("You") on their side,
+    or to their caregiver, who is "You" and reads the patient's actions under their name."""
     groups: dict[tuple[int, str], OwnerGroup] = {}
     order = {Owner.PATIENT: 0, Owner.CAREGIVER: 1, Owner.MEMBER: 2, Owner.PROVIDER: 3}
     for action in with_followup(plan.actions.all()).order_by("position"):
         if action.owner == Owner.PATIENT:
             label = _("You") if for_patient else _("The patient")
+            if for_caregiver:
+                label = plan.patient.first_name
         elif action.owner == Owner.CAREGIVER:
             label = _("Your caregiver") if for_patient else _("The caregiver")
+            if for_caregiver:
+                label = _("You (caregiver)")
         elif action.owner == Owner.MEMBER and action.membership is not None:
             pro = action.membership.professional
             label = f"{pro} — {pro.get_profession_display()}"

@@ -56,7 +56,7 @@ from careplans.services import (
 )
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, offer_undo, posted, safe_next
-from labparcours.permissions import is_patient_side, require
+from labparcours.permissions import acts_for_patient, is_patient_side, require
 from labparcours.uploads import serve_upload
 from patients.selectors import access_patient, own_patient
 from sic.selectors import access_sic
@@ -375,7 +375,9 @@ def my_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"patient": patient, "plan": shown, "in_force": in_force}
     if shown is not None:
         context |= {
-            "groups": actions_by_owner(shown, for_patient=True),
+            "groups": actions_by_owner(
+                shown, for_patient=True, for_caregiver=acts_for_patient(request.user)
+            ),
             "goals": list(shown.goals.all()),
             "changes": careplan_changes(shown),
             "changes_form": ChangesForm(),
@@ -402,7 +404,12 @@ def plan_validate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda: careplan_validation_record(
             plan=plan, by=request.user, method=ValidationMethod.ONLINE
         ),
-        success=_("Thank you: your plan is validated and in force."),
+        success=(
+            _("Thank you: %(name)s's plan is validated and in force.")
+            % {"name": plan.patient.first_name}
+            if acts_for_patient(request.user)
+            else _("Thank you: your plan is validated and in force.")
+        ),
     )
     return redirect("careplans:my_plan")
 
@@ -420,7 +427,12 @@ def plan_request_changes(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         lambda: careplan_changes_request(
             plan=plan, by=request.user, comment=form.cleaned_data["comment"]
         ),
-        success=_("Your request has been sent to your team: they will revise the plan."),
+        success=(
+            _("Your request has been sent to %(name)s's team: they will revise the plan.")
+            % {"name": plan.patient.first_name}
+            if acts_for_patient(request.user)
+            else _("Your request has been sent to your team: they will revise the plan.")
+        ),
     )
     return redirect("careplans:my_plan")
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
+    BooleanField,
     DateTimeField,
     GenericIPAddressField,
     IntegerField,
@@ -82,12 +83,24 @@ def client_ip(request: HttpRequest) -> str | None:
     return client
 
 
-def log_access(request: HttpRequest, patients: Model | Iterable[Model], what: str) -> None:
+def log_access(
+    request: HttpRequest,
+    patients: Model | Iterable[Model],
+    what: str,
+    *,
+    listed: bool | None = None,
+) -> None:
     """Record that `request.user` read `what` about each patient (one patient, or several).
+
+    One patient is a read of their record; several (a page of a list, an export) are `listed`:
+    each still gets its row, and the patient's own view of the log groups them. `listed`
+    says it where the shape does not (an API list that shows one row, an admin change list).
 
     Under `AccessLogMiddleware` (every request the site serves), the reads wait for the
     answer and are written with the request's other reads in one query; elsewhere at once.
     """
+    if listed is None:
+        listed = not isinstance(patients, Model)
     items = [patients] if isinstance(patients, Model) else list(patients)
     if not items:
         return
@@ -95,7 +108,8 @@ def log_access(request: HttpRequest, patients: Model | Iterable[Model], what: st
     # Every caller is behind a login (a page, the API, the admin): the reader is a User.
     user = cast(User, request.user)
     entries = [
-        AccessLogEntry(patient_id=p.pk, user=user, what=what[:120], ip_address=ip) for p in items
+        AccessLogEntry(patient_id=p.pk, user=user, what=what[:120], listed=listed, ip_address=ip)
+        for p in items
     ]
     pending = getattr(request, _PENDING, None)
     if pending is None:
@@ -112,7 +126,7 @@ def log_access_query(request: HttpRequest, patient_ids: QuerySet, what: str) -> 
     (a queryset of `values_list(<patient id>, flat=True)`) holds, in one INSERT … SELECT,
     however many they are: an export of the whole programme is one query, and no list of
     ids travels through Python. Written at once: call it once the answer is sure to show
-    the data (its input validated)."""
+    the data (its input validated). Always a list read (`listed`)."""
     user = cast(User, request.user)
     rows = (
         patient_ids.order_by()
@@ -120,12 +134,13 @@ def log_access_query(request: HttpRequest, patient_ids: QuerySet, what: str) -> 
             _user=Value(user.pk, output_field=IntegerField()),
             _at=Value(timezone.now(), output_field=DateTimeField()),
             _what=Value(what[:120]),
+            _listed=Value(True, output_field=BooleanField()),
             _ip=Value(client_ip(request), output_field=GenericIPAddressField()),
         )
-        .values_list(patient_ids.query.values_select[0], "_user", "_at", "_what", "_ip")
+        .values_list(patient_ids.query.values_select[0], "_user", "_at", "_what", "_listed", "_ip")
         .distinct()
     )
-    insert_select(AccessLogEntry, ("patient", "user", "at", "what", "ip_address"), rows)
+    insert_select(AccessLogEntry, ("patient", "user", "at", "what", "listed", "ip_address"), rows)
 
 
 def shown(status_code: int) -> bool:

@@ -1,6 +1,10 @@
 """What a read of the access log was about, as stored (`AccessLogEntry.what`), and how it is
 shown to the patient. Apart from the code that writes the log, so the model can read it."""
 
+import functools
+
+from django.apps import apps
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # What a read was about, as stored in the log, and how it is shown to the patient.
@@ -9,7 +13,7 @@ READ_LABELS = {
     "my patients": _("List of my patients"),
     "patient record": _("Patient record"),
     "patient record (edit)": _("Patient record (edit)"),
-    "own record": _("Own record"),
+    "own record": _("« My record » page"),
     "access log": _("Access log"),
     "inclusion": _("Inclusion"),
     "exit": _("Exit from the programme"),
@@ -63,9 +67,18 @@ _API = " (api)"
 _ADMIN = "admin: "
 
 
+@functools.cache
+def _model_names() -> dict[str, str | Promise]:
+    """The admin's pages are logged by model name ("admin: careplan"): shown by its name."""
+    return {
+        model._meta.model_name or "": model._meta.verbose_name or "" for model in apps.get_models()
+    }
+
+
 def read_label(what: str) -> str:
     if what.startswith(_ADMIN):
-        return str(_("Administration (%(what)s)") % {"what": what.removeprefix(_ADMIN)})
+        name = what.removeprefix(_ADMIN)
+        return str(_("Administration (%(what)s)") % {"what": _model_names().get(name, name)})
     base = what.removesuffix(_API)
     label = str(READ_LABELS.get(base, base))
     return f"{label} (API)" if what.endswith(_API) else label

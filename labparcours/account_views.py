@@ -27,7 +27,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "labparcours/invitation_invalid.html", status=404)
-    form = InvitationAcceptForm(posted(request))
+    form = InvitationAcceptForm(posted(request), invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
@@ -39,7 +39,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome to Lab Parcours."))
             return redirect("home")
     return render(

@@ -71,6 +71,7 @@ class PatientReadsLogged:
         context = getattr(response, "context_data", None)
         if response.status_code != 200 or not context:
             return response
+        listed = "cl" in context or self.SHOWN_MANY in context
         if "cl" in context:
             rows = list(context["cl"].result_list)
         elif self.SHOWN_MANY in context:
@@ -84,7 +85,8 @@ class PatientReadsLogged:
             except ObjectDoesNotExist:  # a historical version whose patient is gone
                 continue
             patients[patient.pk] = patient
-        log_access(request, patients.values(), f"admin: {self.model._meta.model_name}")  # type: ignore[attr-defined]
+        what = f"admin: {self.model._meta.model_name}"  # type: ignore[attr-defined]
+        log_access(request, patients.values(), what, listed=listed)
         return response
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -131,7 +133,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "first_name", "last_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Identity"), {"fields": ("first_name", "last_name")}),
+        (_("Identity"), {"fields": ("first_name", "last_name", "phone")}),
         (_("Role"), {"fields": ("role", "is_patient_partner")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
@@ -186,8 +188,8 @@ class LedgerAdmin(admin.ModelAdmin):
 class AccessLogEntryAdmin(LedgerAdmin):
     """The access log can be read and filtered, never changed."""
 
-    list_display = ("at", "user", "patient_initials", "what", "ip_address")
-    list_filter = ("at",)
+    list_display = ("at", "user", "patient_initials", "what", "listed", "ip_address")
+    list_filter = ("at", "listed")
     search_fields = ("user__email",)
     list_select_related = ("user", "patient")
     # One count per page (the filtered rows), not a second one of the whole log; unfiltered,

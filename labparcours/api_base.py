@@ -80,7 +80,9 @@ class AccessLoggedMixin:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         read = self.__dict__.get("_patients_read")
         if read and status.is_success(response.status_code):
-            log_access(request, read.values(), f"{self.access_what} (api)")
+            # A list route reads a list, however many rows its page holds.
+            listed = not getattr(self, "detail", False)
+            log_access(request, read.values(), f"{self.access_what} (api)", listed=listed)
         return response
 
 

@@ -12,8 +12,9 @@ class LabParcoursConfig(AppConfig):
 
         from labparcours.access import check_trusted_proxies
         from labparcours.celery import ensure_broker_folders
-        from labparcours.two_factor import count_activation
+        from labparcours.two_factor import count_activation, name_authenticators
 
         ensure_broker_folders()
+        name_authenticators()
         checks.register(check_trusted_proxies)
         authenticator_added.connect(count_activation, dispatch_uid="labparcours.count_activation")

@@ -58,6 +58,12 @@ class User(AbstractUser):
         default=False,
         help_text=_("A patient who co-builds the programme (feedback, evaluation)."),
     )
+    phone = models.CharField(
+        _("work phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Shown to the patients a coordinator follows, to call her."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -77,6 +83,14 @@ class User(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+    def profession_or_role(self) -> str:
+        """What the user is, as a patient is told: their profession when they are in the
+        directory (« Médecin généraliste »), else their role (« Coordinatrice »)."""
+        try:
+            return str(self.professional.get_profession_display())
+        except ObjectDoesNotExist:
+            return str(self.get_role_display())
 
 
 class ApiToken(models.Model):
@@ -150,6 +164,9 @@ class AccessLogEntry(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     what = models.CharField(_("what was read"), max_length=120)
+    # A list (a dashboard, an export) shows many patients at once: the patient is told "your
+    # name was in a list", grouped, rather than one line per page of the list.
+    listed = models.BooleanField(_("seen in a list"), default=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
@@ -168,10 +185,7 @@ class AccessLogEntry(models.Model):
     @property
     def reader_role(self) -> str:
         """What the reader is, as the patient is shown: their profession, else their role."""
-        try:
-            return str(self.user.professional.get_profession_display())
-        except ObjectDoesNotExist:
-            return str(self.user.get_role_display())
+        return self.user.profession_or_role()
 
 
 class InvitationKind(models.TextChoices):

@@ -31,6 +31,13 @@ def is_patient_side(user: User) -> bool:
     return getattr(user, "role", None) in PATIENT_SIDE
 
 
+def acts_for_patient(user: User) -> bool:
+    """A caregiver reads and acts for the patient: the patient's pages name the patient
+    (« le plan de Marcel », « Valider pour Marcel ») where they say « vous » to the patient.
+    The one switch between the two voices, for templates (`as_caregiver`) and code alike."""
+    return getattr(user, "role", None) == Role.CAREGIVER
+
+
 def is_programme_management(user: User) -> bool:
     return user.is_authenticated and user.role == Role.ADMIN
 

@@ -143,10 +143,10 @@ else:
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "labparcours.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone: it is Django's ModelBackend (permissions, sessions) that also reads
+# the e-mail login. With both, a failed login ran the password hasher twice (each backend
+# checks, or hashes a dummy password against timing attacks): two seconds instead of one.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -14,6 +14,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 def second_factor_step(request: HttpRequest) -> str | None:
@@ -39,3 +40,12 @@ def count_activation(
         record_authentication(
             request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True
         )
+
+
+def name_authenticators() -> None:
+    """allauth's Authenticator model has no verbose name: the admin would call it by its
+    class name, in English. Named here for the pages only: the model's declared options
+    (`original_attrs`, which migrations compare) are left as allauth ships them."""
+    meta = Authenticator._meta
+    meta.verbose_name = _("authenticator")
+    meta.verbose_name_plural = _("authenticators")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from labparcours.access import log_access
+from labparcours.access_labels import read_label
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import AccessLogEntry, User
+from labparcours.paging import UncountedPage, uncounted_page
+from labparcours.permissions import acts_for_patient
 from patients.models import (
     Caregiver,
     Consent,
@@ -139,3 +145,58 @@ def programme_overview() -> dict[str, Any]:
         "n_exited": counts.get(PatientStatus.EXITED, 0),
         "n_access_entries": AccessLogEntry.objects.count(),
     }
+
+
+ACCESS_LOG_PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    """One line of « Qui a consulté mon dossier »: one reader, one kind of read, one day, however
+    many times it happened (a coordinator's dashboard lists the patient at every page view).
+    The audit table keeps every read; the patient reads them grouped."""
+
+    who: str
+    role: str
+    what: str
+    listed: bool
+    first: datetime.datetime
+    last: datetime.datetime
+    times: int
+
+
+def _reader(reader: User, viewer: User) -> tuple[str, str]:
+    """Who read, as the patient's side is told: « Vous » for the viewer's own reads (« Vous
+    (aidant·e) » for a caregiver's), else the reader's name and profession or role."""
+    if reader.pk == viewer.pk:
+        return (_("You (caregiver)") if acts_for_patient(viewer) else _("You")), ""
+    return reader.get_full_name() or reader.email, reader.profession_or_role()
+
+
+def access_log_lines(patient: Patient, *, viewer: User, page: object) -> UncountedPage:
+    """A page of the patient's access log grouped by reader, read and day, latest first: two
+    queries, whatever the page holds (the groups, then their readers)."""
+    groups = (
+        AccessLogEntry.objects.filter(patient=patient)
+        .annotate(day=TruncDate("at"))
+        .values("user", "what", "listed", "day")
+        .annotate(first=Min("at"), last=Max("at"), times=Count("pk"))
+        .order_by("-last", "user", "what", "listed")
+    )
+    shown = uncounted_page(groups, page, ACCESS_LOG_PAGE_SIZE)
+    readers = User.objects.select_related("professional").in_bulk({row["user"] for row in shown})
+    lines = []
+    for row in shown:
+        who, role = _reader(readers[row["user"]], viewer)
+        lines.append(
+            AccessLine(
+                who=who,
+                role=role,
+                what=read_label(row["what"]),
+                listed=row["listed"],
+                first=row["first"],
+                last=row["last"],
+                times=row["times"],
+            )
+        )
+    return replace(shown, object_list=lines)

@@ -40,6 +40,7 @@ from patients.rules import (
     has_own_record,
 )
 from patients.selectors import (
+    access_log_lines,
     access_patient,
     own_patient,
     visible_patients,
@@ -357,13 +358,8 @@ def my_access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """« Qui a consulté mon dossier » — for the patient and their caregiver."""
     require(has_own_record(request.user))
     patient = own_patient(request, what="access log")
-    entries = (
-        AccessLogEntry.objects.filter(patient=patient)
-        .exclude(user=request.user)
-        .select_related("user__professional")
-    )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "patients/access_log.html", {"patient": patient, "page": page})
+    page = access_log_lines(patient, viewer=request.user, page=request.GET.get("page"))
+    return render(request, "patients/my_access_log.html", {"patient": patient, "page": page})
 
 
 @login_required

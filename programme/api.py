@@ -1,6 +1,11 @@
 """The API router (/api/v1/): every app's viewsets, under one root."""
 
-from rest_framework.routers import DefaultRouter
+from typing import Any
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from budget.api import CareRequestViewSet, EnvelopeViewSet, ExpenseViewSet, MovementViewSet
 from careplans.api import CarePlanViewSet
@@ -10,7 +15,29 @@ from patients.api import PatientViewSet
 from sic.api import ContributionViewSet, SicViewSet
 from teams.api import CareTeamViewSet, ProfessionalViewSet
 
-router = DefaultRouter()
+
+class ApiRoot(APIRootView):
+    """The root of the browsable API, titled and described in the reader's language."""
+
+    def get_view_name(self) -> str:
+        return _("Lab Parcours API")
+
+    def get_view_description(self, html: bool = False) -> Any:
+        text = _(
+            "The resources of the API, version 1. Each answer holds only the patients you may "
+            "see, and each read of a patient's data is written to their access log."
+        )
+        if not html:
+            return text
+        docs = _("The documentation")
+        return format_html('<p>{}</p><p><a href="{}">{}</a></p>', text, reverse("api_docs"), docs)
+
+
+class Router(DefaultRouter):
+    APIRootView = ApiRoot
+
+
+router = Router()
 router.register("patients", PatientViewSet, basename="patient")
 router.register("professionals", ProfessionalViewSet, basename="professional")
 router.register("teams", CareTeamViewSet, basename="team")

@@ -661,6 +661,16 @@ READS = [
     (PHARM, "patient record", 9),
     (NURSE, "patient record", 12),
 ]
+# His name on the coordinator's lists (what, how many days ago, at what time): the patient
+# reads them grouped, one line a day, « a vu votre nom dans une liste — 3 fois ».
+LIST_READS = [
+    ("dashboard", 1, datetime.time(9, 12)),
+    ("dashboard", 1, datetime.time(11, 40)),
+    ("dashboard", 1, datetime.time(16, 5)),
+    ("SIC calendar", 3, datetime.time(10, 30)),
+]
+# The coordinator's work phone, shown to her patients.
+COORDINATOR_PHONE = "03 20 44 51 60"
 STREETS = ["des Stations", "Gambetta", "de Paris", "Solférino", "Nationale"]
 
 

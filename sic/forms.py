@@ -397,17 +397,42 @@ class SpecialistOpinionForm(ContributionForm):
 
 
 class PatientExperienceForm(ContributionForm):
+    """The patient's experience form (fiche d'expérience patient): every question may stay
+    unanswered, and sending it with no answer at all is accepted — the patient can also speak
+    at the meeting."""
+
     kind = ContributionKind.PATIENT_EXPERIENCE
 
     living_with_illness = forms.CharField(
-        label=_("How do you live with your illness day to day?"), widget=TEXT
+        label=_("How do you live with your illness day to day?"), widget=TEXT, required=False
     )
-    what_matters_most = forms.CharField(label=_("What matters most to you now?"), widget=TEXT)
+    what_matters_most = forms.CharField(
+        label=_("What matters most to you now?"), widget=TEXT, required=False
+    )
     difficulties = forms.CharField(
         label=_("What is difficult in your care, or between the people who care for you?"),
         widget=TEXT,
+        required=False,
     )
-    goals = forms.CharField(label=_("Your goals, in your own words"), widget=TEXT)
+    goals = forms.CharField(label=_("Your goals, in your own words"), widget=TEXT, required=False)
+
+    def saved_message(self, *, submit: bool, for_caregiver_of: str = "") -> str:
+        """What the patient's side is told once the form is saved, in their words, or naming
+        the patient to the caregiver who fills it for them (`for_caregiver_of`: their first
+        name). Read from the posted answers, so that the view may ask before validating."""
+        name = {"name": for_caregiver_of}
+        if not submit:
+            return str(_("Saved: you can finish it later."))
+        if not any(str(self.data.get(field, "")).strip() for field in self.fields):
+            if for_caregiver_of:
+                return str(
+                    _("Sent without answers: that is fine, %(name)s can also speak at the meeting.")
+                    % name
+                )
+            return str(_("Sent without answers: that is fine, you can also speak at the meeting."))
+        if for_caregiver_of:
+            return str(_("Thank you: %(name)s's team will read it before the meeting.") % name)
+        return str(_("Thank you: your team will read it before the meeting."))
 
 
 FORM_OF_KIND: dict[str, type[ContributionForm]] = {

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
-from labparcours.permissions import can_see_programme, is_patient_side, require
+from labparcours.permissions import acts_for_patient, can_see_programme, is_patient_side, require
 from patients.selectors import access_patient
 from sic.charts import clinical_context
 from sic.forms import (
     CancelForm,
     HoldForm,
+    PatientExperienceForm,
     ScheduleForm,
     contribution_form,
     hospitalisation_rows,
@@ -257,6 +258,9 @@ def contribution_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> 
         pathway=sic.patient.pathway,
     )
     saved = _("Your contribution has been submitted to the team.") if submit else _("Draft saved.")
+    if isinstance(form, PatientExperienceForm) and is_patient_side(request.user):
+        caregiver_of = sic.patient.first_name if acts_for_patient(request.user) else ""
+        saved = form.saved_message(submit=submit, for_caregiver_of=caregiver_of)
     if (
         request.method == "POST"
         and not form.adds_row

@@ -89,3 +89,14 @@ def test_it_logs_the_confirmation_of_a_bulk_delete(world: World, superadmin) -> 
     )
     assert response.status_code == 200
     assert logged(world) == [(world.own.pk, "admin: consent")]
+
+
+def test_a_change_list_is_a_list_read_and_a_change_form_a_record_read(
+    world: World, superadmin
+) -> None:
+    assert superadmin.get("/admin/patients/patient/").status_code == 200
+    assert superadmin.get(f"/admin/patients/patient/{world.own.pk}/change/").status_code == 200
+    reads = AccessLogEntry.objects.filter(user=world.admin, patient=world.own)
+    assert sorted(reads.values_list("listed", flat=True)) == [False, True]
+    page = client_for(world.patient_user).get("/mon-dossier/acces/").content.decode()
+    assert "Administration (patient)" in page

@@ -14,6 +14,13 @@ def invite_link() -> str:
     return f"/compte/invitation/{match.group(1)}/"
 
 
+def invited(world: World, capture, url: str, data: dict | None = None) -> str:
+    """The coordinator sends an invitation (`url`): the link the e-mail carries."""
+    with capture(execute=True):
+        client_for(world.coordinator).post(url, data or {})
+    return invite_link()
+
+
 def test_a_professional_accepts_an_invitation_and_gets_a_linked_login(
     world: World, django_capture_on_commit_callbacks
 ) -> None:
@@ -125,3 +132,46 @@ def test_a_forged_caregiver_id_answers_404_and_sends_nothing(
             assert response.status_code == 404, forged
     assert mail.outbox == []
     assert not Invitation.objects.exists()
+
+
+def test_the_account_page_fills_in_the_names_the_programme_knows(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    pro = ProfessionalFactory(email="lea@example.test", first_name="Léa", last_name="Roux")
+    link = invited(world, django_capture_on_commit_callbacks, f"/annuaire/{pro.pk}/invitation/")
+    form = Client().get(link).content.decode()
+    assert 'value="Léa"' in form
+    assert 'value="Roux"' in form
+
+    caregiver = CaregiverFactory(patient=world.own, first_name="Odile", last_name="Petit")
+    url = f"/patients/{world.own.pk}/invitation/caregiver/"
+    link = invited(world, django_capture_on_commit_callbacks, url, {"id": caregiver.pk})
+    form = Client().get(link).content.decode()
+    assert 'value="Odile"' in form
+    assert 'value="Petit"' in form
+
+
+def test_the_password_rules_are_shown_before_any_attempt(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    world.own.user = None
+    world.own.save()
+    url = f"/patients/{world.own.pk}/invitation/patient/"
+    form = Client().get(invited(world, django_capture_on_commit_callbacks, url)).content.decode()
+    assert 'value="Marcel"' in form
+    assert "<li>Votre mot de passe doit contenir au minimum 12 caractères.</li>" in form
+    assert "entièrement numérique" in form
+
+
+def test_a_password_made_of_the_login_is_refused(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    pro = ProfessionalFactory(email="jeanne.martin@example.test")
+    link = invited(world, django_capture_on_commit_callbacks, f"/annuaire/{pro.pk}/invitation/")
+    password = "jeanne.martin@example"
+    response = Client().post(
+        link,
+        {"first_name": "J", "last_name": "M", "password1": password, "password2": password},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="jeanne.martin@example.test").exists()

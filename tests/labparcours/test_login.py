@@ -77,3 +77,29 @@ def test_it_shows_the_limits_of_access_in_the_demo(demo_data):
     }
     aidant = User.objects.get(email="aidant@demo.test")
     assert list(Patient.objects.visible_to(aidant)) == [marcel]
+
+
+@pytest.mark.parametrize(
+    ("login", "password", "status"),
+    [
+        ("gp@example.test", "correct-horse-battery", 302),
+        ("gp@example.test", "not-the-password", 200),
+        ("nobody@example.test", "not-the-password", 200),
+    ],
+)
+def test_a_login_runs_the_password_hasher_once_whatever_the_outcome(
+    world, monkeypatch: pytest.MonkeyPatch, login: str, password: str, status: int
+) -> None:
+    """The hasher is the login's whole cost (a second at production's rounds): one backend
+    checks the password, or hashes a dummy one when the login is unknown."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = type(get_hasher())
+    runs: list[str] = []
+    encode = hasher.encode
+    monkeypatch.setattr(
+        hasher, "encode", lambda self, *args, **kw: runs.append("hash") or encode(self, *args, **kw)
+    )
+    response = Client().post(reverse("account_login"), {"login": login, "password": password})
+    assert response.status_code == status
+    assert runs == ["hash"]

@@ -86,3 +86,128 @@ def test_programme_management_keeps_the_ip_address(world: World) -> None:
     client_for(world.gp).get(f"/patients/{world.own.pk}/", REMOTE_ADDR="10.1.2.3")
     body = client_for(world.admin).get(f"/api/v1/patients/{world.own.pk}/access-log/").json()
     assert body["results"][-1]["ip_address"] == "10.1.2.3"
+
+
+# --- Lists and records: the kind of read, and the patient's grouped view --------------------
+
+
+def test_a_list_read_is_marked_listed_and_a_record_read_is_not(world: World) -> None:
+    client_for(world.coordinator).get("/coordination/")
+    client_for(world.gp).get(f"/patients/{world.own.pk}/")
+    dashboard = AccessLogEntry.objects.get(user=world.coordinator, patient=world.own)
+    record = AccessLogEntry.objects.get(user=world.gp, patient=world.own)
+    assert (dashboard.what, dashboard.listed) == ("dashboard", True)
+    assert (record.what, record.listed) == ("patient record", False)
+
+
+def test_an_api_list_is_listed_even_with_one_row_and_an_api_detail_is_not(world: World) -> None:
+    client_for(world.gp).get("/api/v1/patients/")
+    client_for(world.nurse).get(f"/api/v1/patients/{world.own.pk}/")
+    assert AccessLogEntry.objects.get(user=world.gp).listed
+    assert not AccessLogEntry.objects.get(user=world.nurse).listed
+
+
+def test_an_export_in_one_query_is_listed(world: World, rf) -> None:
+    from labparcours.access import log_access_query
+    from patients.models import Patient
+
+    request = rf.get("/")
+    request.user = world.admin
+    log_access_query(request, Patient.objects.values_list("pk", flat=True), "budget export")
+    exported = AccessLogEntry.objects.filter(user=world.admin, what="budget export")
+    assert exported.count() == 2
+    assert all(exported.values_list("listed", flat=True))
+
+
+def access_log_page(reader, **params) -> str:
+    response = client_for(reader).get("/mon-dossier/acces/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_patient_reads_a_coordinators_dashboard_views_as_one_line_a_day(
+    world: World,
+) -> None:
+    for _ in range(3):
+        client_for(world.coordinator).get("/coordination/")
+    page = access_log_page(world.patient_user)
+    assert AccessLogEntry.objects.filter(user=world.coordinator, patient=world.own).count() == 3
+    assert page.count("Claire Morel") == 1
+    assert "A vu votre nom dans une liste : Tableau de bord du programme" in page
+    assert "3 fois, de " in page
+    assert "Coordinatrice" in page
+
+
+def test_it_speaks_to_the_patient_and_names_their_own_visits_you(world: World) -> None:
+    client_for(world.gp).get(f"/patients/{world.own.pk}/")
+    client_for(world.patient_user).get("/mon-plan/")
+    page = access_log_page(world.patient_user)
+    assert "Qui a consulté mon dossier" in page
+    assert "Chaque fois que quelqu’un consulte votre dossier" in page
+    assert "<strong>Vous</strong>" in page
+    assert "Plan de soins" in page
+    assert world.gp.get_full_name() in page
+
+
+def test_the_caregivers_own_visits_are_hers_and_the_patients_are_named(world: World) -> None:
+    client_for(world.caregiver_user).get("/mon-plan/")
+    client_for(world.patient_user).get("/mes-soins/")
+    client_for(world.coordinator).get("/coordination/")
+    page = access_log_page(world.caregiver_user)
+    assert "Qui a consulté le dossier de Marcel" in page
+    assert "<strong>Vous (aidant·e)</strong>" in page
+    assert f"<strong>{world.patient_user.get_full_name()}</strong>" in page
+    assert "A vu le nom de Marcel dans une liste" in page
+    # The patient, in turn, sees the caregiver by name.
+    assert world.caregiver_user.get_full_name() in access_log_page(world.patient_user)
+
+
+def test_the_patients_log_is_paged_without_counting_it(world: World) -> None:
+    from patients.selectors import ACCESS_LOG_PAGE_SIZE
+    from tests.factories import UserFactory
+
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(patient=world.own, user=UserFactory(), what="patient record")
+        for _ in range(ACCESS_LOG_PAGE_SIZE + 5)
+    )
+    first = access_log_page(world.patient_user)
+    assert "Suivant" in first
+    second = access_log_page(world.patient_user, page=2)
+    assert "Précédent" in second
+    assert "Suivant" not in second
+    # The 35 readers, and the patient reading the first page: 36 lines, 30 a page.
+    assert second.count("Dossier du patient") == 6
+
+
+def test_the_patients_log_reads_its_readers_in_a_constant_number_of_queries(
+    world: World, django_assert_max_num_queries
+) -> None:
+    from tests.factories import ProfessionalFactory, UserFactory
+
+    def add_readers(n: int) -> None:
+        for i in range(n):
+            reader = UserFactory()
+            if i % 2:  # professions from the directory, roles for the others
+                ProfessionalFactory(user=reader)
+            AccessLogEntry.objects.create(patient=world.own, user=reader, what="patient record")
+            AccessLogEntry.objects.create(
+                patient=world.own, user=reader, what="dashboard", listed=True
+            )
+
+    client = client_for(world.patient_user)
+    client.get("/mon-dossier/acces/")
+    add_readers(2)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get("/mon-dossier/acces/").status_code == 200
+    add_readers(60)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get("/mon-dossier/acces/")
+    assert len(response.context["page"].object_list) == 30
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_programme_management_view_of_one_patient_keeps_every_read(world: World) -> None:
+    for _ in range(3):
+        client_for(world.coordinator).get("/coordination/")
+    page = client_for(world.admin).get(f"/patients/{world.own.pk}/journal-acces/")
+    assert page.content.decode().count("dans une liste") == 3

@@ -77,7 +77,10 @@ def test_every_demo_login_went_through_an_accepted_invitation(demo) -> None:
     assert logins - invited == {"coordinatrice@demo.test"}
     for sic in Sic.objects.filter(status="held"):
         assert sic.attendances.filter(responded_at__isnull=False).exists()
-    assert AccessLogEntry.objects.filter(patient__last_name="Lambert").count() == 4
+    lambert = AccessLogEntry.objects.filter(patient__last_name="Lambert")
+    assert lambert.filter(listed=False).count() == 4
+    assert lambert.filter(listed=True, user__email="coordinatrice@demo.test").count() == 4
+    assert User.objects.get(email="coordinatrice@demo.test").phone
 
 
 def test_it_loads_once(demo) -> None:

@@ -179,6 +179,7 @@ class Demo:
             role=Role.COORDINATOR,
             first_name="Claire",
             last_name="Lefebvre",
+            phone=data.COORDINATOR_PHONE,
         )
         for user in (admin, self.coordinator):
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -292,21 +293,29 @@ class Demo:
         backdate(member, joined_at=since, left_at=since + kept * DAY)
 
     def access_history(self) -> None:
-        """Reads of Mr Lambert's record by his team, logged as any page logs them."""
+        """Reads of Mr Lambert's record by his team, and his name on the coordinator's lists,
+        logged as any page logs them, then moved back to when they happened."""
         patient = Patient.objects.get(last_name="Lambert")
-        for key, what, _days in data.READS:
-            request = RequestFactory().get("/", REMOTE_ADDR=data.DEMO_IP)
+        now = timezone.now()
+        for key, what, days in data.READS:
             reader = self.pros[key].user
             if reader is None:
                 raise CommandError(f"The demo reader {key} has no account.")
-            request.user = reader
-            log_access(request, patient, what)
-        # The reads happened over the past days: the log's timestamps are moved there.
-        now = timezone.now()
-        for entry, (_, _, days) in zip(
-            AccessLogEntry.objects.filter(patient=patient).order_by("pk"), data.READS, strict=True
-        ):
-            backdate(entry, at=now - datetime.timedelta(days=days, hours=3))
+            self.read(reader, patient, what, at=now - datetime.timedelta(days=days, hours=3))
+        for what, days, time in data.LIST_READS:
+            day = self.today - datetime.timedelta(days=days)
+            at = timezone.make_aware(datetime.datetime.combine(day, time))
+            self.read(self.coordinator, [patient], what, at=at)
+
+    @staticmethod
+    def read(
+        reader: User, patients: Patient | list[Patient], what: str, at: datetime.datetime
+    ) -> None:
+        """One read (of a record, or of a list showing the patient), logged at `at`."""
+        request = RequestFactory().get("/", REMOTE_ADDR=data.DEMO_IP)
+        request.user = reader
+        log_access(request, patients, what)
+        backdate(AccessLogEntry.objects.latest("pk"), at=at)
 
     # --- SICs -----------------------------------------------------------------------------
 
