@@ -116,12 +116,13 @@ def validate_held_at(
     scheduled_at: datetime.datetime | None,
     now: datetime.datetime | None = None,
 ) -> None:
-    """A SIC is held from its scheduled start to now: never before the date it was
-    scheduled for (reschedule it first), never in the future."""
+    """A SIC is held from its scheduled start to now: never before the minute it was
+    scheduled for (reschedule it first), never in the future. Minutes, as people and forms
+    give them: a start at 14:00:35 is held "at 14:00"."""
     now = now or timezone.now()
     if timezone.is_naive(held_at):
         raise ValidationError(_("Give the date with its time zone."), code="naive")
-    if scheduled_at is not None and held_at < scheduled_at:
+    if scheduled_at is not None and held_at < scheduled_at.replace(second=0, microsecond=0):
         raise ValidationError(
             _(
                 "A SIC cannot be recorded as held before its scheduled start (%(date)s). "

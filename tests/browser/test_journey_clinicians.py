@@ -38,7 +38,8 @@ def medication_review(page) -> None:
 
 def nursing_assessment(page) -> None:
     page.select_option("select[name=autonomy]", "partial")
-    page.fill("input[name=blood_pressure]", "130/80")
+    page.fill("input[name=bp_systolic]", "130")
+    page.fill("input[name=bp_diastolic]", "80")
     page.fill("input[name=heart_rate]", "72")
     page.fill("input[name=weight_kg]", "74.5")
     page.select_option("select[name=weight_trend]", "up")

@@ -14,7 +14,7 @@ from tests.browser.conftest import DESKTOP, browsing
 from tests.browser.journeys import arrive, follow, stop
 from tests.budget.pages import envelopes_of
 from tests.conftest import World, soon
-from tests.factories import ProfessionalFactory, care_request, planned_sic
+from tests.factories import ProfessionalFactory, care_request, planned_sic, started
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,12 +44,12 @@ def test_the_coordinator_prepares_holds_and_follows_up_a_sic(
         page.get_by_role("link", name="Équipe de soins").first.click()
         page.wait_for_url("**/equipe/")
         page.fill("input[name=text]", "Leroy")
-        candidate = page.locator("#candidates .candidate", has_text="Leroy")
+        candidate = page.locator("#candidates .candidate", has_text="Anne Leroy")
         candidate.wait_for()
         stop(page, "coordinator-team-search")
         with page.expect_navigation():
             candidate.get_by_role("button", name="Ajouter").click()
-        assert page.locator("#members").get_by_text("Leroy").count() == 1
+        assert page.locator("#members").get_by_text("Anne Leroy").count() == 1
         stop(page, "coordinator-team")
 
         # Schedule the SIC from the patient's page.
@@ -63,7 +63,9 @@ def test_the_coordinator_prepares_holds_and_follows_up_a_sic(
         sic = Sic.objects.get(patient=world.own)
         assert sic.status == SicStatus.SCHEDULED
 
-        # Hold it, with two decisions.
+        # Its time comes; hold it, with two decisions.
+        started(sic)
+        page.reload()
         page.get_by_role("link", name="Enregistrer la SIC").click()
         page.wait_for_url("**/compte-rendu/")
         for member in page.locator("input[name=present]").all():
@@ -101,7 +103,10 @@ def test_the_coordinator_prepares_holds_and_follows_up_a_sic(
 
         follow(page, "Notifications", to="**/notifications/", name="coordinator-notifications")
         rows = page.locator("main tbody tr")
-        assert rows.count() == 3  # two overdue SICs, the other patient's incomplete team
+        # Two overdue SICs, the other patient's incomplete team, the care asked; what she
+        # has done since (Lambert's SIC scheduled, the care decided) is already read.
+        assert rows.count() == 4
+        assert page.locator("main tbody tr.is-muted").count() == 2
         rows.first.get_by_role("button", name="Marquer comme lu").click()
-        page.locator("main tbody tr.is-muted").wait_for()
+        page.locator("main tbody tr.is-muted").nth(2).wait_for()
         stop(page, "coordinator-notification-read")

@@ -49,16 +49,16 @@ def test_the_caregiver_asks_for_changes_and_the_patient_validates_on_a_phone(
         arrive(page, world.caregiver_user.email, home="**/mon-dossier/", name="caregiver-home")
 
         follow(page, "Plan de soins", to="**/mon-plan/", name="caregiver-plan")
-        page.get_by_text("Je souhaite des modifications").click()
+        page.get_by_text("Demander des modifications pour Marcel").click()
         page.fill("textarea[name=comment]", "La piscine plutôt que la marche, à cause du genou.")
         stop(page, "caregiver-plan-changes")
         with page.expect_navigation():
-            page.get_by_role("button", name="Envoyer ma demande à mon équipe").click()
-        assert page.get_by_text("Votre demande a été transmise à votre équipe").is_visible()
+            page.get_by_role("button", name="Envoyer la demande à l’équipe de Marcel").click()
+        assert page.get_by_text("Votre demande a été transmise à l’équipe de Marcel").is_visible()
         stop(page, "caregiver-plan-changes-sent")
 
         page.goto("/mon-dossier/")
-        page.get_by_role("link", name="Remplir ma fiche d’expérience").click()
+        page.get_by_role("link", name="Remplir la fiche d’expérience de Marcel").click()
         page.wait_for_url("**/patient_experience/")
         page.fill("textarea[name=living_with_illness]", "Il se fatigue vite, surtout le soir.")
         stop(page, "caregiver-experience-form")

@@ -26,7 +26,7 @@ def test_i_validate_my_plan_opens_a_confirmation_first(world: World) -> None:
 def test_yes_validates_the_plan(world: World) -> None:
     plan = make_plan(world, status=PlanStatus.PROPOSED)
     response = client_for(world.caregiver_user).post(f"/plans/{plan.pk}/valider/", follow=True)
-    assert "Merci : votre plan est validé et en vigueur." in response.content.decode()
+    assert "Merci : le plan de Marcel est validé et en vigueur." in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.VALIDATED
 

@@ -34,7 +34,7 @@ def test_every_kind_of_read_the_patient_may_see_has_a_french_label() -> None:
 
     with translation.override("en"):
         english = {what: str(label) for what, label in READ_LABELS.items()}
-    same_in_both = {"SIC", "Inclusion", "Invitation"}
+    same_in_both = {"SIC", "Inclusion", "Invitation", "Notifications"}
     for what, label in READ_LABELS.items():
         assert str(label) != english[what] or english[what] in same_in_both, what
     assert read_label("supplementary care (prescription)") == "Soins de support (prescription)"

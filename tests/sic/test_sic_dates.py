@@ -107,6 +107,19 @@ def test_by_default_a_sic_is_held_at_its_scheduled_time(world: World) -> None:
     assert Sic.objects.open().get(patient=world.own).due_date == datetime.date(2026, 6, 15)
 
 
+def test_a_start_with_seconds_is_held_at_its_minute_as_the_form_shows_it(world: World) -> None:
+    """Scheduled at 14:00:35 (through the API), the form offers « 14:00 »: that is accepted."""
+    sic = scheduled_on_the_15th(world.own)
+    Sic.objects.filter(pk=sic.pk).update(scheduled_at=at(12, 15) + datetime.timedelta(seconds=35))
+    with time_machine.travel(at(12, 15, 15), tick=False):
+        response = client_for(world.coordinator).post(
+            f"/sic/{sic.pk}/compte-rendu/", hold_form(held_at="2025-12-15T14:00")
+        )
+    assert response.status_code == 302
+    sic.refresh_from_db()
+    assert sic.status == SicStatus.HELD
+
+
 def test_the_pages_offer_to_record_a_sic_once_its_time_has_come(world: World) -> None:
     sic = scheduled_on_the_15th(world.own)
     coordinator = client_for(world.coordinator)
