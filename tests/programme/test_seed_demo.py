@@ -65,6 +65,12 @@ def test_a_plan_validated_on_paper_has_its_scan_to_download(demo) -> None:
 def test_reminders_ring_in_the_bell(demo) -> None:
     assert Reminder.objects.exists()
     assert Notification.objects.filter(user__email="coordinatrice@demo.test").unread().count()
+    # The caregiver, who joined after the plan was proposed, is told it waits for an answer.
+    assert (
+        Notification.objects.filter(user__email="aidant@demo.test", reminder__kind="plan_proposed")
+        .unread()
+        .exists()
+    )
     response = login("coordinatrice@demo.test").get("/notifications/")
     assert response.status_code == 200
 

@@ -30,6 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Model
 from django.test import RequestFactory, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 
@@ -50,6 +51,7 @@ from careplans.models import (
     PlanStatus,
     ValidationMethod,
 )
+from careplans.reminders import PLAN_PROPOSED, plan_target
 from careplans.selectors import patient_goals
 from careplans.services import (
     careplan_add_action,
@@ -79,6 +81,7 @@ from patients.models import ConsentKind, Patient
 from patients.services import caregiver_add, consent_record
 from programme import demo_data as data
 from programme.workflows import patient_include, patient_record
+from reminders.events import reminders_notify
 from reminders.sweep import reminders_sweep
 from sic.models import KIND_OF_TEAM_ROLE, ContributionKind, Sic, SicStatus
 from sic.selectors import contribution_for
@@ -275,9 +278,20 @@ class Demo:
             email=spec.email,
             phone=spec.phone,
         )
-        self.accept(
+        user = self.accept(
             InvitationKind.CAREGIVER, spec.email, spec.first, spec.last, caregiver=caregiver
         )
+        # She joins after the plan was proposed: told of it as she would have been.
+        waiting = CarePlan.objects.filter(patient=patient, status=PlanStatus.PROPOSED).first()
+        if waiting is not None:
+            reminders_notify(
+                kind=PLAN_PROPOSED,
+                patient_id=patient.pk,
+                target_key=plan_target(waiting),
+                to={user.pk: reverse("careplans:my_plan")},
+                context={"revised": waiting.was_revised},
+                by=self.coordinator,
+            )
 
     def former_member(self, patient_name: str, key: str, role: str, joined: int, kept: int) -> None:
         patient = Patient.objects.get(last_name=patient_name)
