@@ -273,9 +273,11 @@ def logged_patient(programme, django_db_blocker) -> tuple[Patient, str]:
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                INSERT INTO labparcours_accesslogentry (patient_id, user_id, at, what, ip_address)
+                INSERT INTO labparcours_accesslogentry
+                    (patient_id, user_id, at, what, listed, ip_address)
                 SELECT %s, u.id, now() - (n || ' minutes')::interval,
-                       CASE WHEN n %% 3 = 0 THEN 'dashboard' ELSE 'patient record' END, NULL
+                       CASE WHEN n %% 3 = 0 THEN 'dashboard' ELSE 'patient record' END,
+                       n %% 3 = 0, NULL
                 FROM generate_series(1, %s) AS n
                 JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn
                       FROM labparcours_user WHERE role = 'clinician' LIMIT 200) AS u
