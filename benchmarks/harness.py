@@ -193,8 +193,27 @@ def context() -> dict[str, Any]:
     }
 
 
+def kept_rows(rows: list[Row], json_path: Path) -> list[Row]:
+    """With BENCH_KEEP=1 (a run of a few benchmarks): the rows of the last results that this
+    run did not measure again, each saying which run measured it; else none."""
+    if not os.environ.get("BENCH_KEEP") or not json_path.exists():
+        return []
+    earlier = json.loads(json_path.read_text())
+    measured = {row.operation for row in rows}
+    kept = []
+    for old in earlier["rows"]:
+        if old["operation"] in measured:
+            continue
+        notes = old.get("notes", {})
+        notes.setdefault("measured", f"{earlier['date']}, commit {earlier['commit']}")
+        kept.append(Row(**{**old, "notes": notes}))
+    return kept
+
+
 def write(rows: list[Row], where: dict[str, Any], json_path: Path, md_path: Path) -> None:
-    """The rows as JSON (for tools) and as a Markdown table (for people)."""
+    """The rows as JSON (for tools) and as a Markdown table (for people); with BENCH_KEEP=1,
+    after the rows of the last results that this run did not measure (`kept_rows`)."""
+    rows = kept_rows(rows, json_path) + rows
     json_path.parent.mkdir(parents=True, exist_ok=True)
     payload = {**where, "rows": [asdict(row) for row in rows]}
     json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
@@ -216,6 +235,8 @@ def write(rows: list[Row], where: dict[str, Any], json_path: Path, md_path: Path
     ]
     for row in rows:
         result = "met" if row.met else f"missed: {row.reason}"
+        if "measured" in row.notes:
+            result += f" (measured {row.notes['measured']})"
         lines.append(
             f"| {row.operation} | {row.queries} | {row.median_ms:.0f} ms | {row.floor} | "
             f"{row.floor_median_ms:.0f} ms | ×{row.ratio:.2f} | {row.target} | {result} |"

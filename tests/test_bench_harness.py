@@ -90,3 +90,27 @@ def test_a_load_from_a_second_client_is_measured_against_its_floor(
     assert rows == [row]
     assert not row.met
     assert "errors" in row.reason
+
+
+def test_a_partial_run_keeps_the_rows_it_did_not_measure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def row(operation: str, ms: float) -> harness.Row:
+        return harness.Row(operation, "floor", "target", 3, ms, 1.0, ms, True)
+
+    where = {
+        "date": "2026-12-01",
+        "commit": "abc1234",
+        "machine": "m",
+        "database": "d",
+        "scale": "1",
+    }
+    results, table = tmp_path / "results.json", tmp_path / "BENCH.md"
+    harness.write([row("dashboard", 30), row("API", 20)], where, results, table)
+    monkeypatch.setenv("BENCH_KEEP", "1")
+    harness.write([row("API", 10)], {**where, "date": "2026-12-06"}, results, table)
+    rows = {r["operation"]: r for r in json.loads(results.read_text())["rows"]}
+    assert rows["API"]["median_ms"] == 10
+    assert rows["dashboard"]["median_ms"] == 30
+    assert rows["dashboard"]["notes"]["measured"] == "2026-12-01, commit abc1234"
+    assert "(measured 2026-12-01, commit abc1234)" in table.read_text()
