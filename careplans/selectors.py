@@ -206,12 +206,14 @@ def plan_awaiting_patient(patient: Patient) -> CarePlan | None:
 
 def changes_to_answer(coordinator: User, *, limit: int = 10) -> tuple[list[CarePlan], int]:
     """The plans of the coordinator's patients whose patient asked for changes, the oldest
-    request first (at most `limit`), and how many there are: the dashboard's task."""
-    plans = CarePlan.objects.filter(
-        status=PlanStatus.CHANGES_REQUESTED,
-        patient__coordinator=coordinator,
+    request first (at most `limit`), and how many there are: the dashboard's task. Counted
+    only when the page is full (most days: a few requests, one query)."""
+    plans = visible_plans(coordinator).filter(
+        status=PlanStatus.CHANGES_REQUESTED, patient__coordinator=coordinator
     )
-    shown = plans.select_related("patient", "changes_requested_by").order_by(
-        "changes_requested_at", "pk"
+    shown = list(
+        plans.select_related("patient", "changes_requested_by").order_by(
+            "changes_requested_at", "pk"
+        )[:limit]
     )
-    return list(shown[:limit]), plans.count()
+    return shown, (plans.count() if len(shown) == limit else len(shown))
