@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from labparcours.access import log_access
 from labparcours.models import (
     AccessLogEntry,
+    AccessLogPurge,
     ApiToken,
     Invitation,
     User,
@@ -196,3 +197,10 @@ class AccessLogEntryAdmin(LedgerAdmin):
     # the table's estimated size (it grows by hundreds of thousands of rows a day).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+
+@admin.register(AccessLogPurge)
+class AccessLogPurgeAdmin(LedgerAdmin):
+    """When the retention purge ran and what it deleted: the explanation of a gap in the log."""
+
+    list_display = ("at", "cutoff", "deleted")

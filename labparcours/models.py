@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labparcours.access_labels import read_label
+from labparcours.ledger import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class Role(models.TextChoices):
@@ -152,10 +153,11 @@ class ApiToken(models.Model):
             self.save(update_fields=["revoked_at"])
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(AppendOnlyModel):
     """One read of a patient's data (journal des accès): who, when, what, from where.
 
-    The patient (and their caregiver) can read the entries about them.
+    The patient (and their caregiver) can read the entries about them. Append-only: never
+    changed, deleted only by the retention purge (`labparcours.retention`).
     """
 
     patient = models.ForeignKey(
@@ -168,6 +170,8 @@ class AccessLogEntry(models.Model):
     # name was in a list", grouped, rather than one line per page of the list.
     listed = models.BooleanField(_("seen in a list"), default=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log entry")
@@ -186,6 +190,25 @@ class AccessLogEntry(models.Model):
     def reader_role(self) -> str:
         """What the reader is, as the patient is shown: their profession, else their role."""
         return self.user.profession_or_role()
+
+
+class AccessLogPurge(AppendOnlyModel):
+    """One run of the access log's retention purge: when, what it deleted (rows read before
+    `cutoff`), so that a gap in the log is explained."""
+
+    at = models.DateTimeField(default=timezone.now)
+    cutoff = models.DateTimeField(_("reads before"))
+    deleted = models.PositiveIntegerField(_("rows deleted"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log purge")
+        verbose_name_plural = _("access log purges")
+        ordering = ("-at",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}: {self.deleted} (< {self.cutoff:%Y-%m-%d})"
 
 
 class InvitationKind(models.TextChoices):

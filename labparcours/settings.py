@@ -352,6 +352,11 @@ LABPARCOURS_SIC_INTERVAL_MONTHS = env_int("LABPARCOURS_SIC_INTERVAL_MONTHS", 6)
 LABPARCOURS_VIDEO_BASE_URL = env_str("LABPARCOURS_VIDEO_BASE_URL", "https://meet.jit.si")
 
 # --- Reminders (relances) -----------------------------------------------------------------
+# The access log (journal des accès) is kept this many days, then purged by `purge_access_log`
+# (the only deleter). French guidance on access traces asks for six months at least: less is
+# refused at start-up, and on PostgreSQL the table's trigger refuses younger deletions anyway.
+LABPARCOURS_ACCESS_LOG_RETENTION_DAYS = env_int("LABPARCOURS_ACCESS_LOG_RETENTION_DAYS", 183)
+
 # Delays are in days. The sweep finds what is due and records it in the ledger; workers send.
 LABPARCOURS_REMINDER_SIC_DUE_DAYS = env_int("LABPARCOURS_REMINDER_SIC_DUE_DAYS", 30)
 LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS = env_int("LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS", 7)
@@ -413,6 +418,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "budget-expire-requests": {
         "task": "budget.tasks.expire_past_requests",
         "schedule": crontab(minute=5, hour=LABPARCOURS_BUDGET_OPEN_HOUR),
+        "options": {"expires": 12 * 3600},
+    },
+    # At night, when nobody reads: the access log past its retention leaves the table.
+    "access-log-purge": {
+        "task": "labparcours.tasks.purge_access_log",
+        "schedule": crontab(minute=40, hour=3),
         "options": {"expires": 12 * 3600},
     },
     "reminders-sweep": {

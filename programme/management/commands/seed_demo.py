@@ -29,7 +29,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Model
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
@@ -73,7 +73,6 @@ from indemnities.services import (
     item_add,
     lines_approve,
 )
-from labparcours.access import log_access
 from labparcours.celery import app as celery_app
 from labparcours.invitations import invitation_accept, invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind, Role, User
@@ -325,11 +324,20 @@ class Demo:
     def read(
         reader: User, patients: Patient | list[Patient], what: str, at: datetime.datetime
     ) -> None:
-        """One read (of a record, or of a list showing the patient), logged at `at`."""
-        request = RequestFactory().get("/", REMOTE_ADDR=data.DEMO_IP)
-        request.user = reader
-        log_access(request, patients, what)
-        backdate(AccessLogEntry.objects.latest("pk"), at=at)
+        """One read (of a record, or of a list showing the patient), written at `at`: the
+        access log is append-only, so the row is written with its past time, not moved."""
+        listed = isinstance(patients, list)
+        AccessLogEntry.objects.bulk_create(
+            AccessLogEntry(
+                patient=patient,
+                user=reader,
+                what=what,
+                listed=listed,
+                ip_address=data.DEMO_IP,
+                at=at,
+            )
+            for patient in (patients if isinstance(patients, list) else [patients])
+        )
 
     # --- SICs -----------------------------------------------------------------------------
 
