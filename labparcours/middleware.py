@@ -1,10 +1,13 @@
 """Middleware of the project: two-factor where a role requires it, no caching of what a signed-in
-user or an API caller receives."""
+user or an API caller receives, sessions that end when left idle or too old."""
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -92,3 +95,53 @@ class NoStoreMiddleware:
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+# Session keys of SessionTimeoutMiddleware: when the session was opened and last used (epoch s).
+SESSION_STARTED = "lp_started"
+SESSION_SEEN = "lp_seen"
+# A request sent by the page on its own (a poll for new messages) is not the user's activity:
+# it carries this header and leaves the idle clock alone.
+BACKGROUND_HEADER = "X-Background"
+# The last-use time is written at most this often: not one session write per request.
+SEEN_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """A signed-in session ends after `LABPARCOURS_SESSION_IDLE_MINUTES` without activity and
+    `SESSION_COOKIE_AGE` after it was opened, whatever the activity (a shared computer in a
+    practice, a phone left on a desk). The user is logged out and told why; the API and htmx
+    get their own answers instead of a login page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        now = int(time.time())
+        session = request.session
+        started = session.setdefault(SESSION_STARTED, now)
+        seen = session.get(SESSION_SEEN, started)
+        idle = settings.LABPARCOURS_SESSION_IDLE_MINUTES * 60
+        if now - seen > idle or now - started > settings.SESSION_COOKIE_AGE:
+            logout(request)
+            return _session_ended(request)
+        if request.headers.get(BACKGROUND_HEADER) != "1" and now - seen >= SEEN_RESOLUTION:
+            session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+def _session_ended(request: HttpRequest) -> HttpResponse:
+    detail = _("Your session has ended: please sign in again.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "session_expired", "detail": detail}, status=401)
+    messages.info(request, detail)
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("account_login")
+        return response
+    if request.method == "GET":
+        return redirect_to_login(request.get_full_path())
+    return redirect("account_login")

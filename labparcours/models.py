@@ -65,6 +65,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Shown to the patients a coordinator follows, to call her."),
     )
+    # Bumped to end every session of the user at once (deactivation): part of the sessions'
+    # authentication hash, like the password.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -83,7 +86,38 @@ class User(AbstractUser):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.lower()
+        ending = self._deactivated()
+        if ending:
+            self.session_epoch += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
         super().save(*args, **kwargs)
+        if ending:
+            # At once, not at the tokens' expiry: a deactivated account reads nothing more.
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+
+    def _deactivated(self) -> bool:
+        """Whether this save turns an active account inactive."""
+        if self.is_active or self._state.adding or self.pk is None:
+            return False
+        return type(self).objects.filter(pk=self.pk, is_active=True).exists()
+
+    def get_session_auth_hash(self) -> str:
+        """The password's hash, as Django's, and the session epoch once bumped: a password
+        change ends the other sessions, a deactivation ends them all (even if the account
+        is reactivated later). Epoch 0 keeps Django's own hash: sessions open before this
+        existed stay valid."""
+        if not self.session_epoch:
+            return super().get_session_auth_hash()
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "labparcours.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
 
     def profession_or_role(self) -> str:
         """What the user is, as a patient is told: their profession when they are in the

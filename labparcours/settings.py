@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "labparcours.middleware.SessionTimeoutMiddleware",
     "labparcours.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -191,7 +192,10 @@ MFA_REQUIRED_ROLES = env_list(
 # Personal API tokens expire this many days after their creation.
 LABPARCOURS_API_TOKEN_DAYS = env_int("LABPARCOURS_API_TOKEN_DAYS", 90)
 
+# A session ends SESSION_COOKIE_AGE seconds after it was opened, whatever the activity, and
+# after LABPARCOURS_SESSION_IDLE_MINUTES without activity (labparcours.middleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+LABPARCOURS_SESSION_IDLE_MINUTES = env_int("LABPARCOURS_SESSION_IDLE_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation ------------------------------------------------------------------

@@ -97,6 +97,10 @@ TEST_SETTINGS = {
     # The programme's account, debited by the payment batches' SEPA files (fictitious).
     "LABPARCOURS_SEPA_DEBTOR_IBAN": "FR7630006000011234567890189",
     "LABPARCOURS_SEPA_DEBTOR_BIC": "AGRIFRPP",
+    # Tests travel in time with a signed-in client (days, months): sessions do not end on the
+    # way. tests/labparcours/test_sessions.py sets the real limits.
+    "LABPARCOURS_SESSION_IDLE_MINUTES": 10 * 365 * 24 * 60,
+    "SESSION_COOKIE_AGE": 10 * 365 * 24 * 3600,
 }
 
 
