@@ -23,6 +23,7 @@ from patients.models import Patient
 from patients.selectors import visible_patients
 from threads import rules
 from threads.models import (
+    AUDIENCE_SLUGS,
     SLUG_AUDIENCES,
     Attachment,
     Audience,
@@ -194,6 +195,11 @@ class Unread:
 
     def of(self, audience: str) -> int:
         return self.team if audience == Audience.TEAM else self.patient
+
+    @property
+    def slug(self) -> str:
+        """The thread a badge leads to: the team's, unless only the patient's has news."""
+        return AUDIENCE_SLUGS[Audience.PATIENT if self.patient and not self.team else Audience.TEAM]
 
 
 def unread_counts(user: User, patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Unread]:
