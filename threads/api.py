@@ -215,7 +215,7 @@ class TeamThreadViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gener
         if not thread.messages.filter(pk=up_to).exists():
             raise serializers.ValidationError({"up_to": [_("No such message in this thread.")]})
         thread_mark_read(thread=thread, user=user, up_to=up_to)
-        self.mark_read([message for message in thread.messages.filter(pk=up_to)])
+        self.mark_read(list(thread.messages.filter(pk=up_to)))
         return Response(ReceiptSerializer(receipts_of(thread), many=True).data)
 
 

@@ -29,8 +29,7 @@ def test_it_shows_text_escaped_with_its_links_and_line_breaks() -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert (
-        '<a href="https://ex.org/a?b=1&amp;c=2" rel="noopener noreferrer" target="_blank">'
-        in html
+        '<a href="https://ex.org/a?b=1&amp;c=2" rel="noopener noreferrer" target="_blank">' in html
     )
     assert "c=2</a>.<br>" in html
     assert "&quot;ok&quot;" in html
@@ -119,7 +118,8 @@ def test_every_read_is_logged_and_an_empty_poll_writes_none(world: World) -> Non
     second = post(world.own, world.nurse, "Second")
     answer = client.get(team(world, f"nouveaux/?apres={first.pk}"))
     html = answer.content.decode()
-    assert "Second" in html and "Premier" not in html
+    assert "Second" in html
+    assert "Premier" not in html
     assert f"apres={second.pk}" in html  # the next poll starts after it
     assert AccessLogEntry.objects.filter(user=world.gp, what="team thread").count() == 2
 
@@ -130,12 +130,16 @@ def test_the_page_opens_on_the_newest_messages_and_loads_older_ones_by_key(
     thread_messages = [post(world.own, world.nurse, f"Message {n}") for n in range(35)]
     client = client_for(world.gp)
     page = client.get(team(world)).content.decode()
-    assert "Message 34" in page and "Message 5<" in page and "Message 4<" not in page
+    assert "Message 34" in page
+    assert "Message 5<" in page
+    assert "Message 4<" not in page
     first_shown = thread_messages[5].pk
     assert f"anciens/?avant={first_shown}" in page
     older = client.get(team(world, f"anciens/?avant={first_shown}"), HTTP_HX_REQUEST="true")
     html = older.content.decode()
-    assert "Message 0<" in html and "Message 4<" in html and "Message 5<" not in html
+    assert "Message 0<" in html
+    assert "Message 4<" in html
+    assert "Message 5<" not in html
     assert "anciens/?avant" not in html  # nothing older remains
 
 
@@ -145,11 +149,13 @@ def test_an_author_corrects_within_15_minutes_and_the_history_stays(world: World
     answer = client.post(f"/messages/{message.pk}/corriger/", {"text": "Poids 80 kg"})
     assert answer.status_code == 302
     message.refresh_from_db()
-    assert message.text == "Poids 80 kg" and message.edited_at is not None
+    assert message.text == "Poids 80 kg"
+    assert message.edited_at is not None
     assert list(MessageRevision.objects.values_list("text", flat=True)) == ["Poids 82 kg"]
     assert "modifié" in client_for(world.gp).get(team(world)).content.decode()
     history = client_for(world.gp).get(f"/messages/{message.pk}/historique/").content.decode()
-    assert "Poids 82 kg" in history and "Poids 80 kg" in history
+    assert "Poids 82 kg" in history
+    assert "Poids 80 kg" in history
     # Someone else may not.
     assert (
         client_for(world.gp)
@@ -169,7 +175,8 @@ def test_a_correction_after_15_minutes_is_refused(world: World) -> None:
     assert answer.status_code == 400
     assert "15 minutes" in answer.content.decode()
     message.refresh_from_db()
-    assert message.text == "Poids 82 kg" and message.edited_at is None
+    assert message.text == "Poids 82 kg"
+    assert message.edited_at is None
     assert not MessageRevision.objects.exists()
 
 
@@ -179,9 +186,7 @@ def test_the_sic_page_lists_the_messages_pinned_since_the_previous_sic(world: Wo
     held = held_sic(world, present=["gp"])
     assert held.status == SicStatus.HELD
     # Pinned the week before that SIC was held.
-    Message.objects.filter(pk=before.pk).update(
-        pinned_at=held.held_at - datetime.timedelta(days=7)
-    )
+    Message.objects.filter(pk=before.pk).update(pinned_at=held.held_at - datetime.timedelta(days=7))
     after = post(world.own, world.nurse, "Œdème des chevilles à discuter")
     client_for(world.gp).post(f"/messages/{after.pk}/sic/")
     after.refresh_from_db()
@@ -191,6 +196,7 @@ def test_the_sic_page_lists_the_messages_pinned_since_the_previous_sic(world: Wo
     assert "Œdème des chevilles à discuter" in page
     assert "Ancienne question" not in page
     held_page = client_for(world.gp).get(f"/sic/{held.pk}/").content.decode()
-    assert "Ancienne question" in held_page and "Œdème" not in held_page
+    assert "Ancienne question" in held_page
+    assert "Œdème" not in held_page
     patient_page = client_for(world.patient_user).get(f"/sic/{next_sic.pk}/").content.decode()
     assert "Œdème" not in patient_page
