@@ -113,6 +113,7 @@ def _render_thread(
         form = MessageForm(placeholder=placeholder)
     context = _bubbles_context(request, thread) | {
         "page": page,
+        "poll_after": page.last_id or 0,
         "form": form,
         "can_post": can_post,
         "tabs": [] if patient_side else _tabs(thread, unread),
@@ -177,7 +178,7 @@ def poll(request: AuthenticatedHttpRequest, pk: str, audience: str) -> HttpRespo
     log_access(request, thread.patient, READ_WHAT[Audience(kind)])
     thread_mark_read(thread=thread, user=request.user, up_to=new[-1].pk)
     mark_readers(new, receipts_of(thread))
-    context = _bubbles_context(request, thread) | {"messages": new, "last_id": new[-1].pk}
+    context = _bubbles_context(request, thread) | {"messages": new, "poll_after": new[-1].pk}
     return render(request, f"{PAGE}#poll", context)
 
 

@@ -108,6 +108,11 @@ def test_an_attachment_is_unreachable_outside_the_scope(world: World) -> None:
     assert client_for(world.patient_user).get(f"/pieces-jointes/{own.pk}/").status_code == 404
 
 
+def test_an_empty_thread_polls_from_the_start(world: World) -> None:
+    page = client_for(world.gp).get(team(world)).content.decode()
+    assert "nouveaux/?apres=0" in page
+
+
 def test_every_read_is_logged_and_an_empty_poll_writes_none(world: World) -> None:
     first = post(world.own, world.nurse, "Premier")
     client = client_for(world.gp)
