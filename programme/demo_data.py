@@ -793,7 +793,8 @@ CARES = [
 # `{pharmacien}` is replaced by « @First Last » of that member: a mention.
 THREAD_PHOTO = "photo"  # the nurse's photo of the swollen ankle
 THREAD_PIN = "pin"  # pinned for the next SIC by the coordinator
-TEAM_THREAD = [
+ThreadLine = tuple[str, int, int, str, set[str]]
+TEAM_THREAD: list[ThreadLine] = [
     (
         NURSE,
         4,
@@ -828,7 +829,7 @@ TEAM_THREAD = [
         set(),
     ),
 ]
-PATIENT_THREAD = [
+PATIENT_THREAD: list[ThreadLine] = [
     (
         "coordination",
         6,

@@ -338,12 +338,15 @@ class Demo:
         ):
             thread = thread_of(patient, audience)
             for author_key, days, hour, text, flags in story:
+                author: User | None
                 if author_key == "coordination":
                     author = self.coordinator
                 elif author_key == "patient":
                     author = self.account(patient)
                 else:
                     author = self.pros[author_key].user
+                if author is None:
+                    raise CommandError(f"The demo author {author_key} has no account.")
                 files = [self.ankle_photo()] if data.THREAD_PHOTO in flags else []
                 message = message_post(
                     thread=thread,
