@@ -58,6 +58,11 @@ READ_LABELS = {
     "supplementary care expense": _("Supplementary care (expense)"),
     "supplementary care (invoice)": _("Supplementary care (invoice)"),
     "supplementary care invoice": _("Supplementary care (invoice)"),
+    "team thread": _("Team thread"),
+    "patient thread": _("Thread with the patient"),
+    "thread message": _("Thread message"),
+    "thread message history": _("Thread message (history)"),
+    "thread attachment": _("Thread attachment"),
     # The API's default, for a viewset that names nothing more precise.
     "api": _("Patient record"),
 }

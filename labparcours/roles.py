@@ -66,12 +66,14 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.PATIENT: [
         NavItem(_("My record"), "patients:my_record", "home"),
         NavItem(_("My care plan"), "careplans:my_plan", "heart"),
+        NavItem(_("Messages"), "threads:mine", "message"),
         NavItem(_("My supplementary care"), "budget:my_care", "activity"),
         NavItem(_("Who accessed my record"), "patients:my_access_log", "eye"),
     ],
     Role.CAREGIVER: [
         NavItem(_("Record"), "patients:my_record", "home"),
         NavItem(_("Care plan"), "careplans:my_plan", "heart"),
+        NavItem(_("Messages"), "threads:mine", "message"),
         NavItem(_("Supplementary care"), "budget:my_care", "activity"),
         NavItem(_("Who accessed the record"), "patients:my_access_log", "eye"),
     ],

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "careplans",
     "budget",
     "indemnities",
+    "threads",
     "reminders",
     "programme",
 ]

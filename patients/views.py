@@ -52,6 +52,7 @@ from sic.charts import clinical_context
 from sic.models import Sic
 from sic.selectors import my_contribution_states, open_sic_by_patient
 from teams.models import Membership, missing_roles_counted, team_incomplete
+from threads.selectors import unread_counts, with_unread
 
 PAGE_SIZE = 25
 MY_PATIENTS_PAGE_SIZE = 50
@@ -123,6 +124,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by(*DASHBOARD_ORDER)
     )
     sics = open_sic_by_patient([p.pk for p in shown])
+    with_unread(request.user, shown)
     rows = [
         (patient, missing_roles_counted(patient), sics.get(patient.pk), None) for patient in shown
     ]
@@ -160,6 +162,7 @@ def my_patients(request: AuthenticatedHttpRequest) -> HttpResponse:
     patients = list(page)
     log_access(request, patients, "my patients")
     sics = open_sic_by_patient([p.pk for p in patients])
+    with_unread(request.user, patients)
     my_states = my_contribution_states(request.user, list(sics.values()))
     rows = []
     for p in patients:
@@ -203,6 +206,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     )
     context.update(clinical_context(user=request.user, patient=patient))
     context.update(budget_card_context(request, patient))
+    context["thread_unread"] = unread_counts(request.user, [patient.pk]).get(patient.pk)
     return render(request, "patients/patient_detail.html", context)
 
 
@@ -219,6 +223,7 @@ def my_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     context["home_plan"] = plan_awaiting_patient(patient)
     context.update(my_care_context(patient, request.user))
+    context["thread_unread"] = unread_counts(request.user, [patient.pk]).get(patient.pk)
     return render(request, "patients/my_record.html", context)
 
 

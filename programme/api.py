@@ -14,6 +14,7 @@ from labparcours.api_tokens import ApiTokenViewSet
 from patients.api import PatientViewSet
 from sic.api import ContributionViewSet, SicViewSet
 from teams.api import CareTeamViewSet, ProfessionalViewSet
+from threads.api import urlpatterns as thread_urls
 
 
 class ApiRoot(APIRootView):
@@ -53,4 +54,4 @@ router.register("indemnities", IndemnityLineViewSet, basename="indemnity")
 router.register("indemnity-rates", IndemnityRateViewSet, basename="indemnity-rate")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, *thread_urls]

@@ -786,3 +786,73 @@ CARES = [
     Care("Dupuis", "psychologue", "p.mercier", 4, "60.00", days_ago=130),
     Care("Haddou", "diététicien·ne", "a.fontaine", 5, "45.00", done=(2,), paid=1, days_ago=100),
 ]
+
+
+# --- Mr Lambert's threads ---------------------------------------------------------------------
+# (author — a professional's key, "coordination" or "patient" —, days ago, hour, text, flags)
+# `{pharmacien}` is replaced by « @First Last » of that member: a mention.
+THREAD_PHOTO = "photo"  # the nurse's photo of the swollen ankle
+THREAD_PIN = "pin"  # pinned for the next SIC by the coordinator
+ThreadLine = tuple[str, int, int, str, set[str]]
+TEAM_THREAD: list[ThreadLine] = [
+    (
+        NURSE,
+        4,
+        9,
+        "Passage ce matin chez M. Lambert : cheville gauche nettement plus gonflée qu’il y a "
+        "trois jours, signe du godet, pas de douleur.\nPoids 84,2 kg (+1,8 kg en 4 jours). "
+        "Photo jointe.",
+        {THREAD_PHOTO},
+    ),
+    (
+        GP,
+        4,
+        12,
+        "Merci. Je passe le voir ce soir. Furosémide à 80 mg/j pendant 5 jours, ionogramme et "
+        "créatinine à J3.\n{pharmacien} peux-tu adapter le pilulier dès demain ?",
+        {THREAD_PIN},
+    ),
+    (PHARM, 4, 17, "C’est noté, pilulier refait pour la semaine ; je lui explique demain.", set()),
+    (
+        NURSE,
+        1,
+        9,
+        "Poids 82,9 kg ce matin, œdème en nette régression. Bilan fait, résultats au cabinet.\n"
+        "Pour mémoire, le parcours IC : https://www.has-sante.fr/jcms/c_1242988/fr/",
+        set(),
+    ),
+    (
+        "coordination",
+        1,
+        11,
+        "J’ai épinglé l’adaptation du diurétique pour la prochaine SIC.",
+        set(),
+    ),
+]
+PATIENT_THREAD: list[ThreadLine] = [
+    (
+        "coordination",
+        6,
+        10,
+        "Bonjour Monsieur Lambert, vous pouvez écrire ici à votre équipe pour toute question. "
+        "Pour une urgence, appelez le 15.",
+        set(),
+    ),
+    (
+        "patient",
+        5,
+        18,
+        "Bonjour, mes chevilles gonflent depuis quelques jours et j’ai pris presque 2 kilos. "
+        "Est-ce que je dois m’inquiéter ?",
+        set(),
+    ),
+    (
+        NURSE,
+        4,
+        8,
+        "Bonjour Monsieur Lambert, je passe chez vous ce matin comme prévu et je préviens le "
+        "médecin. Continuez à vous peser chaque matin.",
+        set(),
+    ),
+    ("patient", 1, 19, "Merci, ça va mieux ce matin : 82,9 kg.", set()),
+]

@@ -86,6 +86,7 @@ from teams.models import (
     Professional,
     TeamRole,
 )
+from threads.models import Audience, Message, Thread
 
 BATCH = 2000
 CHUNK = 2000  # patients written together
@@ -94,6 +95,16 @@ HOUR = datetime.timedelta(hours=1)
 HISTORY_DAYS = 912  # 2.5 years of inclusions
 STAR_GP_TEAMS = 500  # « Mes patients » of a GP in 500 teams
 ACCESS_PER_PATIENT = 30
+# At most this many messages in each patient's team thread.
+MESSAGES_PER_PATIENT = 6
+THREAD_TEXTS = (
+    "Pesée ce matin : poids stable.",
+    "Pilulier refait pour la semaine.",
+    "Bilan sanguin fait, résultats au cabinet.",
+    "Rendez-vous de cardiologie décalé au mois prochain.",
+    "Chevilles un peu gonflées, à surveiller.",
+    "Tension correcte, pas de plainte particulière.",
+)
 SCALE_PASSWORD = data.DEMO_PASSWORD
 
 
@@ -355,6 +366,8 @@ class ScaleSeeder:
             self.budget(plans)
         with self.step("indemnities"):
             self.indemnities(contributions, attendances)
+        with self.step("threads"):
+            self.threads(plans)
 
     # --- people ---------------------------------------------------------------------------
 
@@ -787,6 +800,31 @@ class ScaleSeeder:
                     )
                 )
         self.append("access log", AccessLogEntry, rows)
+
+    def threads(self, plans: list[PatientPlan]) -> None:
+        """A team thread per patient with a few messages of its members over the last weeks;
+        a generator of its own, so that the rows before stay what they were."""
+        rng = random.Random(f"threads:{self.seed}:{self.existing + plans[0].index}")  # noqa: S311
+        threads = self.bulk(
+            "threads", Thread, [Thread(patient=p.patient, audience=Audience.TEAM) for p in plans]
+        )
+        rows = []
+        for plan, thread in zip(plans, threads, strict=True):
+            authors = [plan.patient.coordinator.pk] + [
+                uid for m in plan.members if (uid := self.pro_of[m.professional_id].user_id)
+            ]
+            for n in range(rng.randint(0, MESSAGES_PER_PATIENT)):
+                day = self.today - rng.randint(0, 60) * DAY
+                rows.append(
+                    Message(
+                        thread=thread,
+                        author_id=rng.choice(authors),
+                        text=rng.choice(THREAD_TEXTS),
+                        created_at=at(day, rng.randint(8, 19), n % 60),
+                    )
+                )
+        rows.sort(key=lambda message: message.created_at)
+        self.append("threads", Message, rows)
 
     # --- budget ---------------------------------------------------------------------------
 

@@ -27,6 +27,8 @@ from sic.models import (
 )
 from sic.rules import can_write_patient_form
 from teams.models import Membership
+from threads.models import Message
+from threads.selectors import pinned_for_sic
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -177,3 +179,16 @@ def starting_content(contribution: Contribution, *, user: User) -> tuple[dict, S
         for m in previous.content["medications"]
     ]
     return {"medications": medications}, previous.sic
+
+
+def pinned_for(sic: Sic) -> list[Message]:
+    """« À discuter en SIC »: the patient's thread messages pinned since their previous SIC was
+    held and, once this one is held, up to its holding. None for a cancelled SIC."""
+    if sic.status == SicStatus.CANCELLED:
+        return []
+    until = sic.held_at if sic.status == SicStatus.HELD else None
+    held = Sic.objects.filter(patient_id=sic.patient_id, status=SicStatus.HELD).exclude(pk=sic.pk)
+    if until is not None:
+        held = held.filter(held_at__lt=until)
+    previous = held.order_by("-held_at").values_list("held_at", flat=True).first()
+    return pinned_for_sic(sic.patient_id, after=previous, until=until)

@@ -32,6 +32,7 @@ from sic.selectors import (
     access_sic,
     contribution_for,
     expected_contributions,
+    pinned_for,
     starting_content,
     visible_sics,
     with_contribution_counts,
@@ -134,6 +135,8 @@ def _sic_context(request: AuthenticatedHttpRequest, sic: Sic) -> dict:
         "decisions": decisions,
         "can_run": can_lead_team(request.user, sic.patient),
         "is_patient_side": patient_side,
+        # The team's messages to discuss: never shown to the patient's side.
+        "pinned": [] if patient_side else pinned_for(sic),
     }
 
 

@@ -147,3 +147,16 @@ def test_the_plans_show_patient_goals_linked_care_and_recurring_actions(demo) ->
     assert weekly.occurrences.count() >= 20
     pharmacist = login(weekly.membership.professional.user.email)
     assert "Prochaine fois" in pharmacist.get("/mes-actions/").content.decode()
+
+
+def test_mr_lamberts_team_talks_in_the_thread(demo) -> None:
+    patient = Patient.objects.get(last_name="Lambert")
+    page = login("medecin@demo.test").get(f"/patients/{patient.pk}/fil/equipe/").content.decode()
+    assert "cheville gauche" in page
+    assert '<span class="mention">@' in page
+    assert "/apercu/" in page  # the nurse's photo, as a thumbnail
+    sic = Sic.objects.get(patient=patient, status="scheduled")
+    assert "Furosémide" in login("medecin@demo.test").get(f"/sic/{sic.pk}/").content.decode()
+    mine = login("patient@demo.test").get("/mes-messages/").content.decode()
+    assert "82,9 kg" in mine
+    assert "Furosémide" not in mine

@@ -144,6 +144,8 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "plan_changes_requested",
                 "contribution_submitted",
                 "care_requested",
+                "thread_message",
+                "thread_mention",
             },
         ),
         (
@@ -158,6 +160,8 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "manual",
                 "plan_in_force",
                 "care_decided",
+                "thread_message",
+                "thread_mention",
             },
         ),
         (
@@ -169,6 +173,7 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "actions_late",
                 "plan_proposed",
                 "plan_changes_answered",
+                "thread_message",
             },
         ),
         ("admin", set()),
@@ -195,6 +200,8 @@ def test_saving_the_preferences(world: World) -> None:
         "plan_changes_requested": Channel.EMAIL,
         "contribution_submitted": Channel.DIGEST,
         "care_requested": Channel.EMAIL,
+        "thread_message": Channel.DIGEST,
+        "thread_mention": Channel.EMAIL,
     }
     assert client.post("/compte/notifications/", data).status_code == 302
     assert (

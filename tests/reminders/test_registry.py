@@ -30,6 +30,8 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "plan_changes_requested",
         "contribution_submitted",
         "care_requested",
+        "thread_message",
+        "thread_mention",
     }
     assert keys("clinician") == {
         "sic_due",
@@ -43,6 +45,8 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "sic_invited",
         "sic_cancelled",
         "care_decided",
+        "thread_message",
+        "thread_mention",
     }
     patient_side = {
         "patient_form",
@@ -54,6 +58,7 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "plan_changes_answered",
         "sic_invited",
         "sic_cancelled",
+        "thread_message",
     }
     assert keys("patient") == keys("caregiver") == patient_side
     assert keys("admin") == set()

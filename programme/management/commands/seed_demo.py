@@ -18,6 +18,7 @@ does nothing when the database has any user.
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -87,6 +88,9 @@ from sic.selectors import contribution_for
 from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
 from teams.models import Membership, PracticeMode, Profession, Professional
 from teams.services import membership_add
+from threads.models import Audience
+from threads.selectors import thread_of
+from threads.services import message_pin, message_post
 
 DAY = datetime.timedelta(days=1)
 INCLUSION_CONSENTS = (
@@ -197,6 +201,7 @@ class Demo:
         self.former_member(*data.FORMER_MEMBER)
         self.indemnities()
         self.access_history()
+        self.threads()
         reminders_sweep(inline=True)  # the bell already rings on first login
 
     @staticmethod
@@ -319,6 +324,59 @@ class Demo:
             day = self.today - datetime.timedelta(days=days)
             at = timezone.make_aware(datetime.datetime.combine(day, time))
             self.read(self.coordinator, [patient], what, at=at)
+
+    def threads(self) -> None:
+        """Mr Lambert's team thread (the nurse's photo of a swollen ankle, the GP's answer
+        naming the pharmacist, a message pinned for the next SIC) and his thread with the
+        team, through the services, then moved back to when they were written."""
+        patient = Patient.objects.get(last_name="Lambert")
+        names = {key: f"@{pro.user.get_full_name()}" for key, pro in self.pros.items() if pro.user}
+        for audience, story in (
+            (Audience.TEAM, data.TEAM_THREAD),
+            (Audience.PATIENT, data.PATIENT_THREAD),
+        ):
+            thread = thread_of(patient, audience)
+            for author_key, days, hour, text, flags in story:
+                author: User | None
+                if author_key == "coordination":
+                    author = self.coordinator
+                elif author_key == "patient":
+                    author = self.account(patient)
+                else:
+                    author = self.pros[author_key].user
+                if author is None:
+                    raise CommandError(f"The demo author {author_key} has no account.")
+                files = [self.ankle_photo()] if data.THREAD_PHOTO in flags else []
+                message = message_post(
+                    thread=thread,
+                    author=author,
+                    text=text.format(pharmacien=names[data.PHARM]),
+                    files=files,
+                )
+                when = at(self.today - days * DAY, hour)
+                backdate(message, created_at=when)
+                if data.THREAD_PIN in flags:
+                    message_pin(message=message, by=self.coordinator)
+                    backdate(message, pinned_at=at(self.today - DAY, 11))
+
+    @staticmethod
+    def ankle_photo() -> ContentFile:
+        """A plausible photo of a swollen ankle, drawn with Pillow (nothing downloaded)."""
+        from PIL import Image, ImageDraw, ImageFilter
+
+        image = Image.new("RGB", (960, 720), (214, 222, 228))
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 520, 960, 720), fill=(176, 160, 142))  # the floor
+        skin, shade = (226, 178, 150), (204, 150, 124)
+        draw.polygon([(400, 0), (560, 0), (585, 430), (375, 430)], fill=skin)  # the leg
+        draw.ellipse((330, 360, 640, 560), fill=skin)  # the swollen ankle
+        draw.ellipse((350, 470, 820, 640), fill=skin)  # the foot
+        draw.ellipse((560, 400, 640, 500), fill=shade)  # the malleolus, puffy
+        draw.ellipse((455, 430, 500, 470), fill=(196, 140, 116))  # the pitting of the oedema
+        image = image.filter(ImageFilter.GaussianBlur(3))
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return ContentFile(out.getvalue(), name="cheville.png")
 
     @staticmethod
     def read(

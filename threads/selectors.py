@@ -1,0 +1,260 @@
+"""Reads of threads, always through the access scope; `sic` reads the pinned messages here.
+
+A thread is read a page at a time, newest first, by key (the message id), never by offset:
+a thread of thousands of messages opens as fast as one of ten.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from labparcours.access import log_access
+from labparcours.http import AuthenticatedHttpRequest
+from labparcours.models import User
+from patients.models import Patient
+from patients.selectors import visible_patients
+from threads import rules
+from threads.models import (
+    AUDIENCE_SLUGS,
+    SLUG_AUDIENCES,
+    Attachment,
+    Audience,
+    Mention,
+    Message,
+    ReadReceipt,
+    Thread,
+)
+
+PAGE_SIZE = 30
+# A poll brings at most this many new messages; the rest come with the next poll.
+POLL_LIMIT = 100
+
+# What a read is about, in the access log (labparcours.access_labels).
+READ_WHAT = {Audience.TEAM: "team thread", Audience.PATIENT: "patient thread"}
+
+
+def audience_of(slug: str) -> str:
+    try:
+        return SLUG_AUDIENCES[slug]
+    except KeyError as exc:
+        raise Http404 from exc
+
+
+def visible_threads(user: User) -> QuerySet[Thread]:
+    """The threads `user` may read: of a patient in their scope, of an audience of theirs."""
+    return Thread.objects.filter(
+        patient__in=visible_patients(user), audience__in=rules.audiences_for(user)
+    )
+
+
+def thread_of(patient: Patient, audience: str) -> Thread:
+    """The patient's thread for `audience`, opened the first time it is asked for."""
+    thread, _ = Thread.objects.get_or_create(patient=patient, audience=audience)
+    thread.patient = patient
+    return thread
+
+
+def access_thread(
+    request: AuthenticatedHttpRequest, pk: uuid.UUID | str, audience: str, *, log: bool = True
+) -> Thread:
+    """The patient's thread if `request.user` may read it (the read is logged), else 404:
+    outside the scope, and the team thread for the patient's side."""
+    if not rules.may_read(request.user, audience):
+        raise Http404
+    try:
+        patient = visible_patients(request.user).select_related("coordinator").get(pk=pk)
+    except (Patient.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    if log:
+        log_access(request, patient, READ_WHAT[Audience(audience)])
+    return thread_of(patient, audience)
+
+
+def own_thread(request: AuthenticatedHttpRequest) -> Thread:
+    """The thread of the patient's side: their own record's thread with the team."""
+    patient = visible_patients(request.user).select_related("coordinator").order_by("pk").first()
+    if patient is None:
+        raise Http404
+    log_access(request, patient, READ_WHAT[Audience.PATIENT])
+    return thread_of(patient, Audience.PATIENT)
+
+
+def access_message(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> Message:
+    try:
+        message = (
+            Message.objects.filter(thread__in=visible_threads(request.user))
+            .select_related("thread__patient", "author")
+            .get(pk=pk)
+        )
+    except (Message.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    log_access(request, message.thread.patient, what)
+    return message
+
+
+def access_attachment(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> Attachment:
+    try:
+        attachment = (
+            Attachment.objects.filter(message__thread__in=visible_threads(request.user))
+            .select_related("message__thread__patient")
+            .get(pk=pk)
+        )
+    except (Attachment.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    log_access(request, attachment.message.thread.patient, what)
+    return attachment
+
+
+# --- A page of messages ------------------------------------------------------------------------
+
+
+def shown_messages(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """Messages with what a bubble shows, in a fixed number of queries whatever their number."""
+    return messages.select_related("author__professional").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+        Prefetch("mentions", queryset=Mention.objects.select_related("user")),
+    )
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """Messages oldest first, and whether older ones remain before them."""
+
+    messages: list[Message]
+    has_older: bool
+
+    @property
+    def first_id(self) -> int | None:
+        return self.messages[0].pk if self.messages else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.messages[-1].pk if self.messages else None
+
+
+def message_page(
+    thread: Thread, *, before: int | None = None, size: int = PAGE_SIZE
+) -> MessagePage:
+    """The newest `size` messages of the thread (before the message `before`), oldest first."""
+    rows = thread.messages.all()
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    newest = list(shown_messages(rows.order_by("-pk"))[: size + 1])
+    return MessagePage(messages=newest[:size][::-1], has_older=len(newest) > size)
+
+
+def messages_after(thread: Thread, after: int) -> list[Message]:
+    """The messages posted after the message `after`, oldest first (a poll)."""
+    rows = thread.messages.filter(pk__gt=after).order_by("pk")
+    return list(shown_messages(rows)[:POLL_LIMIT])
+
+
+def receipts_of(thread: Thread) -> list[ReadReceipt]:
+    return list(
+        ReadReceipt.objects.filter(thread=thread)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def mark_readers(messages: Sequence[Message], receipts: Iterable[ReadReceipt]) -> None:
+    """Set `readers` on the messages: each reader (but the author) on the last message of
+    these they have read up to (« Lu par … »)."""
+    for message in messages:
+        message.readers = []  # type: ignore[attr-defined]
+    ids = [m.pk for m in messages]
+    by_id = {m.pk: m for m in messages}
+    for receipt in receipts:
+        reached = [pk for pk in ids if pk <= receipt.last_read_id]
+        if not reached:
+            continue
+        message = by_id[reached[-1]]
+        if message.author_id != receipt.user_id:
+            message.readers.append(receipt.user)  # type: ignore[attr-defined]
+
+
+# --- Unread counts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unread:
+    team: int = 0
+    patient: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.team + self.patient
+
+    def of(self, audience: str) -> int:
+        return self.team if audience == Audience.TEAM else self.patient
+
+    @property
+    def slug(self) -> str:
+        """The thread a badge leads to: the team's, unless only the patient's has news."""
+        return AUDIENCE_SLUGS[Audience.PATIENT if self.patient and not self.team else Audience.TEAM]
+
+
+def unread_counts(user: User, patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Unread]:
+    """Patient id → the messages `user` has not read yet in each of their threads (others'
+    messages after their read receipt), in one grouped query for all the patients given.
+    Empty for those whose reading does not count (programme management)."""
+    ids = list(patient_ids)
+    if not ids or not rules.takes_part(user):
+        return {}
+    seen = ReadReceipt.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_id")
+    rows = (
+        Thread.objects.filter(patient_id__in=ids, audience__in=rules.audiences_for(user))
+        .annotate(seen=Coalesce(Subquery(seen[:1]), Value(0)))
+        .annotate(
+            n=Count(
+                "messages",
+                filter=Q(messages__pk__gt=F("seen")) & ~Q(messages__author=user),
+            )
+        )
+        .filter(n__gt=0)
+        .values_list("patient_id", "audience", "n")
+    )
+    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
+    for patient_id, audience, n in rows:
+        counts[patient_id][audience] = n
+    return {patient_id: Unread(**by_audience) for patient_id, by_audience in counts.items()}
+
+
+def with_unread(user: User, patients: Iterable[Patient]) -> None:
+    """Set `thread_unread` (an `Unread`) on each patient of a page's rows, in one query."""
+    shown = list(patients)
+    counts = unread_counts(user, [p.pk for p in shown])
+    for patient in shown:
+        patient.thread_unread = counts.get(patient.pk, Unread())  # type: ignore[attr-defined]
+
+
+# --- « À discuter en SIC » -------------------------------------------------------------------
+
+
+def pinned_for_sic(
+    patient_id: uuid.UUID,
+    *,
+    after: datetime.datetime | None,
+    until: datetime.datetime | None = None,
+) -> list[Message]:
+    """The patient's messages pinned for the SIC: pinned after the previous SIC was held
+    (`after`, None for the first) and, for a SIC already held, up to its holding (`until`),
+    oldest pin first. The SIC's page reads them; it gives the dates, this app knows no SIC."""
+    rows = Message.objects.filter(thread__patient_id=patient_id, pinned_at__isnull=False)
+    if after is not None:
+        rows = rows.filter(pinned_at__gt=after)
+    if until is not None:
+        rows = rows.filter(pinned_at__lte=until)
+    return list(
+        rows.select_related("thread", "author__professional", "pinned_by").order_by(
+            "pinned_at", "pk"
+        )
+    )
