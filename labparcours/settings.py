@@ -356,12 +356,12 @@ LABPARCOURS_FIRST_SIC_DELAY_DAYS = env_int("LABPARCOURS_FIRST_SIC_DELAY_DAYS", 4
 LABPARCOURS_SIC_INTERVAL_MONTHS = env_int("LABPARCOURS_SIC_INTERVAL_MONTHS", 6)
 LABPARCOURS_VIDEO_BASE_URL = env_str("LABPARCOURS_VIDEO_BASE_URL", "https://meet.jit.si")
 
-# --- Reminders (relances) -----------------------------------------------------------------
 # The access log (journal des accès) is kept this many days, then purged by `purge_access_log`
 # (the only deleter). French guidance on access traces asks for six months at least: less is
 # refused at start-up, and on PostgreSQL the table's trigger refuses younger deletions anyway.
 LABPARCOURS_ACCESS_LOG_RETENTION_DAYS = env_int("LABPARCOURS_ACCESS_LOG_RETENTION_DAYS", 183)
 
+# --- Reminders (relances) -----------------------------------------------------------------
 # Delays are in days. The sweep finds what is due and records it in the ledger; workers send.
 LABPARCOURS_REMINDER_SIC_DUE_DAYS = env_int("LABPARCOURS_REMINDER_SIC_DUE_DAYS", 30)
 LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS = env_int("LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS", 7)
