@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "labparcours.correlation.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # First to see the request, last to see the answer: covers every answer below it.
@@ -330,16 +331,36 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging: never the body of a request, never a query string ------------------------------
+# Errors reported to a Sentry-compatible service only when SENTRY_DSN is set, scrubbed of
+# anything that could be patient data (labparcours.error_reporting).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from labparcours.error_reporting import init_error_reporting
+
+    init_error_reporting(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+    )
+
+# An error page in DEBUG too shows no data of the request (labparcours.correlation).
+DEFAULT_EXCEPTION_REPORTER = "labparcours.correlation.PrivateExceptionReporter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"strip_query": {"()": "labparcours.logging.StripQueryStringFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "strip_query": {"()": "labparcours.logging.StripQueryStringFilter"},
+        "request_id": {"()": "labparcours.correlation.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["strip_query"],
+            "filters": ["strip_query", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},

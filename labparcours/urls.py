@@ -30,5 +30,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
+handler500 = "labparcours.correlation.server_error"
+
 admin.site.site_header = "Lab Parcours"
 admin.site.site_title = "Lab Parcours"
