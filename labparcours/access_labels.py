@@ -58,6 +58,10 @@ READ_LABELS = {
     "supplementary care expense": _("Supplementary care (expense)"),
     "supplementary care (invoice)": _("Supplementary care (invoice)"),
     "supplementary care invoice": _("Supplementary care (invoice)"),
+    "pathway": _("Pathway events"),
+    "pathway breaks": _("Breaks in the pathway (list)"),
+    "pathway events": _("Pathway events"),
+    "follow-up contacts": _("Follow-up contacts"),
     # The API's default, for a viewset that names nothing more precise.
     "api": _("Patient record"),
 }
