@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,8 +65,8 @@ FOLLOWUP_DUE = Kind(
     title=gettext_lazy("Follow-up contact to make — %(initials)s"),
     text=lambda context, initials: (
         _(
-            "A %(contact)s with patient %(initials)s is due by %(date)s, after a hospital "
-            "discharge. Once it is made, record it in one tap from the link."
+            "A %(contact)s with patient %(initials)s is due by %(date)s. Once it is made, "
+            "record it in one tap from the link."
         )
         % {
             "contact": _contact_label(context["contact"]),
@@ -74,40 +75,6 @@ FOLLOWUP_DUE = Kind(
         }
     ),
 )
-
-
-def followups_due(now: datetime.datetime) -> list[Candidate]:
-    """An unmet window on its reminder day or later (day 5 of 7, day 45 of 60) and not over
-    → the team's GPs (a medical contact) or specialists (a specialist one), once per window.
-    The day after the window, the sweep closes what was not sent: it is a break then."""
-    today = timezone.localdate(now)
-    candidates = []
-    for kind, rule in WINDOW_RULES.items():
-        windows = FollowUpWindow.objects.still_open(today).filter(
-            kind=kind,
-            opens_on__lte=today - datetime.timedelta(days=rule.remind_on_day),
-            patient__status=PatientStatus.INCLUDED,
-        )
-        members = member_users(windows.values("patient_id"), roles=[WINDOW_ROLES[kind]])
-        for window_id, event_id, patient_id, closes_on in windows.values_list(
-            "pk", "event_id", "patient_id", "closes_on"
-        ):
-            candidates += [
-                Candidate(
-                    FOLLOWUP_DUE.key,
-                    user_id,
-                    patient_id,
-                    window_target(window_id),
-                    "due",
-                    event_page(patient_id, event_id),
-                    {"date": closes_on.isoformat(), "contact": kind},
-                )
-                for _role, user_id in members.get(patient_id, [])
-            ]
-    return candidates
-
-
-register(FOLLOWUP_DUE, find=followups_due)
 
 
 # --- A window missed: a break in the pathway ------------------------------------------------
@@ -119,8 +86,8 @@ FOLLOWUP_BROKEN = Kind(
     title=gettext_lazy("Break in the pathway — %(initials)s"),
     text=lambda context, initials: (
         _(
-            "No %(contact)s with patient %(initials)s was recorded by %(date)s, after a "
-            "hospital discharge: the pathway is broken until a contact is made."
+            "No %(contact)s with patient %(initials)s was recorded by %(date)s: the pathway is "
+            "broken until a contact is made."
         )
         % {
             "contact": _contact_label(context["contact"]),
@@ -131,32 +98,80 @@ FOLLOWUP_BROKEN = Kind(
 )
 
 
-def followups_broken(now: datetime.datetime) -> list[Candidate]:
-    """A window whose last day is over without a contact → the patient's coordinator (while
-    their account is active), once per window; the « Ruptures » page lists it until then."""
+def followups(now: datetime.datetime) -> list[Candidate]:
+    """The unmet windows of included patients, in one query:
+
+    - on their reminder day or later (day 5 of 7, day 45 of 60) and not over → the team's
+      GPs (a medical contact) or specialists (a specialist one), once per window; the day
+      after the window, the sweep closes what was not sent: it is a break then;
+    - over without a contact → the patient's coordinator (while their account is active),
+      once per window; « Ruptures » lists it until a contact is made.
+    """
     today = timezone.localdate(now)
-    windows = FollowUpWindow.objects.broken(today).filter(
-        patient__status=PatientStatus.INCLUDED, patient__coordinator__is_active=True
+    reminded = Q()
+    for window_kind, rule in WINDOW_RULES.items():
+        reminded |= Q(
+            kind=window_kind,
+            opens_on__lte=today - datetime.timedelta(days=rule.remind_on_day),
+            closes_on__gte=today,
+        )
+    rows = list(
+        FollowUpWindow.objects.unmet()
+        .filter(patient__status=PatientStatus.INCLUDED)
+        .filter(reminded | Q(closes_on__lt=today))
+        .values_list(
+            "pk",
+            "event_id",
+            "patient_id",
+            "kind",
+            "closes_on",
+            "patient__coordinator_id",
+            "patient__coordinator__is_active",
+        )
     )
-    return [
-        Candidate(
-            FOLLOWUP_BROKEN.key,
-            coordinator_id,
-            patient_id,
-            window_target(window_id),
-            "broken",
-            event_page(patient_id, event_id),
-            {"date": closes_on.isoformat(), "contact": kind},
+    open_ids = {row[2] for row in rows if row[4] >= today}
+    members = (
+        member_users(
+            Patient.objects.filter(pk__in=open_ids).values("pk"), roles=WINDOW_ROLES.values()
         )
-        for window_id, event_id, patient_id, kind, closes_on, coordinator_id in (
-            windows.values_list(
-                "pk", "event_id", "patient_id", "kind", "closes_on", "patient__coordinator_id"
+        if open_ids
+        else {}
+    )
+    candidates = []
+    for window_id, event_id, patient_id, kind, closes_on, coordinator_id, active in rows:
+        link = event_page(patient_id, event_id)
+        context = {"date": closes_on.isoformat(), "contact": kind}
+        if closes_on < today:
+            if active:
+                candidates.append(
+                    Candidate(
+                        FOLLOWUP_BROKEN.key,
+                        coordinator_id,
+                        patient_id,
+                        window_target(window_id),
+                        "broken",
+                        link,
+                        context,
+                    )
+                )
+            continue
+        candidates += [
+            Candidate(
+                FOLLOWUP_DUE.key,
+                user_id,
+                patient_id,
+                window_target(window_id),
+                "due",
+                link,
+                context,
             )
-        )
-    ]
+            for role, user_id in members.get(patient_id, [])
+            if role == WINDOW_ROLES[FollowUpKind(kind)]
+        ]
+    return candidates
 
 
-register(FOLLOWUP_BROKEN, find=followups_broken)
+register(FOLLOWUP_DUE, FOLLOWUP_BROKEN, find=followups)
 
 
 # --- Events of the pathway: a discharge, a death, a move ------------------------------------
@@ -164,11 +179,11 @@ register(FOLLOWUP_BROKEN, find=followups_broken)
 
 def _discharge_text(context: Mapping[str, Any], initials: str) -> str:
     return _(
-        "Patient %(initials)s left hospital on %(date)s. A medical contact is due by "
-        "%(medical)s and a specialist contact by %(specialist)s."
+        "An event of the pathway of patient %(initials)s calls for a follow-up: a medical "
+        "contact is due by %(medical)s and a specialist contact by %(specialist)s. The details "
+        "are on the patient's page."
     ) % {
         "initials": initials,
-        "date": day(context["date"]),
         "medical": day(context["medical"]),
         "specialist": day(context["specialist"]),
     }
@@ -178,7 +193,7 @@ DISCHARGE = Kind(
     key="pathway_discharge",
     label=gettext_lazy("Hospital discharge of a patient"),
     roles=CARE_WORKERS,
-    title=gettext_lazy("Hospital discharge — %(initials)s"),
+    title=gettext_lazy("Follow-up to organise — %(initials)s"),
     text=_discharge_text,
     by_hand=True,
 )
@@ -235,7 +250,6 @@ def discharge_recorded(
         target_key=event_target(event),
         to=dict.fromkeys(sorted(told), event_page(event.patient_id, event.pk)),
         context={
-            "date": event.discharged_on.isoformat() if event.discharged_on else "",
             "medical": deadlines[FollowUpKind.MEDICAL],
             "specialist": deadlines[FollowUpKind.SPECIALIST],
         },

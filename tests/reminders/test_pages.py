@@ -144,6 +144,10 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "plan_changes_requested",
                 "contribution_submitted",
                 "care_requested",
+                "followup_broken",
+                "pathway_discharge",
+                "pathway_death",
+                "pathway_moved",
             },
         ),
         (
@@ -158,6 +162,10 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "manual",
                 "plan_in_force",
                 "care_decided",
+                "followup_due",
+                "pathway_discharge",
+                "pathway_death",
+                "pathway_moved",
             },
         ),
         (
@@ -195,6 +203,10 @@ def test_saving_the_preferences(world: World) -> None:
         "plan_changes_requested": Channel.EMAIL,
         "contribution_submitted": Channel.DIGEST,
         "care_requested": Channel.EMAIL,
+        "followup_broken": Channel.EMAIL,
+        "pathway_discharge": Channel.EMAIL,
+        "pathway_death": Channel.IN_APP,
+        "pathway_moved": Channel.DIGEST,
     }
     assert client.post("/compte/notifications/", data).status_code == 302
     assert (

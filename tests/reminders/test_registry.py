@@ -30,6 +30,10 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "plan_changes_requested",
         "contribution_submitted",
         "care_requested",
+        "followup_broken",
+        "pathway_discharge",
+        "pathway_death",
+        "pathway_moved",
     }
     assert keys("clinician") == {
         "sic_due",
@@ -43,6 +47,10 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "sic_invited",
         "sic_cancelled",
         "care_decided",
+        "followup_due",
+        "pathway_discharge",
+        "pathway_death",
+        "pathway_moved",
     }
     patient_side = {
         "patient_form",
