@@ -147,3 +147,25 @@ def test_the_plans_show_patient_goals_linked_care_and_recurring_actions(demo) ->
     assert weekly.occurrences.count() >= 20
     pharmacist = login(weekly.membership.professional.user.email)
     assert "Prochaine fois" in pharmacist.get("/mes-actions/").content.decode()
+
+
+def test_the_pathway_stories_show_in_the_patient_pages_and_in_ruptures(demo) -> None:
+    from patients.models import FollowUpWindow
+
+    states = {
+        (w.patient.last_name, w.kind): w.state()
+        for w in FollowUpWindow.objects.select_related("patient", "contact")
+    }
+    assert states[("Vermeersch", "medical")] == "met"
+    assert states[("Vermeersch", "specialist")] == "open"
+    assert states[("Lambert", "medical")] == states[("Lambert", "specialist")] == "met"
+    assert states[("Haddou", "medical")] == "broken"
+    coordinator = login("coordinatrice@demo.test")
+    page = coordinator.get("/coordination/ruptures/").content.decode()
+    assert "HADDOU Fatima" in page
+    assert "VERMEERSCH Josiane" not in page
+    caron = Patient.objects.get(last_name="Caron")
+    assert (caron.status, caron.exit_reason) == ("exited", "death")
+    assert caron.pathway_events.get().kind == "death"
+    record = coordinator.get(f"/patients/{Patient.objects.get(last_name='Wallart').pk}/")
+    assert "Passage aux urgences sans hospitalisation" in record.content.decode()
