@@ -267,11 +267,11 @@ class Demo:
         if spec.plan:
             getattr(self, f"plan_{spec.plan}")(patient)
         if spec.exited in EXIT_EVENTS.values():  # told as it happened: a pathway event
-            kind = next(k for k, reason in EXIT_EVENTS.items() if reason == spec.exited)
+            event_kind = next(k for k, reason in EXIT_EVENTS.items() if reason == spec.exited)
             pathway_event_record(
                 patient=patient,
                 by=self.coordinator,
-                kind=kind,
+                kind=event_kind,
                 occurred_on=self.today - 20 * DAY,
                 source="relative",
                 source_detail="Appel de son épouse",
