@@ -179,6 +179,13 @@ class PathwayEventForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons: one per kind, none blank (a hospitalisation unless said otherwise).
+        kind = self.fields["kind"]
+        kind.choices = EventKind.choices  # type: ignore[attr-defined]
+        kind.initial = self.initial.get("kind") or EventKind.HOSPITALISATION
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data

@@ -54,7 +54,7 @@ def event_new(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     """« Déclarer un événement »: a team member or the coordinator."""
     patient = access_patient(request, pk, what="pathway")
     require(can_record_pathway(request.user))
-    form = PathwayEventForm(posted(request), initial={"kind": request.GET.get("type")})
+    form = PathwayEventForm(posted(request), initial={"kind": request.GET.get("type", "")})
     if request.method == "POST" and form.is_valid():
         recorded: list[PathwayEvent] = []
         if attempt(
