@@ -30,6 +30,7 @@ class PlanStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     VALIDATED = "validated", _("Validated — in force")
     SUPERSEDED = "superseded", _("Superseded")
+    ARCHIVED = "archived", _("Archived — the patient left the programme")
 
 
 OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.CHANGES_REQUESTED)
@@ -117,6 +118,7 @@ class CarePlan(models.Model):
         blank=True,
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = CarePlanQuerySet.as_manager()
@@ -267,6 +269,15 @@ class CarePlan(models.Model):
         if scan:
             self.validation_scan = scan
         self.save()
+
+    def archive(self) -> None:
+        """In force, or a version in the making → archived: the patient left the programme
+        (death, move); the plan stays readable, nobody follows it any more."""
+        if self.status in (PlanStatus.SUPERSEDED, PlanStatus.ARCHIVED):
+            raise InvalidTransition(gettext("Only the current plan can be archived."))
+        self.status = PlanStatus.ARCHIVED
+        self.archived_at = timezone.now()
+        self.save(update_fields=["status", "archived_at"])
 
 
 class Goal(models.Model):

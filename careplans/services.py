@@ -19,6 +19,7 @@ from careplans.models import (
     CarePlan,
     Goal,
     Owner,
+    PlanStatus,
     ValidationMethod,
 )
 from labparcours.errors import DomainError, InvalidTransition
@@ -209,3 +210,17 @@ def careplan_change_action(*, plan: CarePlan, action: Action) -> Action:
 def careplan_remove(*, plan: CarePlan, item: Goal | Action) -> None:
     plan.ensure_editable()
     item.delete()
+
+
+@transaction.atomic
+def careplan_archive_current(*, patient: Patient) -> list[CarePlan]:
+    """The patient left the programme: their plan in force and the version in the making, if
+    any, are archived (readable, no longer followed); the plans archived."""
+    current = list(
+        CarePlan.objects.select_for_update()
+        .filter(patient=patient)
+        .exclude(status__in=[PlanStatus.SUPERSEDED, PlanStatus.ARCHIVED])
+    )
+    for plan in current:
+        plan.archive()
+    return current

@@ -63,6 +63,10 @@ READ_LABELS = {
     "thread message": _("Thread message"),
     "thread message history": _("Thread message (history)"),
     "thread attachment": _("Thread attachment"),
+    "pathway": _("Pathway events"),
+    "pathway breaks": _("Breaks in the pathway (list)"),
+    "pathway events": _("Pathway events"),
+    "follow-up contacts": _("Follow-up contacts"),
     # The API's default, for a viewset that names nothing more precise.
     "api": _("Patient record"),
 }

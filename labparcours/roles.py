@@ -54,6 +54,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.COORDINATOR: [
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
+        NavItem(_("Breaks"), "patients:breaks", "alert"),
         NavItem(_("Requests to approve"), "budget:waiting", "euro"),
         NavItem(_("Include a patient"), "patients:include", "plus"),
         NavItem(_("Directory"), "teams:directory", "book"),

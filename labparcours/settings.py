@@ -264,7 +264,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"ValidationMethodEnum": "careplans.models.ValidationMethod"},
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationMethodEnum": "careplans.models.ValidationMethod",
+        "PathwayEventKindEnum": "patients.models.EventKind",
+        "FollowUpKindEnum": "patients.models.FollowUpKind",
+    },
     # The documentation UI comes from our static files (drf-spectacular-sidecar), not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -7,10 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from patients import criteria
 from patients.models import (
+    CARE_EVENTS,
+    EXIT_EVENTS,
     Caregiver,
     ConsentKind,
+    EventKind,
     ExitReason,
+    FollowUpKind,
     Pathway,
+    PathwayEvent,
     Patient,
     PatientStatus,
 )
@@ -138,3 +143,115 @@ class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=_("User (e-mail)"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+
+class PathwayEventForm(forms.ModelForm):
+    """« Déclarer un événement »: what happened, when, and how we know it."""
+
+    confirm_exit = forms.BooleanField(
+        label=_("I confirm: the patient leaves the programme"),
+        required=False,
+        help_text=_(
+            "A death or a move out of the territory ends the participation: the SICs and "
+            "reminders stop, the care plan is archived and the team is told."
+        ),
+    )
+
+    class Meta:
+        model = PathwayEvent
+        fields = (
+            "kind",
+            "occurred_on",
+            "discharged_on",
+            "cause",
+            "establishment",
+            "source",
+            "source_detail",
+        )
+        widgets = {
+            "kind": forms.RadioSelect,
+            "occurred_on": DateInput(),
+            "discharged_on": DateInput(),
+        }
+        help_texts = {
+            "discharged_on": _(
+                "Leave it empty while the patient is in hospital: record it later, from the event."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons: one per kind, none blank (a hospitalisation unless said otherwise).
+        kind = self.fields["kind"]
+        kind.choices = EventKind.choices  # type: ignore[attr-defined]
+        kind.initial = self.initial.get("kind") or EventKind.HOSPITALISATION
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        kind = data.get("kind")
+        if kind in EXIT_EVENTS and not data.get("confirm_exit"):
+            self.add_error(
+                "confirm_exit", _("Please confirm that the patient leaves the programme.")
+            )
+        if kind not in CARE_EVENTS:
+            data["cause"], data["establishment"] = "", ""
+        if kind != EventKind.HOSPITALISATION:
+            data["discharged_on"] = None
+        return data
+
+    def event_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PathwayEventCorrectionForm(forms.ModelForm):
+    """Record the discharge of a stay, or correct an event (its kind stays)."""
+
+    class Meta:
+        model = PathwayEvent
+        fields = (
+            "occurred_on",
+            "discharged_on",
+            "cause",
+            "establishment",
+            "source",
+            "source_detail",
+        )
+        widgets = {"occurred_on": DateInput(), "discharged_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.instance.kind
+        if kind != EventKind.HOSPITALISATION:
+            del self.fields["discharged_on"]
+        if kind not in CARE_EVENTS:
+            del self.fields["cause"], self.fields["establishment"]
+
+    def event_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class FollowUpContactForm(forms.Form):
+    """« Contact fait aujourd'hui », in one tap; another day and a note if need be."""
+
+    kind = forms.ChoiceField(label=_("Contact"), choices=FollowUpKind.choices)
+    contacted_on = forms.DateField(
+        label=_("Another day"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: today."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class BreaksFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of break"),
+        required=False,
+        choices=[
+            ("", _("Every break")),
+            (FollowUpKind.MEDICAL.value, _("No medical contact after a discharge")),
+            (FollowUpKind.SPECIALIST.value, _("No specialist contact after a discharge")),
+            ("sic_overdue", _("SIC overdue")),
+        ],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from django.conf import settings
@@ -404,3 +405,251 @@ class Consent(models.Model):
             raise InvalidTransition(gettext("This consent has already been withdrawn."))
         self.withdrawn_at = timezone.now()
         self.save(update_fields=["withdrawn_at"])
+
+
+# --- The pathway: events, follow-up windows after a discharge, contacts ---------------------
+
+
+class EventKind(models.TextChoices):
+    HOSPITALISATION = "hospitalisation", _("Hospitalisation")
+    EMERGENCY = "emergency", _("Emergency visit without admission")
+    DEATH = "death", _("Death")
+    MOVED = "moved", _("Move out of the territory")
+
+
+# The events after which the patient leaves the programme, and the reason of their exit.
+EXIT_EVENTS: dict[str, ExitReason] = {
+    EventKind.DEATH: ExitReason.DEATH,
+    EventKind.MOVED: ExitReason.MOVED,
+}
+# The events that may carry a cause and an establishment.
+CARE_EVENTS = (EventKind.HOSPITALISATION, EventKind.EMERGENCY)
+
+
+class EventCause(models.TextChoices):
+    HEART_FAILURE = "heart_failure", _("Heart failure")
+    DIABETES = "diabetes", _("Diabetes")
+    OTHER = "other", _("Other cause")
+
+
+class EventSource(models.TextChoices):
+    DISCHARGE_LETTER = "discharge_letter", _("Discharge letter")
+    PATIENT_CALL = "patient_call", _("Call from the patient")
+    RELATIVE = "relative", _("A relative")
+    PROFESSIONAL = "professional", _("A professional of the team")
+    DMP = "dmp", _("DMP (shared medical record)")
+    OTHER = "other", _("Other source")
+
+
+class PathwayEvent(models.Model):
+    """An event of the patient's pathway (événement de parcours): a hospitalisation (recorded
+    at admission, its discharge later), an emergency visit without admission, a death or a
+    move out of the territory. A health record: every correction is kept in its history, and
+    a discharge opens the follow-up windows (`FollowUpWindow`)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="pathway_events")
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    occurred_on = models.DateField(
+        _("date"), help_text=_("Admission, visit, death or move: the day it happened.")
+    )
+    discharged_on = models.DateField(_("discharge date"), null=True, blank=True)
+    cause = models.CharField(_("cause"), max_length=20, choices=EventCause.choices, blank=True)
+    establishment = models.CharField(_("establishment"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=EventSource.choices)
+    source_detail = models.CharField(
+        _("source, details"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. who called, which letter."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded on"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pathway event")
+        verbose_name_plural = _("pathway events")
+        ordering = ("-occurred_on", "-pk")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True)
+                | (Q(kind="hospitalisation") & Q(discharged_on__gte=models.F("occurred_on"))),
+                name="pathway_event_discharge_after_admission",
+                violation_error_message=_(
+                    "Only a hospitalisation has a discharge, on or after its admission."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["hospitalisation", "emergency"])
+                | (Q(cause="") & Q(establishment="")),
+                name="pathway_event_cause_of_care_only",
+                violation_error_message=_(
+                    "Only a hospitalisation or an emergency visit has a cause and an establishment."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(kind="death"),
+                name="pathway_event_one_death",
+                violation_error_message=_("The death of this patient is already recorded."),
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["patient", "-occurred_on"], name="pathway_event_by_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.occurred_on:%d/%m/%Y}"
+
+    @property
+    def is_stay_open(self) -> bool:
+        """A hospitalisation recorded at admission, its discharge still to record."""
+        return self.kind == EventKind.HOSPITALISATION and self.discharged_on is None
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        today = timezone.localdate()
+        errors = {}
+        if self.occurred_on and self.occurred_on > today:
+            errors["occurred_on"] = _("The date cannot be in the future.")
+        if self.discharged_on and self.discharged_on > today:
+            errors["discharged_on"] = _("The discharge cannot be recorded before it happens.")
+        elif self.discharged_on and self.occurred_on and self.discharged_on < self.occurred_on:
+            errors["discharged_on"] = _("The discharge cannot come before the admission.")
+        if self.kind not in CARE_EVENTS:
+            self.cause = ""
+            self.establishment = ""
+        if self.kind != EventKind.HOSPITALISATION and self.discharged_on:
+            errors["discharged_on"] = _("Only a hospitalisation has a discharge.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FollowUpKind(models.TextChoices):
+    MEDICAL = "medical", _("Medical contact")
+    SPECIALIST = "specialist", _("Specialist contact")
+
+
+@dataclass(frozen=True)
+class WindowRule:
+    """How long after a discharge a contact is due, and from which day it is reminded."""
+
+    days: int
+    remind_on_day: int
+
+
+# A medical contact (the GP or another physician of the team) within 7 days of a discharge,
+# reminded on day 5; a specialist contact within 60 days, reminded on day 45.
+WINDOW_RULES = {
+    FollowUpKind.MEDICAL: WindowRule(days=7, remind_on_day=5),
+    FollowUpKind.SPECIALIST: WindowRule(days=60, remind_on_day=45),
+}
+
+
+class FollowUpWindowQuerySet(models.QuerySet["FollowUpWindow"]):
+    def unmet(self) -> FollowUpWindowQuerySet:
+        """No contact recorded for it yet (open, or broken)."""
+        return self.filter(contact__isnull=True)
+
+    def still_open(self, today: datetime.date | None = None) -> FollowUpWindowQuerySet:
+        return self.unmet().filter(closes_on__gte=today or timezone.localdate())
+
+    def broken(self, today: datetime.date | None = None) -> FollowUpWindowQuerySet:
+        """Missed, and no contact since: a break in the pathway (point de rupture)."""
+        return self.unmet().filter(closes_on__lt=today or timezone.localdate())
+
+
+class FollowUpWindow(models.Model):
+    """A follow-up window (fenêtre de suivi) that a hospital discharge opens: a contact of
+    its kind is due from the discharge to `closes_on`, the last day inside it (dates in
+    Paris). Unmet when that day is over, it is a break (rupture) until a contact is made."""
+
+    event = models.ForeignKey(PathwayEvent, on_delete=models.CASCADE, related_name="windows")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=FollowUpKind.choices)
+    opens_on = models.DateField(_("from"))
+    closes_on = models.DateField(_("until"))
+    contact = models.ForeignKey(
+        "FollowUpContact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="windows",
+    )
+
+    objects = FollowUpWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up window")
+        verbose_name_plural = _("follow-up windows")
+        ordering = ("closes_on", "pk")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["event", "kind"], name="followup_window_once"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="followup_window_closes_after_it_opens",
+            ),
+        ]
+        # « Ruptures » and the reminders read the unmet windows by their last day.
+        indexes: ClassVar = [
+            models.Index(
+                fields=["closes_on", "patient"],
+                condition=Q(contact__isnull=True),
+                name="followup_window_unmet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.closes_on:%d/%m/%Y}"
+
+    @property
+    def rule(self) -> WindowRule:
+        return WINDOW_RULES[FollowUpKind(self.kind)]
+
+    def state(self, today: datetime.date | None = None) -> str:
+        """met (in time), late (a contact after the window), open or broken."""
+        if self.contact is not None:
+            return "met" if self.contact.contacted_on <= self.closes_on else "late"
+        return "open" if (today or timezone.localdate()) <= self.closes_on else "broken"
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        return (self.closes_on - (today or timezone.localdate())).days
+
+
+class FollowUpContact(models.Model):
+    """A contact with the patient after a hospital discharge (contact de suivi): medical (the
+    GP or another physician) or specialist, made on a day by a member of the team. It meets
+    the unmet windows of its kind that were open by then."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="followup_contacts")
+    kind = models.CharField(_("kind"), max_length=20, choices=FollowUpKind.choices)
+    contacted_on = models.DateField(_("date of the contact"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("recorded on"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up contact")
+        verbose_name_plural = _("follow-up contacts")
+        ordering = ("-contacted_on", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.contacted_on:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.contacted_on and self.contacted_on > timezone.localdate():
+            raise ValidationError({"contacted_on": _("The contact cannot be in the future.")})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views
+from patients import pathway_views, views
 
 app_name = "patients"
 urlpatterns = [
@@ -23,4 +23,21 @@ urlpatterns = [
     path("patients/<uuid:pk>/aidants/nouveau/", views.caregiver_new, name="caregiver_new"),
     path("patients/<uuid:pk>/invitation/<str:kind>/", views.invite, name="invite"),
     path("patients/<uuid:pk>/journal-acces/", views.patient_access_log, name="access_log"),
+    path("coordination/ruptures/", pathway_views.breaks, name="breaks"),
+    path("patients/<uuid:pk>/parcours/nouveau/", pathway_views.event_new, name="pathway_new"),
+    path(
+        "patients/<uuid:pk>/parcours/<int:event_pk>/",
+        pathway_views.event_detail,
+        name="pathway_event",
+    ),
+    path(
+        "patients/<uuid:pk>/parcours/<int:event_pk>/modifier/",
+        pathway_views.event_edit,
+        name="pathway_edit",
+    ),
+    path(
+        "patients/<uuid:pk>/parcours/<int:event_pk>/contact/",
+        pathway_views.contact_record,
+        name="pathway_contact",
+    ),
 ]

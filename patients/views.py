@@ -33,6 +33,7 @@ from patients.forms import (
     PatientForm,
 )
 from patients.models import Caregiver, Consent, Patient, PatientStatus
+from patients.pathway_views import pathway_card_context
 from patients.rules import (
     can_audit_access_log,
     can_read_access_log,
@@ -47,7 +48,7 @@ from patients.selectors import (
     with_team_counts,
 )
 from patients.services import caregiver_add, consent_record
-from programme.workflows import patient_include, patient_record
+from programme.workflows import patient_include, patient_leave, patient_record
 from sic.charts import clinical_context
 from sic.models import Sic
 from sic.selectors import my_contribution_states, open_sic_by_patient
@@ -207,6 +208,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     context.update(clinical_context(user=request.user, patient=patient))
     context.update(budget_card_context(request, patient))
     context["thread_unread"] = unread_counts(request.user, [patient.pk]).get(patient.pk)
+    context.update(pathway_card_context(request, patient))
     return render(request, "patients/patient_detail.html", context)
 
 
@@ -289,7 +291,12 @@ def patient_exit(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     else:
         attempt(
             request,
-            lambda: patient.exit(reason=form.cleaned_data["reason"], on=form.cleaned_data["on"]),
+            lambda: patient_leave(
+                patient=patient,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+                by=request.user,
+            ),
             success=_("The patient has left the programme."),
         )
     return redirect("patients:detail", pk=patient.pk)

@@ -12,6 +12,7 @@ from careplans.api import CarePlanViewSet
 from indemnities.api import IndemnityLineViewSet, IndemnityRateViewSet, PaymentBatchViewSet
 from labparcours.api_tokens import ApiTokenViewSet
 from patients.api import PatientViewSet
+from patients.pathway_api import FollowUpContactViewSet, PathwayEventViewSet
 from sic.api import ContributionViewSet, SicViewSet
 from teams.api import CareTeamViewSet, ProfessionalViewSet
 from threads.api import urlpatterns as thread_urls
@@ -49,6 +50,8 @@ router.register("budgets", EnvelopeViewSet, basename="budget")
 router.register("supplementary-care", CareRequestViewSet, basename="supplementary-care")
 router.register("expenses", ExpenseViewSet, basename="expense")
 router.register("budget-movements", MovementViewSet, basename="budget-movement")
+router.register("pathway-events", PathwayEventViewSet, basename="pathway-event")
+router.register("follow-up-contacts", FollowUpContactViewSet, basename="follow-up-contact")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("indemnities", IndemnityLineViewSet, basename="indemnity")
 router.register("indemnity-rates", IndemnityRateViewSet, basename="indemnity-rate")

@@ -856,3 +856,74 @@ PATIENT_THREAD: list[ThreadLine] = [
     ),
     ("patient", 1, 19, "Merci, ça va mieux ce matin : 82,9 kg.", set()),
 ]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A pathway event of the demo: days ago it happened, the stay's length (None: no
+    discharge), the follow-up contacts made after it (kind, days after the discharge, by)."""
+
+    patient: str  # the patient's last name
+    kind: str
+    days_ago: int
+    stay_days: int | None = None
+    cause: str = ""
+    establishment: str = ""
+    source: str = "discharge_letter"
+    source_detail: str = ""
+    contacts: tuple[tuple[str, int, str], ...] = ()
+
+
+EVENTS = [
+    # Mr Lambert's stay of the GP's summary (two months ago), followed in time.
+    Event(
+        "Lambert",
+        "hospitalisation",
+        63,
+        6,
+        "heart_failure",
+        "CHU de Lille — Institut Cœur Poumon",
+        contacts=(("medical", 2, GP), ("specialist", 21, CARDIO)),
+    ),
+    # Discharged ten days ago: the GP called on day 3, the cardiologist is still to see her.
+    Event(
+        "Vermeersch",
+        "hospitalisation",
+        16,
+        6,
+        "heart_failure",
+        "Hôpital Saint-Philibert, Lomme",
+        source_detail="Courrier reçu par le médecin traitant",
+        contacts=(("medical", 3, GP),),
+    ),
+    # The stay that cancelled her SIC: discharged four days ago, both windows open.
+    Event(
+        "Lecomte",
+        "hospitalisation",
+        11,
+        7,
+        "heart_failure",
+        "CHU de Lille",
+        source="relative",
+        source_detail="Appel de sa fille",
+    ),
+    # Discharged nine days ago, nobody has seen her since: a break in « Ruptures ».
+    Event(
+        "Haddou",
+        "hospitalisation",
+        14,
+        5,
+        "diabetes",
+        "CH de Roubaix",
+        source="dmp",
+    ),
+    Event(
+        "Wallart",
+        "emergency",
+        20,
+        cause="other",
+        establishment="CH de Tourcoing",
+        source="patient_call",
+        source_detail="Chute à domicile, rentré le soir même",
+    ),
+]

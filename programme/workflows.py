@@ -11,12 +11,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from budget.services import envelope_open
+from careplans.services import careplan_archive_current
 from labparcours.models import User
-from patients.models import Patient
+from patients import reminders as pathway_reminders
+from patients.models import EXIT_EVENTS, ExitReason, PathwayEvent, Patient, PatientStatus
+from patients.pathway import pathway_event_create
+from patients.recipients import coordinator_of
 from patients.services import patient_create
-from sic.services import sic_ensure_planned
+from reminders.events import reminders_stop
+from sic.models import Sic
+from sic.services import sic_cancel, sic_ensure_planned
 
 
 @transaction.atomic
@@ -39,4 +47,45 @@ def patient_record(
     patient = patient_create(coordinator=coordinator, consents=consents, **fields)
     if include:
         patient_include(patient=patient)
+    return patient
+
+
+@transaction.atomic
+def pathway_event_record(*, patient: Patient, by: User, **fields: Any) -> PathwayEvent:
+    """Record an event of the patient's pathway (`patients.pathway`); a death or a move out
+    of the territory ends their participation in the programme (`patient_leave`)."""
+    event = pathway_event_create(patient=patient, by=by, **fields)
+    reason = EXIT_EVENTS.get(event.kind)
+    if reason is not None:
+        patient_leave(patient=patient, reason=reason, on=event.occurred_on, by=by)
+    return event
+
+
+@transaction.atomic
+def patient_leave(
+    *, patient: Patient, reason: str, on: datetime.date | None = None, by: User
+) -> Patient:
+    """The patient leaves the programme: they exit with `reason` (when included), their open
+    SICs are cancelled (and withdrawn from the calendars they were sent to), their care plan
+    is archived and every reminder about them stops. A death or a move is told to the team
+    and the coordinator (but to who recorded it), soberly: who to tell is read before the
+    exit, since nobody is reminded of a patient out of the programme."""
+    reason = ExitReason(reason)
+    told: set[int] = set()
+    if patient.status == PatientStatus.INCLUDED:
+        told = set(pathway_reminders.team_users(patient.pk)) | set(coordinator_of(patient.pk))
+        patient.exit(reason=reason, on=on)
+    why = gettext("The patient left the programme (%(reason)s).") % {"reason": reason.label}
+    for sic in Sic.objects.open().filter(patient=patient):
+        sic_cancel(sic=sic, reason=why)
+    careplan_archive_current(patient=patient)
+    reminders_stop(patient_id=patient.pk)
+    told.discard(by.pk)
+    if told and reason in (ExitReason.DEATH, ExitReason.MOVED):
+        pathway_reminders.departure_told(
+            patient_id=patient.pk,
+            told=told,
+            death=reason == ExitReason.DEATH,
+            on=on or patient.exit_date or timezone.localdate(),
+        )
     return patient

@@ -113,3 +113,19 @@ def reminders_resolve(
     )
     read = Notification.objects.unread().filter(reminder__in=rows).update(read_at=now)
     return Resolved(read=read, cancelled=cancelled)
+
+
+def reminders_stop(*, patient_id: uuid.UUID) -> Resolved:
+    """The patient left the programme (death, move): nothing more is asked about them. Every
+    reminder of theirs not sent yet is closed and every unread notification about them leaves
+    the unread lists; the rules, which read included patients only, write no new ones."""
+    now = timezone.now()
+    rows = Reminder.objects.filter(patient_id=patient_id)
+    stale = now - datetime.timedelta(minutes=settings.LABPARCOURS_REMINDER_CLAIM_MINUTES)
+    cancelled = (
+        rows.unsent()
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(cancelled_at=now, claimed_at=None, claim_token=None)
+    )
+    read = Notification.objects.unread().filter(reminder__in=rows).update(read_at=now)
+    return Resolved(read=read, cancelled=cancelled)

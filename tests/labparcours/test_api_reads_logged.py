@@ -48,6 +48,24 @@ def _expense_with_invoice(world: World) -> Expense:
     )
 
 
+def _stay(world: World) -> int:
+    from patients.pathway import pathway_event_create
+
+    return pathway_event_create(
+        patient=world.own,
+        by=world.gp,
+        kind="hospitalisation",
+        occurred_on=world.own.inclusion_date,
+        source="dmp",
+    ).pk
+
+
+def _contact(world: World) -> int:
+    from patients.pathway import followup_contact_record
+
+    return followup_contact_record(patient=world.own, kind="medical", by=world.gp).pk
+
+
 # One object per viewset whose reads are logged: a new viewset must say which to read here.
 OBJECTS = {
     "budget": lambda world, sics: _expense_with_invoice(world).request.envelope_id,
@@ -62,6 +80,8 @@ OBJECTS = {
     "sic": lambda world, sics: hold(started(sics["own"]), by=world.coordinator).pk,
     "careplan": lambda world, sics: _plan_validated_on_paper(world),
     "indemnity": lambda world, sics: _indemnity_line(world),
+    "pathway-event": lambda world, sics: _stay(world),
+    "follow-up-contact": lambda world, sics: _contact(world),
     "contribution": lambda world, sics: (
         Contribution.objects.create(
             sic=sics["own"],

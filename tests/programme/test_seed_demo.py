@@ -160,3 +160,25 @@ def test_mr_lamberts_team_talks_in_the_thread(demo) -> None:
     mine = login("patient@demo.test").get("/mes-messages/").content.decode()
     assert "82,9 kg" in mine
     assert "Furosémide" not in mine
+
+
+def test_the_pathway_stories_show_in_the_patient_pages_and_in_ruptures(demo) -> None:
+    from patients.models import FollowUpWindow
+
+    states = {
+        (w.patient.last_name, w.kind): w.state()
+        for w in FollowUpWindow.objects.select_related("patient", "contact")
+    }
+    assert states[("Vermeersch", "medical")] == "met"
+    assert states[("Vermeersch", "specialist")] == "open"
+    assert states[("Lambert", "medical")] == states[("Lambert", "specialist")] == "met"
+    assert states[("Haddou", "medical")] == "broken"
+    coordinator = login("coordinatrice@demo.test")
+    page = coordinator.get("/coordination/ruptures/").content.decode()
+    assert "HADDOU Fatima" in page
+    assert "VERMEERSCH Josiane" not in page
+    caron = Patient.objects.get(last_name="Caron")
+    assert (caron.status, caron.exit_reason) == ("exited", "death")
+    assert caron.pathway_events.get().kind == "death"
+    record = coordinator.get(f"/patients/{Patient.objects.get(last_name='Wallart').pk}/")
+    assert "Passage aux urgences sans hospitalisation" in record.content.decode()

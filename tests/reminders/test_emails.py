@@ -100,6 +100,9 @@ def test_no_kind_of_reminder_tells_a_health_detail(world: World, kind: str) -> N
         "topic": "plan",
         "received": 3,
         "expected": 5,
+        "contact": "medical",
+        "medical": "2026-03-19",
+        "specialist": "2026-05-11",
     }
     reminder = Reminder(
         kind=kind,

@@ -146,6 +146,10 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "care_requested",
                 "thread_message",
                 "thread_mention",
+                "followup_broken",
+                "pathway_discharge",
+                "pathway_death",
+                "pathway_moved",
             },
         ),
         (
@@ -162,6 +166,10 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "care_decided",
                 "thread_message",
                 "thread_mention",
+                "followup_due",
+                "pathway_discharge",
+                "pathway_death",
+                "pathway_moved",
             },
         ),
         (
@@ -202,6 +210,10 @@ def test_saving_the_preferences(world: World) -> None:
         "care_requested": Channel.EMAIL,
         "thread_message": Channel.DIGEST,
         "thread_mention": Channel.EMAIL,
+        "followup_broken": Channel.EMAIL,
+        "pathway_discharge": Channel.EMAIL,
+        "pathway_death": Channel.IN_APP,
+        "pathway_moved": Channel.DIGEST,
     }
     assert client.post("/compte/notifications/", data).status_code == 302
     assert (

@@ -32,6 +32,10 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "care_requested",
         "thread_message",
         "thread_mention",
+        "followup_broken",
+        "pathway_discharge",
+        "pathway_death",
+        "pathway_moved",
     }
     assert keys("clinician") == {
         "sic_due",
@@ -47,6 +51,10 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "care_decided",
         "thread_message",
         "thread_mention",
+        "followup_due",
+        "pathway_discharge",
+        "pathway_death",
+        "pathway_moved",
     }
     patient_side = {
         "patient_form",

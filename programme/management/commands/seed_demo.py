@@ -77,10 +77,11 @@ from indemnities.services import (
 from labparcours.celery import app as celery_app
 from labparcours.invitations import invitation_accept, invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind, Role, User
-from patients.models import ConsentKind, Patient
+from patients.models import EXIT_EVENTS, ConsentKind, Patient
+from patients.pathway import followup_contact_record
 from patients.services import caregiver_add, consent_record
 from programme import demo_data as data
-from programme.workflows import patient_include, patient_record
+from programme.workflows import pathway_event_record, patient_include, patient_record
 from reminders.events import reminders_notify
 from reminders.sweep import reminders_sweep
 from sic.models import KIND_OF_TEAM_ROLE, ContributionKind, Sic, SicStatus
@@ -199,6 +200,8 @@ class Demo:
             self.supplementary_care(care)
         self.caregiver(data.CAREGIVER)
         self.former_member(*data.FORMER_MEMBER)
+        for event in data.EVENTS:
+            self.pathway_event(event)
         self.indemnities()
         self.access_history()
         self.threads()
@@ -267,8 +270,46 @@ class Demo:
         getattr(self, f"sic_{spec.sic}")(patient, inclusion)
         if spec.plan:
             getattr(self, f"plan_{spec.plan}")(patient)
-        if spec.exited:
+        if spec.exited in EXIT_EVENTS.values():  # told as it happened: a pathway event
+            event_kind = next(k for k, reason in EXIT_EVENTS.items() if reason == spec.exited)
+            pathway_event_record(
+                patient=patient,
+                by=self.coordinator,
+                kind=event_kind,
+                occurred_on=self.today - 20 * DAY,
+                source="relative",
+                source_detail="Appel de son épouse",
+            )
+        elif spec.exited:
             patient.exit(reason=spec.exited, on=self.today - 20 * DAY)
+
+    def pathway_event(self, spec: data.Event) -> None:
+        """An event recorded by the coordinator on the day it was learned, and the contacts
+        the team made after it."""
+        patient = Patient.objects.get(last_name=spec.patient)
+        occurred = self.today - spec.days_ago * DAY
+        discharged = occurred + spec.stay_days * DAY if spec.stay_days is not None else None
+        event = pathway_event_record(
+            patient=patient,
+            by=self.coordinator,
+            kind=spec.kind,
+            occurred_on=occurred,
+            discharged_on=discharged,
+            cause=spec.cause,
+            establishment=spec.establishment,
+            source=spec.source,
+            source_detail=spec.source_detail,
+        )
+        backdate(event, recorded_at=at(discharged or occurred, 11))
+        if discharged is None:  # contacts follow a discharge
+            return
+        for kind, after, key in spec.contacts:
+            followup_contact_record(
+                patient=patient,
+                kind=kind,
+                by=self.pros[key].user or self.coordinator,
+                on=discharged + after * DAY,
+            )
 
     def caregiver(self, spec: data.Carer) -> None:
         patient = Patient.objects.get(last_name=spec.patient)
