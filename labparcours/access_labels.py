@@ -58,6 +58,11 @@ READ_LABELS = {
     "supplementary care expense": _("Supplementary care (expense)"),
     "supplementary care (invoice)": _("Supplementary care (invoice)"),
     "supplementary care invoice": _("Supplementary care (invoice)"),
+    "specialist opinion": _("Specialist opinion"),
+    "specialist opinions": _("Specialist opinions"),
+    "specialist opinion (request)": _("Specialist opinion (request)"),
+    "specialist opinion (attachment)": _("Specialist opinion (attachment)"),
+    "specialist opinion (temporary access)": _("Specialist opinion (temporary access)"),
     # The API's default, for a viewset that names nothing more precise.
     "api": _("Patient record"),
 }

@@ -23,6 +23,7 @@ from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
 from labparcours.paging import uncounted_page
 from labparcours.permissions import can_manage_patients, can_see_programme, require
+from opinions.views import opinions_card_context
 from patients.forms import (
     AccessLogFilterForm,
     CaregiverForm,
@@ -203,6 +204,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     )
     context.update(clinical_context(user=request.user, patient=patient))
     context.update(budget_card_context(request, patient))
+    context.update(opinions_card_context(request, patient))
     return render(request, "patients/patient_detail.html", context)
 
 

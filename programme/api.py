@@ -11,6 +11,7 @@ from budget.api import CareRequestViewSet, EnvelopeViewSet, ExpenseViewSet, Move
 from careplans.api import CarePlanViewSet
 from indemnities.api import IndemnityLineViewSet, IndemnityRateViewSet, PaymentBatchViewSet
 from labparcours.api_tokens import ApiTokenViewSet
+from opinions.api import OpinionRequestViewSet
 from patients.api import PatientViewSet
 from sic.api import ContributionViewSet, SicViewSet
 from teams.api import CareTeamViewSet, ProfessionalViewSet
@@ -52,5 +53,6 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("indemnities", IndemnityLineViewSet, basename="indemnity")
 router.register("indemnity-rates", IndemnityRateViewSet, basename="indemnity-rate")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("opinion-requests", OpinionRequestViewSet, basename="opinion-request")
 
 urlpatterns = router.urls
