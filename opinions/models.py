@@ -268,10 +268,10 @@ def duration_label(delay: datetime.timedelta) -> str:
     then days."""
     minutes = max(0, int(delay.total_seconds() // 60))
     if minutes < 60:
-        return ngettext("%(n)s min", "%(n)s min", minutes) % {"n": minutes}
+        return gettext("%(n)s min") % {"n": minutes}
     hours = minutes // 60
     if hours < 48:
-        return ngettext("%(n)s h", "%(n)s h", hours) % {"n": hours}
+        return gettext("%(n)s h") % {"n": hours}
     days = hours // 24
     return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
 
