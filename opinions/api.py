@@ -23,6 +23,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+# The API's one shape of a refusal (component "Error"), written first for the budget.
+from budget.serializers import ErrorSerializer
 from labparcours.access import log_access
 from labparcours.api_base import AccessLoggedMixin
 from labparcours.http import api_user
@@ -36,14 +38,6 @@ from patients.models import Patient
 from teams.models import Professional
 
 # --- What the API says -------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """A refusal: 403 (not for this role), 404 (outside the scope), 409 (a rule of the
-    programme, e.g. `invalid_transition`)."""
-
-    code = serializers.CharField(required=False)
-    detail = serializers.CharField()
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -262,6 +262,11 @@ class OpinionRequest(models.Model):
         end = self.answered_at or self.closed_at or timezone.now()
         return end - self.asked_at
 
+    @property
+    def age_label(self) -> str:
+        """« 20 h », « 9 jours »: how long it has waited, in the unit a reader expects."""
+        return duration_label(self.waiting_for)
+
 
 def duration_label(delay: datetime.timedelta) -> str:
     """A delay in the unit a reader expects: minutes under an hour, hours under two days,
