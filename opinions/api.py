@@ -14,6 +14,7 @@ from typing import Any
 import django_filters
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -41,10 +42,15 @@ from teams.models import Professional
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="Where to download the file.")
+
     class Meta:
         model = OpinionAttachment
-        fields = ("id", "content_type", "size", "added_at")
+        fields = ("id", "content_type", "size", "added_at", "download")
         read_only_fields = fields
+
+    def get_download(self, obj: OpinionAttachment) -> str:
+        return reverse("opinion-attachment-detail", args=[obj.pk])
 
 
 class OpinionRequestSerializer(serializers.ModelSerializer):
@@ -133,46 +139,12 @@ class OpinionRequestFilter(django_filters.FilterSet):
         fields = ("patient", "specialist", "status")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        responses={200: OpinionRequestSerializer(many=True), 400: INVALID, 403: FORBIDDEN}
-    ),
-    retrieve=extend_schema(
-        responses={200: OpinionRequestSerializer, 403: FORBIDDEN, 404: NOT_FOUND}
-    ),
-)
-class OpinionRequestViewSet(
-    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Specialist opinions (avis spécialisés) the caller may see: those of the patients of
-    their teams (all of them for the programme), and those asked of them while their grant
-    lasts (until the request is closed, at the latest N days after its deadline). A team
-    member or the coordinator asks; the asked specialist answers; the asker or the
-    coordinator closes. Not for the patient's side (403)."""
+class GrantReadsLogged(AccessLoggedMixin):
+    """The reads of requests (`mark_read` takes requests read through `visible_requests`):
+    an outside specialist's are the grant's in the patient's access log, the others as
+    `access_what` says."""
 
-    serializer_class = OpinionRequestSerializer
-    permission_classes = (permissions.IsAuthenticated,)
-    parser_classes = (JSONParser, MultiPartParser, FormParser)
-    filterset_class = OpinionRequestFilter
-    access_what = "specialist opinion"
     patient_of = staticmethod(lambda opinion: opinion.patient)
-    queryset = OpinionRequest.objects.none()
-
-    def get_queryset(self) -> Any:
-        return visible_requests(api_user(self.request)).prefetch_related("attachments")
-
-    # The patient's side sees the patient, never these (403 once the scope answered).
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(rules.can_read_opinions(api_user(request)))
-        return super().list(request, *args, **kwargs)
-
-    def get_object(self) -> Any:
-        obj = super().get_object()
-        require(rules.can_read_opinions(api_user(self.request)))
-        return obj
-
-    # An outside specialist's reads are the grant's, in the patient's access log.
 
     def mark_read(self, rows: Any) -> None:
         rows = list(rows)
@@ -189,6 +161,45 @@ class OpinionRequestViewSet(
             listed = not getattr(self, "detail", False)
             log_access(request, granted.values(), f"{GRANTED_READ} (api)", listed=listed)
         return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: OpinionRequestSerializer(many=True), 400: INVALID, 403: FORBIDDEN}
+    ),
+    retrieve=extend_schema(
+        responses={200: OpinionRequestSerializer, 403: FORBIDDEN, 404: NOT_FOUND}
+    ),
+)
+class OpinionRequestViewSet(
+    GrantReadsLogged, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Specialist opinions (avis spécialisés) the caller may see: those of the patients of
+    their teams (all of them for the programme), and those asked of them while their grant
+    lasts (until the request is closed, at the latest N days after its deadline). A team
+    member or the coordinator asks; the asked specialist answers; the asker or the
+    coordinator closes. Not for the patient's side (403)."""
+
+    serializer_class = OpinionRequestSerializer
+    permission_classes = (permissions.IsAuthenticated,)
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
+    filterset_class = OpinionRequestFilter
+    access_what = "specialist opinion"
+    queryset = OpinionRequest.objects.none()
+
+    def get_queryset(self) -> Any:
+        return visible_requests(api_user(self.request)).prefetch_related("attachments")
+
+    # The patient's side sees the patient, never these (403 once the scope answered).
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(rules.can_read_opinions(api_user(request)))
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self) -> Any:
+        obj = super().get_object()
+        require(rules.can_read_opinions(api_user(self.request)))
+        return obj
 
     def _answer(self, opinion: OpinionRequest, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=opinion.pk)
@@ -252,7 +263,9 @@ class OpinionRequestViewSet(
         require(rules.can_close(api_user(request), opinion))
         return self._answer(opinion_close(request=opinion, by=api_user(request)))
 
-    @extend_schema(
+
+@extend_schema_view(
+    retrieve=extend_schema(
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,
@@ -261,16 +274,21 @@ class OpinionRequestViewSet(
             404: NOT_FOUND,
         }
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
-        access_what="specialist opinion (attachment)",
-    )
-    def attachment(
-        self, request: Request, pk: str | None = None, attachment_id: str | None = None
-    ) -> HttpResponseBase:
-        """An attachment of the request, as a download."""
-        opinion = self.get_object()
-        found = get_object_or_404(OpinionAttachment, request=opinion, pk=attachment_id)
-        return serve_upload(found.file, filename=found.download_name)
+)
+class OpinionAttachmentViewSet(GrantReadsLogged, viewsets.GenericViewSet):
+    """The attachments of the requests the caller may see (`attachments` of a request lists
+    them), each a download: PDF, JPEG or PNG, checked from its bytes when it was sent."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+    access_what = "specialist opinion (attachment)"
+    queryset = OpinionAttachment.objects.none()
+    serializer_class = AttachmentSerializer
+
+    def retrieve(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        """An attachment, as a download."""
+        attachment = get_object_or_404(OpinionAttachment, pk=pk)
+        # The request's scope answers for its attachment: 404 outside it.
+        opinion = get_object_or_404(visible_requests(api_user(request)), pk=attachment.request_id)
+        require(rules.can_read_opinions(api_user(request)))
+        self.mark_read([opinion])
+        return serve_upload(attachment.file, filename=attachment.download_name)

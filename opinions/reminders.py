@@ -11,6 +11,8 @@ initials and dates, never the question, the answer or the specialty.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,7 +25,7 @@ from opinions.models import OpinionRequest, OpinionStatus
 from patients.models import Patient, PatientStatus
 from patients.recipients import member_users
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, page, register
+from reminders.registry import Candidate, Kind, day, page, register
 
 
 def opinion_target(request: OpinionRequest | int) -> str:
@@ -34,12 +36,15 @@ def _request_page(request_id: int) -> str:
     return page("opinions:detail", request_id)
 
 
-def _moment(value: str) -> str:
-    """An ISO moment of a row's context, as a sentence shows it (12 mars 2026 à 14:00)."""
-    from django.utils import formats
+def _due(context: Mapping[str, Any]) -> str:
+    """The deadline of a row's context, as a sentence shows it (12 mars 2026, 14:00)."""
+    return f"{day(context['date'])}, {context['time']}"
 
-    moment = timezone.localtime(datetime.datetime.fromisoformat(value))
-    return formats.date_format(moment, "j F Y, H:i")
+
+def due_context(due_at: datetime.datetime) -> dict[str, str]:
+    """The deadline as a row's context keeps it: the day and the time, in Paris."""
+    local = timezone.localtime(due_at)
+    return {"date": local.date().isoformat(), "time": f"{local:%H:%M}"}
 
 
 # --- Asked: to the specialist ------------------------------------------------------------------
@@ -51,7 +56,7 @@ OPINION_ASKED = Kind(
     title=gettext_lazy("Specialist opinion asked — %(initials)s"),
     text=lambda context, initials: (
         _("A specialist opinion about patient %(initials)s is asked of you, to answer by %(due)s.")
-        % {"initials": initials, "due": _moment(context["due"])}
+        % {"initials": initials, "due": _due(context)}
     ),
     by_hand=True,
 )
@@ -66,37 +71,9 @@ OPINION_DUE_SOON = Kind(
     title=gettext_lazy("Specialist opinion to answer — %(initials)s"),
     text=lambda context, initials: (
         _("The specialist opinion asked of you about patient %(initials)s is expected by %(due)s.")
-        % {"initials": initials, "due": _moment(context["due"])}
+        % {"initials": initials, "due": _due(context)}
     ),
 )
-
-
-def opinions_due_soon(now: datetime.datetime) -> list[Candidate]:
-    """An open request whose deadline is less than N hours (24) away → the asked specialist
-    (an active account), once."""
-    before = datetime.timedelta(hours=settings.LABPARCOURS_REMINDER_OPINION_HOURS_BEFORE)
-    rows = OpinionRequest.objects.filter(
-        status=OpinionStatus.OPEN,
-        patient__status=PatientStatus.INCLUDED,
-        due_at__gt=now,
-        due_at__lte=now + before,
-        specialist__user__is_active=True,
-    ).values_list("pk", "patient_id", "specialist__user_id", "due_at")
-    return [
-        Candidate(
-            OPINION_DUE_SOON.key,
-            user_id,
-            patient_id,
-            opinion_target(pk),
-            "due_soon",
-            _request_page(pk),
-            {"due": due_at.isoformat()},
-        )
-        for pk, patient_id, user_id, due_at in rows
-    ]
-
-
-register(OPINION_DUE_SOON, find=opinions_due_soon)
 
 
 # --- The deadline passed: to the coordinator ------------------------------------------------
@@ -111,35 +88,52 @@ OPINION_OVERDUE = Kind(
             "The specialist opinion asked about patient %(initials)s was expected by %(due)s "
             "and has no answer yet."
         )
-        % {"initials": initials, "due": _moment(context["due"])}
+        % {"initials": initials, "due": _due(context)}
     ),
 )
 
 
-def opinions_overdue(now: datetime.datetime) -> list[Candidate]:
-    """An open request past its deadline → the patient's coordinator (an active account),
-    once: they call the specialist, or ask another."""
+def opinion_deadlines(now: datetime.datetime) -> list[Candidate]:
+    """The open requests whose deadline is less than N hours (24) away → the asked
+    specialist; past it → the patient's coordinator; each once, only to an active account.
+    One query for both: the sweep reads as much whatever the number of requests."""
+    before = datetime.timedelta(hours=settings.LABPARCOURS_REMINDER_OPINION_HOURS_BEFORE)
     rows = OpinionRequest.objects.filter(
         status=OpinionStatus.OPEN,
         patient__status=PatientStatus.INCLUDED,
-        due_at__lte=now,
-        patient__coordinator__is_active=True,
-    ).values_list("pk", "patient_id", "patient__coordinator_id", "due_at")
-    return [
-        Candidate(
-            OPINION_OVERDUE.key,
-            coordinator_id,
-            patient_id,
-            opinion_target(pk),
-            "overdue",
-            _request_page(pk),
-            {"due": due_at.isoformat()},
+        due_at__lte=now + before,
+    ).values_list(
+        "pk",
+        "patient_id",
+        "due_at",
+        "specialist__user_id",
+        "specialist__user__is_active",
+        "patient__coordinator_id",
+        "patient__coordinator__is_active",
+    )
+    candidates = []
+    for pk, patient_id, due_at, specialist, reachable, coordinator, active in rows:
+        if due_at > now and reachable:
+            kind, recipient, cycle = OPINION_DUE_SOON, specialist, "due_soon"
+        elif due_at <= now and active:
+            kind, recipient, cycle = OPINION_OVERDUE, coordinator, "overdue"
+        else:
+            continue
+        candidates.append(
+            Candidate(
+                kind.key,
+                recipient,
+                patient_id,
+                opinion_target(pk),
+                cycle,
+                _request_page(pk),
+                due_context(due_at),
+            )
         )
-        for pk, patient_id, coordinator_id, due_at in rows
-    ]
+    return candidates
 
 
-register(OPINION_OVERDUE, find=opinions_overdue)
+register(OPINION_DUE_SOON, OPINION_OVERDUE, find=opinion_deadlines)
 
 
 # --- Answered: to the asker and the team ------------------------------------------------------
@@ -168,7 +162,7 @@ def opinion_asked(request: OpinionRequest, *, by: User) -> None:
         patient_id=request.patient_id,
         target_key=opinion_target(request),
         to={user_id: _request_page(request.pk)},
-        context={"due": request.due_at.isoformat()},
+        context=due_context(request.due_at),
         cycle="asked",
         by=by,
     )

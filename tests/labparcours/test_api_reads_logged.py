@@ -48,6 +48,13 @@ def _expense_with_invoice(world: World) -> Expense:
     )
 
 
+def _opinion_attachment(world: World):
+    """A question to the team's specialist, with one attachment."""
+    from tests.opinions.builders import asked
+
+    return asked(world, world.specialist, attachments=1).attachments.get()
+
+
 # One object per viewset whose reads are logged: a new viewset must say which to read here.
 OBJECTS = {
     "budget": lambda world, sics: _expense_with_invoice(world).request.envelope_id,
@@ -62,6 +69,8 @@ OBJECTS = {
     "sic": lambda world, sics: hold(started(sics["own"]), by=world.coordinator).pk,
     "careplan": lambda world, sics: _plan_validated_on_paper(world),
     "indemnity": lambda world, sics: _indemnity_line(world),
+    "opinion-request": lambda world, sics: _opinion_attachment(world).request_id,
+    "opinion-attachment": lambda world, sics: _opinion_attachment(world).pk,
     "contribution": lambda world, sics: (
         Contribution.objects.create(
             sic=sics["own"],

@@ -81,8 +81,8 @@ def test_the_outside_specialist_sees_the_request_in_the_api(
     assert row["id"] == opinion.pk
     assert row["temporary_access"] is True
     attachment = opinion.attachments.get()
-    url = f"/api/v1/opinion-requests/{opinion.pk}/attachments/{attachment.pk}/"
-    assert client.get(url).status_code == 200
+    assert row["attachments"][0]["download"] == f"/api/v1/opinion-attachments/{attachment.pk}/"
+    assert client.get(f"/api/v1/opinion-attachments/{attachment.pk}/").status_code == 200
 
 
 def test_the_grant_ends_at_closure(world: World, outsider, opinion) -> None:
@@ -92,6 +92,7 @@ def test_the_grant_ends_at_closure(world: World, outsider, opinion) -> None:
     assert client.get(f"/avis/{opinion.pk}/").status_code == 404
     assert client.get(f"/avis/pieces/{attachment.pk}/").status_code == 404
     assert client.get(f"/api/v1/opinion-requests/{opinion.pk}/").status_code == 404
+    assert client.get(f"/api/v1/opinion-attachments/{attachment.pk}/").status_code == 404
     assert client.get("/api/v1/opinion-requests/").json()["results"] == []
     assert client.get("/avis/").status_code == 200
     # The team still reads it.
@@ -125,6 +126,7 @@ def test_a_former_member_and_an_outsider_read_nothing(world: World, outsider, op
         assert client.get(f"/avis/{opinion.pk}/").status_code == 404
         assert client.get(f"/avis/pieces/{attachment.pk}/").status_code == 404
         assert client.get(f"/api/v1/opinion-requests/{opinion.pk}/").status_code == 404
+        assert client.get(f"/api/v1/opinion-attachments/{attachment.pk}/").status_code == 404
         assert client.get("/api/v1/opinion-requests/").json()["results"] == []
 
 
@@ -134,6 +136,7 @@ def test_the_grants_reads_are_logged_as_such(world: World, outsider, opinion) ->
     client.get(f"/avis/pieces/{opinion.attachments.get().pk}/")
     client.get("/avis/")
     client.get(f"/api/v1/opinion-requests/{opinion.pk}/")
+    client.get(f"/api/v1/opinion-attachments/{opinion.attachments.get().pk}/")
     reads = list(
         AccessLogEntry.objects.filter(user=outsider, patient=world.own).values_list(
             "what", flat=True

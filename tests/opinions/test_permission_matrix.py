@@ -73,8 +73,7 @@ def store_file(world: World, target: str) -> None:
 
 
 def api_attachment(world: World, target: str) -> str:
-    attachment = world.opinion_attachment[target]
-    return f"/api/v1/opinion-requests/{attachment.request_id}/attachments/{attachment.pk}/"
+    return f"/api/v1/opinion-attachments/{world.opinion_attachment[target].pk}/"
 
 
 def aim(world: World, target: str) -> None:

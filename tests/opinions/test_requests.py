@@ -150,13 +150,13 @@ def test_an_attachment_of_another_patient_is_unreachable(world: World, outsider)
     attachment = other.attachments.get()
     for user in (world.gp, world.specialist, world.patient_user):
         assert client_for(user).get(f"/avis/pieces/{attachment.pk}/").status_code == 404
-    own = asked(world, outsider, attachments=1)
-    # Named through another request it does not belong to: not found.
-    url = f"/api/v1/opinion-requests/{own.pk}/attachments/{attachment.pk}/"
-    assert client_for(world.coordinator).get(url).status_code == 404
+        api = client_for(user).get(f"/api/v1/opinion-attachments/{attachment.pk}/")
+        assert api.status_code == 404
     # The patient's side is refused the attachment of their own patient's request.
-    mine = own.attachments.get()
+    mine = asked(world, outsider, attachments=1).attachments.get()
     assert client_for(world.patient_user).get(f"/avis/pieces/{mine.pk}/").status_code == 403
+    api = client_for(world.patient_user).get(f"/api/v1/opinion-attachments/{mine.pk}/")
+    assert api.status_code == 403
 
 
 # --- The state machine ----------------------------------------------------------------------

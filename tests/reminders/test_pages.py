@@ -144,6 +144,8 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "plan_changes_requested",
                 "contribution_submitted",
                 "care_requested",
+                "opinion_overdue",
+                "opinion_answered",
             },
         ),
         (
@@ -158,6 +160,9 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "manual",
                 "plan_in_force",
                 "care_decided",
+                "opinion_asked",
+                "opinion_due_soon",
+                "opinion_answered",
             },
         ),
         (
@@ -195,6 +200,8 @@ def test_saving_the_preferences(world: World) -> None:
         "plan_changes_requested": Channel.EMAIL,
         "contribution_submitted": Channel.DIGEST,
         "care_requested": Channel.EMAIL,
+        "opinion_overdue": Channel.EMAIL,
+        "opinion_answered": Channel.IN_APP,
     }
     assert client.post("/compte/notifications/", data).status_code == 302
     assert (

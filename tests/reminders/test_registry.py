@@ -30,6 +30,8 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "plan_changes_requested",
         "contribution_submitted",
         "care_requested",
+        "opinion_overdue",
+        "opinion_answered",
     }
     assert keys("clinician") == {
         "sic_due",
@@ -43,6 +45,9 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "sic_invited",
         "sic_cancelled",
         "care_decided",
+        "opinion_asked",
+        "opinion_due_soon",
+        "opinion_answered",
     }
     patient_side = {
         "patient_form",
