@@ -264,7 +264,18 @@ class OpinionRequestViewSet(
         return self._answer(opinion_close(request=opinion, by=api_user(request)))
 
 
+class AttachmentFilter(django_filters.FilterSet):
+    request = django_filters.NumberFilter(field_name="request_id")
+
+    class Meta:
+        model = OpinionAttachment
+        fields = ("request",)
+
+
 @extend_schema_view(
+    list=extend_schema(
+        responses={200: AttachmentSerializer(many=True), 400: INVALID, 403: FORBIDDEN}
+    ),
     retrieve=extend_schema(
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
@@ -273,16 +284,30 @@ class OpinionRequestViewSet(
             403: FORBIDDEN,
             404: NOT_FOUND,
         }
-    )
+    ),
 )
 class OpinionAttachmentViewSet(GrantReadsLogged, viewsets.GenericViewSet):
     """The attachments of the requests the caller may see (`attachments` of a request lists
-    them), each a download: PDF, JPEG or PNG, checked from its bytes when it was sent."""
+    them too), each a download: PDF, JPEG or PNG, checked from its bytes when it was sent."""
 
     permission_classes = (permissions.IsAuthenticated,)
+    filterset_class = AttachmentFilter
     access_what = "specialist opinion (attachment)"
     queryset = OpinionAttachment.objects.none()
     serializer_class = AttachmentSerializer
+
+    def get_queryset(self) -> Any:
+        visible = visible_requests(api_user(self.request)).values("pk")
+        return OpinionAttachment.objects.filter(request__in=visible)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The attachments' metadata, without their content (read one to download it)."""
+        user = api_user(request)
+        require(rules.can_read_opinions(user))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        # The reads are the requests': through the grant or not, each logged as such.
+        self.mark_read(visible_requests(user).filter(pk__in={a.request_id for a in page}))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str | None = None) -> HttpResponseBase:
         """An attachment, as a download."""

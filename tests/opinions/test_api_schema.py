@@ -17,6 +17,7 @@ EXPECTED = {
     "/api/v1/opinion-requests/{id}/": {"get": {"403", "404"}},
     "/api/v1/opinion-requests/{id}/answer/": {"post": {"400", "403", "404", "409"}},
     "/api/v1/opinion-requests/{id}/close/": {"post": {"403", "404", "409"}},
+    "/api/v1/opinion-attachments/": {"get": {"400", "403"}},
     "/api/v1/opinion-attachments/{id}/": {"get": {"403", "404"}},
 }
 

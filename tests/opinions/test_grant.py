@@ -83,6 +83,8 @@ def test_the_outside_specialist_sees_the_request_in_the_api(
     attachment = opinion.attachments.get()
     assert row["attachments"][0]["download"] == f"/api/v1/opinion-attachments/{attachment.pk}/"
     assert client.get(f"/api/v1/opinion-attachments/{attachment.pk}/").status_code == 200
+    (listed,) = client.get("/api/v1/opinion-attachments/").json()["results"]
+    assert listed["id"] == attachment.pk
 
 
 def test_the_grant_ends_at_closure(world: World, outsider, opinion) -> None:
@@ -128,6 +130,7 @@ def test_a_former_member_and_an_outsider_read_nothing(world: World, outsider, op
         assert client.get(f"/api/v1/opinion-requests/{opinion.pk}/").status_code == 404
         assert client.get(f"/api/v1/opinion-attachments/{attachment.pk}/").status_code == 404
         assert client.get("/api/v1/opinion-requests/").json()["results"] == []
+        assert client.get("/api/v1/opinion-attachments/").json()["results"] == []
 
 
 def test_the_grants_reads_are_logged_as_such(world: World, outsider, opinion) -> None:
@@ -137,6 +140,7 @@ def test_the_grants_reads_are_logged_as_such(world: World, outsider, opinion) ->
     client.get("/avis/")
     client.get(f"/api/v1/opinion-requests/{opinion.pk}/")
     client.get(f"/api/v1/opinion-attachments/{opinion.attachments.get().pk}/")
+    client.get("/api/v1/opinion-attachments/")
     reads = list(
         AccessLogEntry.objects.filter(user=outsider, patient=world.own).values_list(
             "what", flat=True

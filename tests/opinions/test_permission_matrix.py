@@ -144,6 +144,12 @@ API = [
     ),
     Case("close", on("opinion", "/api/v1/opinion-requests/{pk}/close/"), CLOSERS, method="post"),
     Case("attachment", api_attachment, READERS, before=store_file),
+    Case(
+        "attachments",
+        lambda w, t: "/api/v1/opinion-attachments/",
+        PROFESSIONALS_LISTS,
+        about_patient=False,
+    ),
 ]
 
 test_page, test_endpoint = matrix_tests(PAGES, API)
@@ -171,6 +177,7 @@ OUTSIDE_API = {
     "answer": (200, 404),
     "close": (403, 404),
     "attachment": (200, 404),
+    "attachments": (200, 200),
 }
 
 
