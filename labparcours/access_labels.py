@@ -67,6 +67,11 @@ READ_LABELS = {
     "pathway breaks": _("Breaks in the pathway (list)"),
     "pathway events": _("Pathway events"),
     "follow-up contacts": _("Follow-up contacts"),
+    "specialist opinion": _("Specialist opinion"),
+    "specialist opinions": _("Specialist opinions"),
+    "specialist opinion (request)": _("Specialist opinion (request)"),
+    "specialist opinion (attachment)": _("Specialist opinion (attachment)"),
+    "specialist opinion (temporary access)": _("Specialist opinion (temporary access)"),
     # The API's default, for a viewset that names nothing more precise.
     "api": _("Patient record"),
 }

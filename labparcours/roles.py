@@ -56,12 +56,14 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Breaks"), "patients:breaks", "alert"),
         NavItem(_("Requests to approve"), "budget:waiting", "euro"),
+        NavItem(_("Opinions waiting"), "opinions:open", "stethoscope"),
         NavItem(_("Include a patient"), "patients:include", "plus"),
         NavItem(_("Directory"), "teams:directory", "book"),
     ],
     Role.CLINICIAN: [
         NavItem(_("My patients"), "patients:my_patients", "users"),
         NavItem(_("My actions"), "careplans:my_actions", "check"),
+        NavItem(_("Opinions asked"), "opinions:inbox", "stethoscope"),
         NavItem(_("My indemnities"), "my_indemnities", "euro"),
     ],
     Role.PATIENT: [

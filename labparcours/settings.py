@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "budget",
     "indemnities",
     "threads",
+    "opinions",
     "reminders",
     "programme",
 ]
@@ -418,6 +419,11 @@ LABPARCOURS_REMINDER_SWEEP_MINUTE = env_str("LABPARCOURS_REMINDER_SWEEP_MINUTE",
 LABPARCOURS_REMINDER_SWEEP_HOURS = env_str("LABPARCOURS_REMINDER_SWEEP_HOURS", "8-19")
 LABPARCOURS_REMINDER_DIGEST_HOUR = env_int("LABPARCOURS_REMINDER_DIGEST_HOUR", 7)
 LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE", 30)
+
+# Specialist opinions: a specialist outside the team reads the request until it is closed, and
+# at the latest N days after its deadline; they are reminded N hours before the deadline.
+LABPARCOURS_OPINION_GRANT_DAYS = env_int("LABPARCOURS_OPINION_GRANT_DAYS", 14)
+LABPARCOURS_REMINDER_OPINION_HOURS_BEFORE = env_int("LABPARCOURS_REMINDER_OPINION_HOURS_BEFORE", 24)
 
 # Budget: what is left of a patient's envelope at the end of a programme year moves into the
 # next year's envelope only when this is on (the programme's choice, off by default).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("budget.report_urls")),
     path("", include("indemnities.urls")),
     path("", include("threads.urls")),
+    path("", include("opinions.urls")),
     path("api/v1/", include("programme.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file (?script=): no inline script.

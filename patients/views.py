@@ -23,6 +23,7 @@ from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
 from labparcours.paging import uncounted_page
 from labparcours.permissions import can_manage_patients, can_see_programme, require
+from opinions.views import opinions_card_context
 from patients.forms import (
     AccessLogFilterForm,
     CaregiverForm,
@@ -209,6 +210,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     context.update(budget_card_context(request, patient))
     context["thread_unread"] = unread_counts(request.user, [patient.pk]).get(patient.pk)
     context.update(pathway_card_context(request, patient))
+    context.update(opinions_card_context(request, patient))
     return render(request, "patients/patient_detail.html", context)
 
 

@@ -11,6 +11,7 @@ from budget.api import CareRequestViewSet, EnvelopeViewSet, ExpenseViewSet, Move
 from careplans.api import CarePlanViewSet
 from indemnities.api import IndemnityLineViewSet, IndemnityRateViewSet, PaymentBatchViewSet
 from labparcours.api_tokens import ApiTokenViewSet
+from opinions.api import OpinionAttachmentViewSet, OpinionRequestViewSet
 from patients.api import PatientViewSet
 from patients.pathway_api import FollowUpContactViewSet, PathwayEventViewSet
 from sic.api import ContributionViewSet, SicViewSet
@@ -56,5 +57,7 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("indemnities", IndemnityLineViewSet, basename="indemnity")
 router.register("indemnity-rates", IndemnityRateViewSet, basename="indemnity-rate")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("opinion-requests", OpinionRequestViewSet, basename="opinion-request")
+router.register("opinion-attachments", OpinionAttachmentViewSet, basename="opinion-attachment")
 
 urlpatterns = [*router.urls, *thread_urls]

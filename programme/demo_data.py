@@ -208,6 +208,17 @@ PROFESSIONALS = [
         "Cabinet de cardiologie",
         "Roubaix",
     ),
+    # In no team: asked for second opinions from the directory (see OPINIONS).
+    Pro(
+        "v.lemoine",
+        "Vincent",
+        "Lemoine",
+        Profession.CARDIOLOGIST,
+        PracticeMode.HOSPITAL,
+        "CHU de Lille — Insuffisance cardiaque",
+        "Lille",
+        True,
+    ),
 ]
 
 
@@ -925,5 +936,51 @@ EVENTS = [
         establishment="CH de Tourcoing",
         source="patient_call",
         source_detail="Chute à domicile, rentré le soir même",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """A specialist opinion asked about a patient, and what became of it."""
+
+    patient: str  # last name
+    asked_by: str  # key of PROFESSIONALS
+    specialist: str  # key of PROFESSIONALS, with an account
+    urgency: str
+    days_ago: int  # when it was asked
+    question: str
+    answer: str = ""
+    answered_after_hours: int = 0
+    pinned: bool = False  # « À discuter en SIC »
+
+
+OPINIONS = [
+    # Mr Lambert's GP asks a heart-failure cardiologist outside the team; answered in 20 h and
+    # pinned to the next SIC.
+    Opinion(
+        "Lambert",
+        GP,
+        "v.lemoine",
+        "48h",
+        9,
+        "Bisoprolol 5 mg depuis 3 semaines, FC 72/min, PA 108/64 assis, pas d'hypotension "
+        "orthostatique, kaliémie 4,6. Peut-on passer à 7,5 mg malgré la PA basse, ou faut-il "
+        "d'abord réduire le furosémide ? Dernier ECG et bilan joints.",
+        "Oui, passer à 7,5 mg : la PA est acceptable sans symptôme. Réduire d'abord le "
+        "furosémide à 20 mg si le poids est stable depuis 2 semaines. Contrôle FC, PA et "
+        "poids à J7 par l'infirmière ; ionogramme à J15. Viser 10 mg à M2 si tolérance.",
+        20,
+        True,
+    ),
+    # His pharmacist asks the diabetologist of the directory; waiting (7 days).
+    Opinion(
+        "Lambert",
+        PHARM,
+        DIABETO,
+        "7d",
+        2,
+        "HbA1c 8,1 % sous metformine 2 g et gliclazide. DFG 48. Un iSGLT2 serait-il "
+        "préférable au gliclazide, vu l'insuffisance cardiaque ? Dernière biologie jointe.",
     ),
 ]

@@ -61,6 +61,7 @@ from indemnities.models import (
 )
 from labparcours.bulk import insert_select
 from labparcours.models import AccessLogEntry, Role, User
+from opinions.models import OpinionRequest, OpinionStatus, Urgency
 from patients.criteria import COMPLEXITY, DIABETES, HEART_FAILURE
 from patients.models import Consent, ConsentKind, Patient, PatientStatus
 from programme import demo_data as data
@@ -368,6 +369,8 @@ class ScaleSeeder:
             self.indemnities(contributions, attendances)
         with self.step("threads"):
             self.threads(plans)
+        with self.step("opinions"):
+            self.opinions(plans)
 
     # --- people ---------------------------------------------------------------------------
 
@@ -827,6 +830,42 @@ class ScaleSeeder:
         self.append("threads", Message, rows)
 
     # --- budget ---------------------------------------------------------------------------
+
+    def opinions(self, plans: list[PatientPlan]) -> None:
+        """One patient in four has asked a specialist with an account for an opinion: a
+        member of the team (the coordinator when none has an account) asked it, this week or
+        since the inclusion; those asked over a week ago were answered (in 2 to 70 hours) and
+        closed, the others wait."""
+        specialists = [p for p in self.pools[TeamRole.SPECIALIST] if p.user_id is not None]
+        rows = []
+        for plan in plans:
+            if not specialists or self.rng.random() >= 0.25:
+                continue
+            askers = [self.pro_of[m.professional_id].user_id for m in plan.members]
+            asker = next((u for u in askers if u is not None), plan.patient.coordinator_id)
+            specialist = self.rng.choice(specialists)
+            since = (self.today - (plan.patient.inclusion_date or self.today)).days
+            # One in five asked this week (open), the others since the inclusion.
+            hours = 150 if self.rng.random() < 0.2 else max(1, since) * 24
+            asked = self.now - self.rng.randint(1, hours) * HOUR
+            urgency = self.rng.choice(Urgency.values)
+            row = OpinionRequest(
+                patient=plan.patient,
+                asked_by_id=asker,
+                specialist_id=specialist.pk,
+                question="Avis sur le traitement, résultats joints.",
+                urgency=urgency,
+                asked_at=asked,
+                due_at=asked + Urgency(urgency).delay,
+            )
+            if asked < self.now - 7 * DAY:
+                row.status = OpinionStatus.CLOSED
+                row.answer = "Réponse faite : voir le compte rendu de la SIC."
+                row.answered_at = asked + self.rng.randint(2, 70) * HOUR
+                row.answered_by_id = specialist.user_id
+                row.closed_at, row.closed_by_id = row.answered_at + DAY, asker
+            rows.append(row)
+        self.append("opinions", OpinionRequest, rows)
 
     def budget(self, plans: list[PatientPlan]) -> None:
         """An envelope per programme year begun; in three in five an approved request, its

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.permissions import acts_for_patient, can_see_programme, is_patient_side, require
+from opinions.rules import can_read_opinions
+from opinions.selectors import pinned_for_sic
 from patients.selectors import access_patient
 from sic.charts import clinical_context
 from sic.forms import (
@@ -137,7 +139,24 @@ def _sic_context(request: AuthenticatedHttpRequest, sic: Sic) -> dict:
         "is_patient_side": patient_side,
         # The team's messages to discuss: never shown to the patient's side.
         "pinned": [] if patient_side else pinned_for(sic),
+        "pinned_opinions": _pinned_opinions(request, sic),
     }
+
+
+def _pinned_opinions(request: AuthenticatedHttpRequest, sic: Sic) -> list:
+    """The specialist answers pinned « À discuter en SIC » since the patient's previous held
+    SIC (for a held SIC, up to its holding): the professionals' card, not the patient's."""
+    if not can_read_opinions(request.user) or sic.status == SicStatus.CANCELLED:
+        return []
+    held = sic.patient.sics.filter(status=SicStatus.HELD).exclude(pk=sic.pk)
+    until = sic.held_at if sic.status == SicStatus.HELD else None
+    if until is not None:
+        held = held.filter(held_at__lt=until)
+    previous = held.order_by("-held_at").values_list("held_at", flat=True).first()
+    pinned = pinned_for_sic(sic.patient, after=previous, until=until)
+    if pinned:
+        log_access(request, sic.patient, "specialist opinions")
+    return pinned
 
 
 @login_required

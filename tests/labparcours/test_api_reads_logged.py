@@ -66,6 +66,13 @@ def _contact(world: World) -> int:
     return followup_contact_record(patient=world.own, kind="medical", by=world.gp).pk
 
 
+def _opinion_attachment(world: World):
+    """A question to the team's specialist, with one attachment."""
+    from tests.opinions.builders import asked
+
+    return asked(world, world.specialist, attachments=1).attachments.get()
+
+
 # One object per viewset whose reads are logged: a new viewset must say which to read here.
 OBJECTS = {
     "budget": lambda world, sics: _expense_with_invoice(world).request.envelope_id,
@@ -82,6 +89,8 @@ OBJECTS = {
     "indemnity": lambda world, sics: _indemnity_line(world),
     "pathway-event": lambda world, sics: _stay(world),
     "follow-up-contact": lambda world, sics: _contact(world),
+    "opinion-request": lambda world, sics: _opinion_attachment(world).request_id,
+    "opinion-attachment": lambda world, sics: _opinion_attachment(world).pk,
     "contribution": lambda world, sics: (
         Contribution.objects.create(
             sic=sics["own"],

@@ -150,6 +150,8 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "pathway_discharge",
                 "pathway_death",
                 "pathway_moved",
+                "opinion_overdue",
+                "opinion_answered",
             },
         ),
         (
@@ -170,6 +172,9 @@ def test_reading_requires_a_post(rung: World) -> None:
                 "pathway_discharge",
                 "pathway_death",
                 "pathway_moved",
+                "opinion_asked",
+                "opinion_due_soon",
+                "opinion_answered",
             },
         ),
         (
@@ -214,6 +219,8 @@ def test_saving_the_preferences(world: World) -> None:
         "pathway_discharge": Channel.EMAIL,
         "pathway_death": Channel.IN_APP,
         "pathway_moved": Channel.DIGEST,
+        "opinion_overdue": Channel.EMAIL,
+        "opinion_answered": Channel.IN_APP,
     }
     assert client.post("/compte/notifications/", data).status_code == 302
     assert (

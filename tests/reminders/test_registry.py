@@ -36,6 +36,8 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "pathway_discharge",
         "pathway_death",
         "pathway_moved",
+        "opinion_overdue",
+        "opinion_answered",
     }
     assert keys("clinician") == {
         "sic_due",
@@ -55,6 +57,9 @@ def test_each_role_is_offered_the_kinds_it_may_receive() -> None:
         "pathway_discharge",
         "pathway_death",
         "pathway_moved",
+        "opinion_asked",
+        "opinion_due_soon",
+        "opinion_answered",
     }
     patient_side = {
         "patient_form",

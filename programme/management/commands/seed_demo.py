@@ -77,6 +77,8 @@ from indemnities.services import (
 from labparcours.celery import app as celery_app
 from labparcours.invitations import invitation_accept, invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind, Role, User
+from opinions.models import Urgency
+from opinions.services import opinion_answer, opinion_ask, opinion_pin
 from patients.models import EXIT_EVENTS, ConsentKind, Patient
 from patients.pathway import followup_contact_record
 from patients.services import caregiver_add, consent_record
@@ -94,6 +96,7 @@ from threads.selectors import thread_of
 from threads.services import message_pin, message_post
 
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 INCLUSION_CONSENTS = (
     ConsentKind.PARTICIPATION,
     ConsentKind.TEAM_SHARING,
@@ -202,6 +205,8 @@ class Demo:
         self.former_member(*data.FORMER_MEMBER)
         for event in data.EVENTS:
             self.pathway_event(event)
+        for opinion in data.OPINIONS:
+            self.opinion(opinion)
         self.indemnities()
         self.access_history()
         self.threads()
@@ -737,6 +742,44 @@ class Demo:
             why="Constitution d’une nouvelle équipe de soins",
             by=self.admin,
         )
+
+    # --- specialist opinions ------------------------------------------------------------
+
+    def opinion(self, spec: data.Opinion) -> None:
+        patient = Patient.objects.get(last_name=spec.patient)
+        asker = self.pros[spec.asked_by].user
+        if asker is None:
+            raise CommandError(f"The demo asker {spec.asked_by} has no account.")
+        opinion = opinion_ask(
+            patient=patient,
+            by=asker,
+            specialist=self.pros[spec.specialist],
+            question=spec.question,
+            urgency=spec.urgency,
+            attachments=[self.lab_results(patient)],
+        )
+        asked = at(self.today - spec.days_ago * DAY, 10)
+        due = asked + Urgency(spec.urgency).delay
+        backdate(opinion, asked_at=asked, due_at=due)
+        opinion.refresh_from_db()
+        if not spec.answer:
+            return
+        specialist = self.pros[spec.specialist].user
+        assert specialist is not None  # noqa: S101 — OPINIONS asks specialists with an account
+        opinion = opinion_answer(request=opinion, by=specialist, answer=spec.answer)
+        answered = asked + spec.answered_after_hours * HOUR
+        backdate(opinion, answered_at=answered)
+        if spec.pinned:
+            opinion = opinion_pin(request=opinion, by=asker)
+            backdate(opinion, answer_pinned_at=answered + 2 * HOUR)
+
+    @staticmethod
+    def lab_results(patient: Patient) -> ContentFile:
+        """A one-page PDF standing for the attached lab results (initials only)."""
+        html = (
+            f"<h1>Bilan biologique</h1><p>Patient : {patient.initials}</p><p>Ionogramme, DFG.</p>"
+        )
+        return ContentFile(HTML(string=html).write_pdf(), name="bilan.pdf")
 
     # --- budget ----------------------------------------------------------------------------
 
