@@ -41,7 +41,7 @@ from teams.models import Professional
 # --- What the API says -------------------------------------------------------------------------
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class OpinionAttachmentSerializer(serializers.ModelSerializer):
     download = serializers.SerializerMethodField(help_text="Where to download the file.")
 
     class Meta:
@@ -61,7 +61,7 @@ class OpinionRequestSerializer(serializers.ModelSerializer):
     asked_by = serializers.IntegerField(source="asked_by_id", read_only=True)
     answered_by = serializers.IntegerField(source="answered_by_id", read_only=True, allow_null=True)
     closed_by = serializers.IntegerField(source="closed_by_id", read_only=True, allow_null=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = OpinionAttachmentSerializer(many=True, read_only=True)
     time_to_answer_hours = serializers.SerializerMethodField()
     temporary_access = serializers.BooleanField(
         source="via_grant",
@@ -274,7 +274,7 @@ class AttachmentFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(
-        responses={200: AttachmentSerializer(many=True), 400: INVALID, 403: FORBIDDEN}
+        responses={200: OpinionAttachmentSerializer(many=True), 400: INVALID, 403: FORBIDDEN}
     ),
     retrieve=extend_schema(
         responses={
@@ -294,7 +294,7 @@ class OpinionAttachmentViewSet(GrantReadsLogged, viewsets.GenericViewSet):
     filterset_class = AttachmentFilter
     access_what = "specialist opinion (attachment)"
     queryset = OpinionAttachment.objects.none()
-    serializer_class = AttachmentSerializer
+    serializer_class = OpinionAttachmentSerializer
 
     def get_queryset(self) -> Any:
         visible = visible_requests(api_user(self.request)).values("pk")

@@ -66,7 +66,7 @@ class AuthorSerializer(serializers.Serializer):
         return user.profession_or_role()
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class ThreadAttachmentSerializer(serializers.ModelSerializer):
     download = serializers.SerializerMethodField()
     has_thumbnail = serializers.SerializerMethodField()
 
@@ -83,7 +83,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     author = AuthorSerializer()
-    attachments = AttachmentSerializer(many=True)
+    attachments = ThreadAttachmentSerializer(many=True)
     mentions = serializers.SerializerMethodField()
     edited = serializers.SerializerMethodField()
 
@@ -236,7 +236,7 @@ class AttachmentViewSet(AccessLoggedMixin, viewsets.GenericViewSet):
     access_what = "thread attachment"
     patient_of = staticmethod(lambda attachment: attachment.message.thread.patient)
     queryset = Attachment.objects.none()
-    serializer_class = AttachmentSerializer
+    serializer_class = ThreadAttachmentSerializer
 
     def get_queryset(self) -> QuerySet[Attachment]:
         return Attachment.objects.filter(

@@ -71,7 +71,8 @@ def test_a_sweep_reads_as_much_for_2000_patients_as_for_20_and_writes_per_slice(
     assert recorded_many > 100 * recorded_few / 2
     reads_few = [q for q in few if not is_ledger_insert(q) and not is_ledger_lookup(q)]
     reads_many = [q for q in many if not is_ledger_insert(q) and not is_ledger_lookup(q)]
-    assert len(reads_many) == len(reads_few) <= 30
+    # A few set-based reads per rule, whatever the programme's size (13 rules: 31 reads).
+    assert len(reads_many) == len(reads_few) <= 3 * len(list(registry.rules()))
     # The ledger is asked and written a slice of candidates at a time.
     slices = -(-recorded_many // WRITE_BATCH)
     assert slices > 5
