@@ -27,7 +27,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 # Extra arguments for pytest: make test ARGS="-k login -x"
 ARGS ?=
 
-.PHONY: help install run test lint bench messages clean
+.PHONY: help install run test lint audit bench messages clean
 
 help: ## List the targets
 	@echo "Lab Parcours — make targets:"
@@ -102,10 +102,15 @@ test: $(TEST_STAMP) ## Run the test suite (pytest); extra arguments in ARGS="…
 # mypy checks the application packages listed in pyproject.toml ([tool.mypy] files); it
 # imports the settings, which want a secret key when DEBUG is off.
 lint: export DJANGO_SECRET_KEY ?= lint-only-not-secret-2f9c1e7a5b3d4c6e8f0a1b2c3d4e5f60
-lint: $(DEV_STAMP) ## ruff check, ruff format --check and mypy
+lint: $(DEV_STAMP) ## ruff check, ruff format --check, mypy and bandit (no high-severity finding)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -q -r . -x ./.venv,./tests,./benchmarks,./var,./static -lll
+
+audit: $(DEV_STAMP) ## Known vulnerabilities of the installed packages (pip-audit; needs PyPI or OSV)
+	$(PIP) install -q "pip-audit>=2.7,<3"
+	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable $(if $(wildcard audit-exceptions.txt),$$(sed -n 's/^\(GHSA-[^ ]*\|PYSEC-[^ ]*\|CVE-[^ ]*\).*/--ignore-vuln \1/p' audit-exceptions.txt),)
 
 bench: export DJANGO_SECRET_KEY ?= test-only-not-secret-2f9c1e7a5b3d4c6e8f0a1b2c3d4e5f60
 bench: $(TEST_STAMP) ## Run the benchmarks in benchmarks/ (pytest-benchmark)
