@@ -243,6 +243,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+# Seconds an SMTP exchange may take: a mail server that hangs never holds a worker (or a
+# request sending inline while the broker is down) for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lab Parcours <no-reply@labparcours.test>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -280,8 +283,19 @@ SPECTACULAR_SETTINGS = {
 # Without REDIS_URL, the broker is a folder on disk: no server needed for `make run`.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 _BROKER_DIR = VAR_DIR / "broker"
+# A request that hands work to the broker never waits long for it: the connection and each
+# socket operation are bounded, and a publication is retried twice within a second. With the
+# broker down, the work waits in the ledger (reminders) or is done in the request (a SIC's
+# invitations); tests/labparcours/test_broker_down.py.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600}
+    {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
     if REDIS_URL
     else {
         "data_folder_in": str(_BROKER_DIR),

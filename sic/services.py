@@ -42,9 +42,9 @@ def sic_ensure_planned(*, patient: Patient) -> Sic | None:
 
 
 def _notify(sic: Sic) -> None:
-    from sic.tasks import send_sic_invitations
+    from sic.tasks import queue_sic_invitations
 
-    transaction.on_commit(lambda: send_sic_invitations.delay(sic.pk))
+    transaction.on_commit(lambda: queue_sic_invitations(sic.pk), robust=True)
 
 
 @transaction.atomic
