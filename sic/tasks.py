@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from kombu.exceptions import OperationalError
 
 from sic.models import Sic
 from sic.notifications import invitation_recipients, send_sic_invitation_now
@@ -16,7 +17,7 @@ def queue_sic_invitations(sic_id: int) -> None:
     this one request, but the calendar reaches everyone, and the change is saved either way."""
     try:
         send_sic_invitations.delay(sic_id)
-    except Exception:  # kombu's OperationalError, a timeout, a refused connection…
+    except OperationalError:  # the broker is unreachable (kombu wraps refusals and timeouts)
         logger.warning("Broker unreachable: the invitations of SIC %s are sent inline", sic_id)
         sic = Sic.objects.select_related("patient__user").get(pk=sic_id)
         for email in invitation_recipients(sic):
