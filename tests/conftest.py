@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import datetime
+import io
 import os
 import shutil
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -223,6 +225,41 @@ def module_world(
         raise
     yield world
     _close_shared_world()
+
+
+@pytest.fixture(scope="module")
+def module_demo(
+    django_db_setup: None,
+    django_db_blocker,
+    _session_settings: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Path]:
+    """The demo programme (`seed_demo`), seeded once per module like the shared world, in a
+    transaction rolled back when the module ends; its uploaded files in a folder of the
+    module (returned)."""
+    folder = tmp_path_factory.mktemp("demo-uploads")
+    with override_settings(PRIVATE_MEDIA_ROOT=folder / "private", MEDIA_ROOT=folder / "media"):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            _open.append((outer, django_db_blocker))
+        try:
+            with django_db_blocker.unblock():
+                call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            _close_shared_world()
+            raise
+    yield folder
+    _close_shared_world()
+
+
+@pytest.fixture
+def demo(request: pytest.FixtureRequest, module_demo: Path, db: None, settings) -> None:
+    """The module's demo programme, for this test (in a savepoint, undone after it)."""
+    if _commits(request.node):
+        pytest.fail("a test that commits cannot use the shared `demo`", pytrace=False)
+    settings.PRIVATE_MEDIA_ROOT = module_demo / "private"
+    settings.MEDIA_ROOT = module_demo / "media"
 
 
 @pytest.fixture

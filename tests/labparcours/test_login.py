@@ -17,8 +17,8 @@ DEMO_HOMES = [
 
 
 @pytest.fixture
-def demo_data(db):
-    call_command("seed_demo")
+def demo_data(demo):
+    """The demo programme, seeded once for the module (tests/conftest.py)."""
 
 
 @pytest.mark.django_db

@@ -23,11 +23,6 @@ def login(email: str) -> Client:
     return client
 
 
-@pytest.fixture
-def demo() -> None:
-    call_command("seed_demo", "--if-empty", stdout=io.StringIO())
-
-
 def test_the_coordinator_dashboard_lists_a_patient_in_each_state(demo) -> None:
     response = login("coordinatrice@demo.test").get("/coordination/")
     assert response.status_code == 200
