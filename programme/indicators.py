@@ -39,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetCategory, BudgetEnvelope, BudgetMovement, MovementKind
@@ -141,7 +142,7 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 
 def quarter_label(f: Filters) -> str:
-    return f"T{(f.start.month - 1) // 3 + 1} {f.start.year}"
+    return gettext("Q%(n)s %(year)s") % {"n": (f.start.month - 1) // 3 + 1, "year": f.start.year}
 
 
 def _active_between(f: Filters, **where: Any) -> Exists:

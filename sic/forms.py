@@ -516,8 +516,10 @@ def content_as_form_data(kind: str, content: Any) -> dict[str, Any]:
             isinstance(value, str | int | float) and not isinstance(value, bool)
         ):
             data[name] = value
-        elif isinstance(value, list) and _ticks(kind, name) and all(
-            isinstance(v, str) for v in value
+        elif (
+            isinstance(value, list)
+            and _ticks(kind, name)
+            and all(isinstance(v, str) for v in value)
         ):
             data[name] = value
         else:
