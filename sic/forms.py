@@ -512,14 +512,14 @@ def content_as_form_data(kind: str, content: Any) -> dict[str, Any]:
                 data.update(tables[name].posted(value))
             except ValidationError as exc:
                 errors[name] = exc
-        elif value is None or (
-            isinstance(value, str | int | float) and not isinstance(value, bool)
-        ):
-            data[name] = value
         elif (
-            isinstance(value, list)
-            and _ticks(kind, name)
-            and all(isinstance(v, str) for v in value)
+            value is None
+            or (isinstance(value, str | int | float) and not isinstance(value, bool))
+            or (
+                isinstance(value, list)
+                and _ticks(kind, name)
+                and all(isinstance(v, str) for v in value)
+            )
         ):
             data[name] = value
         else:
