@@ -46,7 +46,8 @@ class IndicatorFilterForm(forms.Form):
     )
 
     def __init__(self, data: Any = None) -> None:
-        super().__init__(data)
+        default = Filters.default()
+        super().__init__(data, initial={"du": default.start, "au": default.end})
         field = self.fields["medecin"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 — declared above
         field.choices = [("", _("Every GP")), *gp_choices()]
