@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from labparcours.charts import Chart, Point, bars_chart
+from labparcours.charts import Chart
 from labparcours.models import User
 from patients.models import Pathway
 from programme import indicator_charts as charts
@@ -189,13 +189,10 @@ def dashboard(user: User, f: Filters) -> Dashboard:
         ),
         "pathways": charts.groups_chart(_("Per pathway"), pathway_names, per_pathway, pathway_href),
         "teams": charts.groups_chart(_("Per team (its GP)"), team_names, per_team, team_href),
-        "consumption": bars_chart(
+        "consumption": charts.money_chart(
             _("Spent per category"),
-            [
-                Point(c.category.name, c.spent, "#consumption-table")
-                for c in use.categories
-                if c.spent
-            ],
+            [(c.category.name, c.spent) for c in use.categories if c.spent],
+            "#consumption-table",
         ),
     }
     return Dashboard(

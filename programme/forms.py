@@ -128,6 +128,10 @@ class ExperienceFilterForm(forms.Form):
     """The period and pathway of the experience summary (no team, GP nor territory: the
     fewer the forms, the easier a patient is recognised)."""
 
+    def __init__(self, data: Any = None) -> None:
+        default = Filters.default()
+        super().__init__(data, initial={"du": default.start, "au": default.end})
+
     du = forms.DateField(label=_("From"), required=False, widget=DateInput())
     au = forms.DateField(label=_("To"), required=False, widget=DateInput())
     parcours = forms.ChoiceField(

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 
-from labparcours.charts import SERIES, Bar, Chart, Label
+from labparcours.charts import SERIES, Bar, Chart, Label, euros
 from programme.indicators import Figure, Filters, Indicator
 
 
@@ -142,4 +142,29 @@ def shares_chart(title: str, rows: list[tuple[str, int]], total: int, href: str)
         chart.labels.append(
             Label(left + length + 6, y + 13, f"{pct(share)} ({count})", "start", "chart-axis")
         )
+    return chart
+
+
+def money_chart(title: str, rows: list[tuple[str, Decimal]], href: str) -> Chart:
+    """A horizontal bar per category, labelled with its amount in euros."""
+    chart = Chart(title, 640, 16 + 28 * max(len(rows), 1))
+    left, right = 230.0, 110.0
+    width = chart.width - left - right
+    top = max((amount for _label, amount in rows), default=Decimal(0)) or Decimal(1)
+    for i, (label, amount) in enumerate(rows):
+        y = 8 + i * 28
+        length = float(amount / top) * width
+        chart.labels.append(Label(left - 10, y + 14, label[:32], "end"))
+        chart.bars.append(
+            Bar(
+                left,
+                y,
+                length,
+                18,
+                f"chart-series-{i % SERIES}",
+                href,
+                f"{label} : {euros(amount)}",
+            )
+        )
+        chart.labels.append(Label(left + length + 6, y + 14, euros(amount), "start", "chart-axis"))
     return chart

@@ -91,9 +91,14 @@ def leaks(files: dict[str, list[list[object]]]) -> list[str]:
                 found += [
                     f"{name}: {t!r}" for t in texts if t in text or (t.isdigit() and t in digits)
                 ]
-                found += [
-                    f"{name}: name {w!r}" for w in re.findall(r"\w+", text.lower()) if w in words
-                ]
+                if not name.startswith("dictionnaire"):
+                    # The dictionary is our own text, no data: a drawn name may be one of its
+                    # French words (the e-mails, numbers and dates are looked for there too).
+                    found += [
+                        f"{name}: name {w!r}"
+                        for w in re.findall(r"\w+", text.lower())
+                        if w in words
+                    ]
                 found += [
                     f"{name}: birth date {b}"
                     for b in births
