@@ -137,6 +137,7 @@ def test_an_api_list_at_scale(
         ("coordinator dashboard, a search", "coordinator", "/coordination/?q=Martin", 3),
         ("« Mes patients », a GP in 500 teams", "gp", "/mes-patients/", 3),
         ("SIC calendar, held", "coordinator", "/sic/?vue=held", 3),
+        ("indicators, the last twelve months", "coordinator", "/indicateurs/", 3),
     ],
 )
 def test_a_list_at_scale(

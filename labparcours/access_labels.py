@@ -65,6 +65,8 @@ READ_LABELS = {
     "thread attachment": _("Thread attachment"),
     "pathway": _("Pathway events"),
     "pathway breaks": _("Breaks in the pathway (list)"),
+    "indicator patients": _("Patients behind an indicator (list)"),
+    "evaluation export": _("Pseudonymised export for the evaluators"),
     "pathway events": _("Pathway events"),
     "follow-up contacts": _("Follow-up contacts"),
     "specialist opinion": _("Specialist opinion"),

@@ -44,6 +44,7 @@ HOME_URL_NAME: dict[str, str] = {
 NAVIGATION: dict[str, list[NavItem]] = {
     Role.ADMIN: [
         NavItem(_("Programme"), "programme_home", "grid"),
+        NavItem(_("Indicators"), "indicators", "activity"),
         NavItem(_("Patients"), "patients:dashboard", "users"),
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Directory"), "teams:directory", "book"),
@@ -55,6 +56,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Dashboard"), "patients:dashboard", "grid"),
         NavItem(_("SIC calendar"), "sic:list", "calendar"),
         NavItem(_("Breaks"), "patients:breaks", "alert"),
+        NavItem(_("Indicators"), "indicators", "activity"),
         NavItem(_("Requests to approve"), "budget:waiting", "euro"),
         NavItem(_("Opinions waiting"), "opinions:open", "stethoscope"),
         NavItem(_("Include a patient"), "patients:include", "plus"),

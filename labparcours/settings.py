@@ -449,6 +449,13 @@ LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS = env_bool(
     "LABPARCOURS_BUDGET_SHOW_PRICES_TO_PATIENTS", default=False
 )
 
+# The evaluators' export names each patient by a keyed hash (HMAC-SHA256) of their record's id:
+# the same patient gets the same pseudonym from one export to the next while the key stays.
+# The key is never exported; without it (production) the export is refused (programme.W001).
+LABPARCOURS_PSEUDONYM_KEY = env_str(
+    "LABPARCOURS_PSEUDONYM_KEY", "demo-pseudonym-key-not-a-secret" if DEBUG else ""
+)
+
 # Indemnities: the programme's own account, which the SEPA transfer files of payment batches
 # debit. Under DEBUG (make run, the demo) a fictitious account stands in for it.
 LABPARCOURS_SEPA_DEBTOR_NAME = env_str("LABPARCOURS_SEPA_DEBTOR_NAME", "Lab Parcours")

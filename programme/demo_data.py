@@ -238,6 +238,7 @@ class Pat:
     sic: str = ""  # the SIC story: see SIC_STORIES
     plan: str = ""  # the care-plan story: see PLAN_STORIES
     account: str = ""  # the patient's own login, invited and accepted
+    partner: bool = False  # a patient partner (patient partenaire): reads the experience summary
 
 
 GP, NURSE, PHARM, CARDIO, DIABETO = (
@@ -292,6 +293,7 @@ PATIENTS = [
         sic="held",
         plan="changes_requested",
         account="ahmed.boukhalfa@exemple.test",
+        partner=True,
     ),
     Pat(
         "Monique",
@@ -551,6 +553,20 @@ HOSPITALISATION = {
     "dt2": ("Hypoglycémie sévère sous insuline", 2),
 }
 HOSPITALISED_DAYS_BEFORE = 75  # before the second SIC
+# What the patient ticks on the experience form, SIC after SIC (the patients' experience
+# summary counts them): worried and lost at first, then wanting their life back.
+EXPERIENCE_PRIORITIES = (
+    ("feel_better", "avoid_hospital", "understand"),
+    ("avoid_hospital", "autonomy"),
+    ("autonomy", "family", "activities"),
+    ("activities", "family", "morale"),
+)
+EXPERIENCE_DIFFICULTIES = (
+    ("coordination", "explanations", "treatment"),
+    ("treatment", "appointments"),
+    ("appointments",),
+    ("daily_life",),
+)
 
 
 def content(kind: str, pathway: str, visit: int, held_on: datetime.date) -> dict[str, Any]:
@@ -565,6 +581,15 @@ def content(kind: str, pathway: str, visit: int, held_on: datetime.date) -> dict
             {"name": name, "dose": doses[visit], "adherence": "partial" if visit == 0 else "good"}
             for name, takes, doses in MEDICATION_HISTORY
             if doses[visit] is not None and (not takes or takes in pathway)
+        ]
+    if kind == ContributionKind.PATIENT_EXPERIENCE:
+        written["priorities"] = [
+            *EXPERIENCE_PRIORITIES[visit],
+            *(["eating"] if "dt2" in pathway else []),
+        ]
+        written["difficulty_topics"] = [
+            *EXPERIENCE_DIFFICULTIES[visit],
+            *(["transport"] if pathway == "ic" else []),
         ]
     if kind == ContributionKind.GP_SUMMARY:
         reason, days = HOSPITALISATION["ic" if "ic" in pathway else "dt2"]

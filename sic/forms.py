@@ -396,12 +396,57 @@ class SpecialistOpinionForm(ContributionForm):
     follow_up = forms.CharField(label=_("Follow-up planned"), widget=TEXT, required=False)
 
 
+# What matters most to patients, and the difficulties they name: ticked on the experience
+# form, counted over time without identities (programme/experience.py).
+PRIORITIES = [
+    ("feel_better", _("Feeling better: less breathless, less tired")),
+    ("autonomy", _("Staying independent at home")),
+    ("family", _("Time with family and friends")),
+    ("activities", _("Going out, keeping my activities")),
+    ("avoid_hospital", _("Not going back to hospital")),
+    ("understand", _("Understanding my illness and my treatment")),
+    ("eating", _("Eating with pleasure")),
+    ("morale", _("Morale, worrying less")),
+]
+DIFFICULTY_TOPICS = [
+    ("appointments", _("Getting appointments")),
+    ("coordination", _("The people who care for me do not talk to each other")),
+    ("treatment", _("Too many medicines, or their side effects")),
+    ("explanations", _("Understanding what I am told")),
+    ("transport", _("Getting to my appointments")),
+    ("costs", _("What is left for me to pay")),
+    ("daily_life", _("Daily life at home: meals, housework, washing")),
+    ("loneliness", _("Feeling alone")),
+]
+
+
 class PatientExperienceForm(ContributionForm):
     """The patient's experience form (fiche d'expérience patient): every question may stay
     unanswered, and sending it with no answer at all is accepted — the patient can also speak
     at the meeting."""
 
     kind = ContributionKind.PATIENT_EXPERIENCE
+    field_order = (
+        "living_with_illness",
+        "what_matters_most",
+        "priorities",
+        "difficulties",
+        "difficulty_topics",
+        "goals",
+    )
+
+    priorities = forms.MultipleChoiceField(
+        label=_("What matters most to you now? Tick what applies"),
+        choices=PRIORITIES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    difficulty_topics = forms.MultipleChoiceField(
+        label=_("What is difficult for you? Tick what applies"),
+        choices=DIFFICULTY_TOPICS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     living_with_illness = forms.CharField(
         label=_("How do you live with your illness day to day?"), widget=TEXT, required=False
@@ -415,6 +460,10 @@ class PatientExperienceForm(ContributionForm):
         required=False,
     )
     goals = forms.CharField(label=_("Your goals, in your own words"), widget=TEXT, required=False)
+
+    def content(self) -> dict[str, Any]:
+        """Boxes left unticked are not an answer: nothing is kept of them."""
+        return {k: v for k, v in super().content().items() if v != []}
 
     def saved_message(self, *, submit: bool, for_caregiver_of: str = "") -> str:
         """What the patient's side is told once the form is saved, in their words, or naming
@@ -463,8 +512,14 @@ def content_as_form_data(kind: str, content: Any) -> dict[str, Any]:
                 data.update(tables[name].posted(value))
             except ValidationError as exc:
                 errors[name] = exc
-        elif value is None or (
-            isinstance(value, str | int | float) and not isinstance(value, bool)
+        elif (
+            value is None
+            or (isinstance(value, str | int | float) and not isinstance(value, bool))
+            or (
+                isinstance(value, list)
+                and _ticks(kind, name)
+                and all(isinstance(v, str) for v in value)
+            )
         ):
             data[name] = value
         else:
@@ -472,6 +527,11 @@ def content_as_form_data(kind: str, content: Any) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _ticks(kind: str, name: str) -> bool:
+    """A field of boxes to tick: its content is a list of the ticked choices."""
+    return isinstance(FORM_OF_KIND[kind].base_fields.get(name), forms.MultipleChoiceField)
 
 
 def content_errors(form: ContributionForm) -> dict[str, list[str]]:
@@ -517,7 +577,11 @@ def labelled_content(kind: str, content: dict[str, Any]) -> list[tuple[str, Any]
             form_field = form.fields[name]
             value = content[name]
             if isinstance(form_field, forms.ChoiceField):
-                value = dict(cast(list[tuple[Any, Any]], form_field.choices)).get(value, value)
+                labels = dict(cast(list[tuple[Any, Any]], form_field.choices))
+                if isinstance(value, list):
+                    value = ", ".join(str(labels.get(v, v)) for v in value)
+                else:
+                    value = labels.get(value, value)
             rows.append((str(form_field.label), value))
     values = measure_values(content)
     rows += [(str(m.label), m.display(values[m.key])) for m in form.measures if m.key in values]

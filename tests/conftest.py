@@ -99,6 +99,8 @@ TEST_SETTINGS = {
     # The programme's account, debited by the payment batches' SEPA files (fictitious).
     "LABPARCOURS_SEPA_DEBTOR_IBAN": "FR7630006000011234567890189",
     "LABPARCOURS_SEPA_DEBTOR_BIC": "AGRIFRPP",
+    # The evaluators' export's key (tests/programme/test_evaluator_export.py changes it).
+    "LABPARCOURS_PSEUDONYM_KEY": "test-only-pseudonym-key",
     # Tests travel in time with a signed-in client (days, months): sessions do not end on the
     # way. tests/labparcours/test_sessions.py sets the real limits.
     "LABPARCOURS_SESSION_IDLE_MINUTES": 10 * 365 * 24 * 60,

@@ -17,6 +17,7 @@ def test_it_passes_the_deployment_checklist(tmp_path: Path) -> None:
         "DJANGO_SECRET_KEY": "p" + "x7Kq-93mZr!aB2@vLw#Yt$Ue8%Io^Np&Qs*Rd(Fh)Gj_Hk+Jl=Zc" * 2,
         "DJANGO_ALLOWED_HOSTS": "parcours.chu.example",
         "LABPARCOURS_VAR_DIR": str(tmp_path),
+        "LABPARCOURS_PSEUDONYM_KEY": "k" + "9fQw-2Lr!xZ7@pT#" * 3,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -248,6 +248,8 @@ class Demo:
                 InvitationKind.PATIENT, spec.account, spec.first, spec.last, patient=patient
             )
             patient.refresh_from_db()
+            if spec.partner:
+                User.objects.filter(email=spec.account).update(is_patient_partner=True)
         if spec.months_included is None:  # a candidate, who agreed three days ago
             consent_record(
                 patient=patient,

@@ -1,0 +1,223 @@
+"""What the indicators page and the funder's report show: every figure of a cohort and a
+period, the charts, the envelope's consumption — built once for both (the report is the
+page on paper). A constant number of queries whatever the cohort."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from labparcours.charts import Chart
+from labparcours.models import User
+from patients.models import Pathway
+from programme import indicator_charts as charts
+from programme.indicators import (
+    BY_GP,
+    BY_PATHWAY,
+    CONSUMPTION_DEFINITION,
+    INDICATOR_OF,
+    MEDIAN,
+    RATE,
+    SECTIONS,
+    SHARE,
+    Consumption,
+    Figure,
+    Filters,
+    Indicator,
+    Result,
+    cohort,
+    compute_all,
+    consumption,
+    quarter_label,
+)
+from teams.models import Professional
+
+# The shares drawn per quarter, per pathway and per team.
+CHARTED = ("followup_7d", "sic_complete", "plans_validated", "sic_overdue")
+TEAMS_SHOWN = 6
+
+
+def number(value: Decimal | int, decimals: int = 1) -> str:
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def shown_value(result: Result) -> str:
+    """The figure as the card shows it: « 75,0 % », « −5,0 jours », « 1,71 »."""
+    value, ind = result.figure.value, result.indicator
+    if value is None:
+        return "—"
+    if ind.kind == SHARE:
+        return f"{number(value)} %"
+    if ind.kind == MEDIAN:
+        return f"{number(value).replace('-', '−')} {ind.unit}"
+    return number(value, 2)
+
+
+def shown_ratio(result: Result) -> str:
+    """What the figure is made of: « 3 / 4 », « sur 12 avis », « 45 SIC / 25,3 années-patient »."""
+    figure, ind = result.figure, result.indicator
+    if ind.kind == SHARE:
+        return f"{figure.numerator} / {figure.denominator}"
+    if ind.kind == MEDIAN:
+        return _("over %(n)s") % {"n": figure.denominator}
+    return _("%(held)s SICs / %(years)s patient-years (target %(target)s)") % {
+        "held": figure.numerator,
+        "years": number(figure.denominator, 2),
+        "target": number(ind.target or 0, 0),
+    }
+
+
+def tone(result: Result) -> str:
+    """The card's colour: on target (ok) or far from it (warn), else neutral."""
+    ind, value = result.indicator, result.figure.value
+    if value is None:
+        return ""
+    if ind.kind == RATE and ind.target is not None:
+        return "ok" if value >= ind.target else "warn"
+    if ind.kind == SHARE:
+        good = value if ind.higher_is_better else 100 - value
+        return "ok" if good >= 80 else ("warn" if good < 50 else "")
+    return ""
+
+
+def patients_url(ind: Indicator, f: Filters, part: str) -> str:
+    query = urlencode({**f.query(), "part": part})
+    return f"{reverse('indicator_patients', args=[ind.key])}?{query}"
+
+
+@dataclass(frozen=True)
+class Card:
+    result: Result
+    value: str
+    ratio: str
+    tone: str
+    numerator_url: str
+    complement_url: str
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.result.indicator
+
+
+def card(result: Result, f: Filters) -> Card:
+    ind = result.indicator
+    first = "all" if ind.kind == MEDIAN else "numerator"
+    return Card(
+        result=result,
+        value=shown_value(result),
+        ratio=shown_ratio(result),
+        tone=tone(result),
+        numerator_url=patients_url(ind, f, first),
+        complement_url=patients_url(ind, f, "complement") if ind.kind != MEDIAN else "",
+    )
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    results: list[Result]
+    sections: list[tuple[str, str, list[Card]]]
+    consumption: Consumption
+    quarters: list[tuple[str, list[Figure]]]  # a row per quarter: the charted figures
+    pathways: list[tuple[str, list[Figure]]]
+    teams: list[tuple[str, list[Figure]]]
+    charts: dict[str, Chart]
+
+    @property
+    def charted(self) -> list[Indicator]:
+        return [INDICATOR_OF[key] for key in CHARTED]
+
+
+def dashboard(user: User, f: Filters) -> Dashboard:
+    patients = cohort(user, f)
+    results = compute_all(patients, f)
+    cards = [card(r, f) for r in results]
+    sections = [
+        (key, str(title), [c for c in cards if c.indicator.section == key])
+        for key, title in SECTIONS
+    ]
+    charted = [INDICATOR_OF[key] for key in CHARTED]
+
+    quarters = charts.quarter_filters(f)
+    per_quarter = [
+        charts.Series(ind, [ind.figure(cohort(user, q), q) for q in quarters]) for ind in charted
+    ]
+    quarter_names = [quarter_label(q) for q in quarters]
+
+    pathway_codes = [code for code, _label in Pathway.choices if not f.pathway or code == f.pathway]
+    by_pathway = {ind.key: ind.grouped(patients, f, BY_PATHWAY) for ind in charted}
+    per_pathway = [
+        charts.Series(
+            ind, [by_pathway[ind.key].get(code, Figure(0, 0, None)) for code in pathway_codes]
+        )
+        for ind in charted
+    ]
+    pathway_names = [SHORT_PATHWAY[code] for code in pathway_codes]
+
+    by_gp = {ind.key: ind.grouped(patients, f, BY_GP) for ind in charted}
+    largest = sorted(
+        (k for k in by_gp[charted[0].key] if k is not None),
+        key=lambda k: -by_gp[charted[0].key][k].denominator,
+    )[:TEAMS_SHOWN]
+    names = {p.pk: f"Dr {p.last_name}" for p in Professional.objects.filter(pk__in=largest)}
+    per_team = [
+        charts.Series(ind, [by_gp[ind.key].get(k, Figure(0, 0, None)) for k in largest])
+        for ind in charted
+    ]
+    team_names = [names.get(k, "?") for k in largest]
+
+    use = consumption(patients, f)
+
+    def quarter_href(ind: Indicator, i: int) -> str:
+        return patients_url(ind, quarters[i], "numerator")
+
+    def pathway_href(ind: Indicator, i: int) -> str:
+        return patients_url(ind, replace(f, pathway=pathway_codes[i]), "numerator")
+
+    def team_href(ind: Indicator, i: int) -> str:
+        return patients_url(ind, replace(f, gp=largest[i]), "numerator")
+
+    chart_set = {
+        "quarters": charts.columns_chart(
+            _("Per quarter"), quarter_names, per_quarter, quarter_href
+        ),
+        "pathways": charts.groups_chart(_("Per pathway"), pathway_names, per_pathway, pathway_href),
+        "teams": charts.groups_chart(_("Per team (its GP)"), team_names, per_team, team_href),
+        "consumption": charts.money_chart(
+            _("Spent per category"),
+            [(c.category.name, c.spent) for c in use.categories if c.spent],
+            "#consumption-table",
+        ),
+    }
+    return Dashboard(
+        filters=f,
+        results=results,
+        sections=sections,
+        consumption=use,
+        quarters=_rows(quarter_names, per_quarter),
+        pathways=_rows(pathway_names, per_pathway),
+        teams=_rows(team_names, per_team),
+        charts=chart_set,
+    )
+
+
+SHORT_PATHWAY = {"ic": "IC", "dt2": "DT2", "ic_dt2": "IC + DT2"}
+
+
+def _rows(names: list[str], series: list[charts.Series]) -> list[tuple[str, list[Figure]]]:
+    return [(name, [s.figures[i] for s in series]) for i, name in enumerate(names)]
+
+
+def context(board: Dashboard) -> dict[str, Any]:
+    return {
+        "board": board,
+        "filters": board.filters,
+        "query": urlencode(board.filters.query()),
+        "consumption_definition": CONSUMPTION_DEFINITION,
+    }
