@@ -52,12 +52,13 @@ def _type(form_field: forms.Field) -> str:
         return "choice"
     if isinstance(form_field, forms.DateField):
         return "date"
-    if isinstance(form_field, forms.IntegerField):
-        return "integer"
+    # Before IntegerField: Django's DecimalField is one.
     if isinstance(form_field, MeasureField):
         return "decimal" if form_field.measure.decimals else "integer"
     if isinstance(form_field, forms.DecimalField):
         return "decimal"
+    if isinstance(form_field, forms.IntegerField):
+        return "integer"
     return "text" if isinstance(form_field.widget, forms.Textarea) else "string"
 
 

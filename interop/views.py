@@ -72,7 +72,8 @@ class FhirView(APIView):
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Content-Type"] = systems.CONTENT_TYPE
+        # Read when the answer is rendered (after this), in place of the renderer's type.
+        response.content_type = systems.CONTENT_TYPE
         return response
 
 

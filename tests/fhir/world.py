@@ -48,7 +48,7 @@ def dress(world: World) -> World:
                 "history": "IC depuis 2019",
                 "current_problems": "Dyspnée d'effort",
                 "expectations": "Ajuster le traitement",
-                "hba1c": "7.2",
+                "hba1c_percent": "7.2",
                 "hospitalisations": [{"date": "2026-01-10", "reason": "OAP", "days": 5}],
             },
         )
