@@ -26,7 +26,7 @@ PUBLISHED = "2026-12-06"
 
 SECURITY = (
     "Every request is authenticated, except this statement: a personal API token "
-    "(Authorization: Bearer <token>, created in the application under « API tokens ») or the "
+    "(Authorization: Bearer <token>, created in the application under « Jetons d’API ») or the "
     "session of the web application. A resource is read within the caller's scope only: a "
     "patient outside it answers 404, as on every page of the application, and every read of a "
     "patient's data is written to the patient's access log."

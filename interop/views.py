@@ -65,7 +65,7 @@ class FhirView(APIView):
     permission_classes: tuple[type[permissions.BasePermission], ...] = (
         permissions.IsAuthenticated,
     )
-    http_method_names = ("get", "head", "options")
+    http_method_names = ("get", "head")
 
     def get_exception_handler(self) -> Callable[..., Response | None]:
         return fhir_exception_handler

@@ -125,6 +125,20 @@ def test_each_read_is_logged_and_the_record_once(world: World) -> None:
     assert not reads.filter(listed=True).exists()
 
 
+def test_the_patient_reads_in_their_access_log_that_a_platform_read_the_record(
+    world: World,
+) -> None:
+    client_for(world.gp).get(f"/fhir/Patient/{world.own.pk}/$everything")
+    page = client_for(world.patient_user).get("/mon-dossier/acces/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Dossier complet (FHIR)" in page.content.decode()
+
+
+def test_other_methods_are_refused_as_operation_outcomes(world: World) -> None:
+    response = client_for(world.coordinator).options(f"/fhir/Patient/{world.own.pk}")
+    assert response.status_code == 405
+    assert outcome(response) == "not-supported"
+
+
 def test_a_directory_read_is_about_no_patient(world: World) -> None:
     client_for(world.nurse).get(f"/fhir/Practitioner/{world.fhir['own']['gp']}")
     assert not AccessLogEntry.objects.exists()
