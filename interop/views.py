@@ -60,6 +60,8 @@ class FhirView(APIView):
     """The DRF view of a FHIR interaction: the API's authentication (personal token or
     session), FHIR JSON in and out, refusals as OperationOutcome."""
 
+    # FHIR describes itself (/fhir/metadata), not in the REST API's OpenAPI schema.
+    schema = None
     renderer_classes = (FhirJsonRenderer,)
     content_negotiation_class = FhirNegotiation
     permission_classes: tuple[type[permissions.BasePermission], ...] = (

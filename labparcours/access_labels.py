@@ -76,7 +76,7 @@ READ_LABELS = {
     "fhir patient": _("Patient record (FHIR)"),
     "fhir care team": _("Care team (FHIR)"),
     "fhir care plan": _("Care plan (FHIR)"),
-    "fhir sic": _("SIC (FHIR)"),
+    "fhir sic": _("SIC held (FHIR)"),
     "fhir sic contribution": _("SIC contribution (FHIR)"),
     "fhir consents": _("Consents (FHIR)"),
     "fhir record": _("Whole record (FHIR)"),
