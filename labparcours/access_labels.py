@@ -74,6 +74,14 @@ READ_LABELS = {
     "specialist opinion (request)": _("Specialist opinion (request)"),
     "specialist opinion (attachment)": _("Specialist opinion (attachment)"),
     "specialist opinion (temporary access)": _("Specialist opinion (temporary access)"),
+    # FHIR reads (interop.reads.WHAT), by hospitals and regional platforms.
+    "fhir patient": _("Patient record (FHIR)"),
+    "fhir care team": _("Care team (FHIR)"),
+    "fhir care plan": _("Care plan (FHIR)"),
+    "fhir sic": _("SIC held (FHIR)"),
+    "fhir sic contribution": _("SIC contribution (FHIR)"),
+    "fhir consents": _("Consents (FHIR)"),
+    "fhir record": _("Whole record (FHIR)"),
     # The API's default, for a viewset that names nothing more precise.
     "api": _("Patient record"),
 }

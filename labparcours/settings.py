@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "opinions",
     "reminders",
     "programme",
+    "interop",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("threads.urls")),
     path("", include("opinions.urls")),
     path("api/v1/", include("programme.api")),
+    # HL7 FHIR R4, read-only, for hospitals and regional platforms.
+    path("fhir/", include("interop.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file (?script=): no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -1,0 +1,100 @@
+"""What the server says of itself and of its answers: the capability statement, the
+outcome of a refused request, the bundle of a patient's record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from interop import systems
+from interop.fhirtypes import Resource
+
+# The resources served, read by id; Patient also answers $everything.
+READABLE = (
+    "Patient",
+    "Practitioner",
+    "PractitionerRole",
+    "CareTeam",
+    "CarePlan",
+    "Goal",
+    "Encounter",
+    "Questionnaire",
+    "QuestionnaireResponse",
+    "Consent",
+)
+# When this statement last changed (CapabilityStatement.date).
+PUBLISHED = "2026-12-06"
+
+SECURITY = (
+    "Every request is authenticated, except this statement: a personal API token "
+    "(Authorization: Bearer <token>, created in the application under « Jetons d’API ») or the "
+    "session of the web application. A resource is read within the caller's scope only: a "
+    "patient outside it answers 404, as on every page of the application, and every read of a "
+    "patient's data is written to the patient's access log."
+)
+VALIDATION = (
+    "Resources follow FHIR R4 (4.0.1). They are checked in the test suite with the R4B "
+    "(4.3.0) models of the fhir.resources package, identical to R4 for these resources: no "
+    "maintained release of that package ships the 4.0.1 models. French identifiers follow the "
+    "FR Core implementation guide's systems (INS-NIR, IdNatPs, RPPS); resources do not claim "
+    "FR Core profiles."
+)
+
+
+def capability_statement() -> Resource:
+    resources = []
+    for resource_type in READABLE:
+        entry: Resource = {"type": resource_type, "interaction": [{"code": "read"}]}
+        if resource_type == "Patient":
+            entry["operation"] = [
+                {"name": "everything", "definition": systems.OPERATION_EVERYTHING}
+            ]
+        resources.append(entry)
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": PUBLISHED,
+        "publisher": "Lab Parcours",
+        "kind": "instance",
+        "software": {"name": "Lab Parcours"},
+        "implementation": {
+            "description": "Lab Parcours: the care team and the care plan, read-only. "
+            + VALIDATION,
+            "url": systems.base_url(),
+        },
+        "fhirVersion": systems.FHIR_VERSION,
+        "format": [systems.MEDIA_TYPE, "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {"description": SECURITY},
+                "resource": resources,
+            }
+        ],
+    }
+
+
+def operation_outcome(code: str, diagnostics: str) -> Resource:
+    """Why a request was refused (`code`: not-found, login, forbidden, not-supported…)."""
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}],
+    }
+
+
+def full_url(resource: Resource) -> str:
+    return f"{systems.base_url()}/{resource['resourceType']}/{resource['id']}"
+
+
+def searchset(self_url: str, match: Resource, included: Iterable[Resource]) -> Resource:
+    """A search's bundle: the resource it matched, then what it includes ($everything)."""
+    entries = [{"fullUrl": full_url(match), "resource": match, "search": {"mode": "match"}}]
+    entries += [
+        {"fullUrl": full_url(r), "resource": r, "search": {"mode": "include"}} for r in included
+    ]
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": 1,
+        "link": [{"relation": "self", "url": self_url}],
+        "entry": entries,
+    }

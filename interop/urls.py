@@ -1,0 +1,38 @@
+"""FHIR R4, read-only, under /fhir/: `{type}/{id}` as the FHIR RESTful API names them (ids
+only in the paths: never a name or a NIR)."""
+
+from django.urls import path
+
+from interop import reads
+from interop.views import CapabilityView, ReadView
+
+app_name = "fhir"
+
+urlpatterns = [
+    path("metadata", CapabilityView.as_view(), name="metadata"),
+    path("Patient/<str:pk>", ReadView.as_view(read=reads.patient), name="patient"),
+    path(
+        "Patient/<str:pk>/$everything", ReadView.as_view(read=reads.everything), name="everything"
+    ),
+    path("Practitioner/<str:pk>", ReadView.as_view(read=reads.practitioner), name="practitioner"),
+    path(
+        "PractitionerRole/<str:pk>",
+        ReadView.as_view(read=reads.practitioner_role),
+        name="practitioner_role",
+    ),
+    path("CareTeam/<str:pk>", ReadView.as_view(read=reads.care_team), name="care_team"),
+    path("CarePlan/<str:pk>", ReadView.as_view(read=reads.care_plan), name="care_plan"),
+    path("Goal/<str:pk>", ReadView.as_view(read=reads.goal), name="goal"),
+    path("Encounter/<str:pk>", ReadView.as_view(read=reads.encounter), name="encounter"),
+    path(
+        "Questionnaire/<str:pk>",
+        ReadView.as_view(read=reads.questionnaire),
+        name="questionnaire",
+    ),
+    path(
+        "QuestionnaireResponse/<str:pk>",
+        ReadView.as_view(read=reads.questionnaire_response),
+        name="questionnaire_response",
+    ),
+    path("Consent/<str:pk>", ReadView.as_view(read=reads.consent), name="consent"),
+]

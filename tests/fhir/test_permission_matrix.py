@@ -1,0 +1,88 @@
+"""Every FHIR endpoint × every role × (own patient, another patient): outside the scope 404
+(as on every page), the patient's side kept from what the API keeps from it (drafts, the
+professionals' contributions); no refused request writes a read."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROLES, World
+from tests.fhir.world import dress
+from tests.matrix import CLINICIANS, EVERYONE_IN_SCOPE, STAFF, Case, matrix_tests
+
+__all__ = ["dress"]
+
+TEAM_SIDE = STAFF | CLINICIANS
+# The patient's side does not know of drafts or of the professionals' notes: not found.
+HIDDEN_FROM_PATIENT_SIDE = {"patient_user": 404, "caregiver_user": 404}
+PROS = frozenset({*TEAM_SIDE, "former_member"})
+
+
+@pytest.fixture(scope="module")
+def module_world(module_world: World, django_db_blocker) -> World:
+    with django_db_blocker.unblock():
+        return dress(module_world)
+
+
+def f(path: str):
+    return lambda w, t: "/fhir/" + path.format(**w.fhir[t])
+
+
+def own_only(path: str):
+    """A directory read: about no patient, asked of the own patient's GP or of the other's."""
+    return lambda w, t: "/fhir/" + path.format(**w.fhir["own"])
+
+
+def others(path: str):
+    return lambda w, t: "/fhir/" + path.format(**w.fhir["other"])
+
+
+PAGES: list[Case] = []
+
+API = [
+    Case("metadata", lambda w, t: "/fhir/metadata", frozenset(ROLES), about_patient=False),
+    Case("patient", f("Patient/{patient}"), EVERYONE_IN_SCOPE),
+    Case("everything", f("Patient/{patient}/$everything"), EVERYONE_IN_SCOPE),
+    Case("care team", f("CareTeam/{team}"), EVERYONE_IN_SCOPE),
+    Case("practitioner role", f("PractitionerRole/{gp_role}"), EVERYONE_IN_SCOPE),
+    # The directory is every professional's; the patient's side reads their team's members.
+    Case(
+        "practitioner of the team",
+        own_only("Practitioner/{gp}"),
+        frozenset(ROLES),
+        about_patient=False,
+    ),
+    Case(
+        "practitioner of another team",
+        others("Practitioner/{gp}"),
+        PROS,
+        about_patient=False,
+        otherwise=HIDDEN_FROM_PATIENT_SIDE,
+    ),
+    Case("care plan in force", f("CarePlan/{plan}"), EVERYONE_IN_SCOPE),
+    Case("goal", f("Goal/{goal}"), EVERYONE_IN_SCOPE),
+    Case(
+        "care plan draft",
+        f("CarePlan/{draft}"),
+        TEAM_SIDE,
+        otherwise=HIDDEN_FROM_PATIENT_SIDE,
+    ),
+    Case("goal of a draft", f("Goal/{draft_goal}"), TEAM_SIDE, otherwise=HIDDEN_FROM_PATIENT_SIDE),
+    Case("encounter", f("Encounter/{sic}"), EVERYONE_IN_SCOPE),
+    Case("patient experience", f("QuestionnaireResponse/{experience}"), EVERYONE_IN_SCOPE),
+    Case(
+        "gp summary",
+        f("QuestionnaireResponse/{summary}"),
+        TEAM_SIDE,
+        otherwise=HIDDEN_FROM_PATIENT_SIDE,
+    ),
+    Case(
+        "questionnaire",
+        lambda w, t: "/fhir/Questionnaire/gp-summary",
+        frozenset(ROLES),
+        about_patient=False,
+    ),
+    Case("consent", f("Consent/{consent}"), EVERYONE_IN_SCOPE),
+]
+
+_no_pages, test_endpoint_answers_each_role_as_designed = matrix_tests(PAGES, API)
