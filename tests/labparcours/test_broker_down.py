@@ -27,26 +27,29 @@ def refuse(*args: object, **kwargs: object) -> None:
 
 
 @contextmanager
-def dead_broker(settings):
-    """The Celery app pointed at a port where nothing listens, tasks no longer eager."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    before = app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool
+def dead_broker():
+    """The Celery app pointed at a port where nothing listens, tasks no longer eager; then
+    the app as it was (its settings read from Django's again, its connection pools back)."""
+    pools = app._pool, app.amqp._producer_pool
     app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:9/0", False
     app._pool = app.amqp._producer_pool = None  # new connections, to the dead address
     try:
         yield
     finally:
-        app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = before
+        for key in ("broker_url", "task_always_eager"):
+            app.conf.changes.pop(key, None)
+        app._pool, app.amqp._producer_pool = pools
 
 
-def test_publishing_to_a_dead_broker_fails_fast(settings) -> None:
+def test_publishing_to_a_dead_broker_fails_fast() -> None:
     from reminders.tasks import send_reminder_batch
 
-    with dead_broker(settings):
+    with dead_broker():
         start = time.perf_counter()
         with pytest.raises(OperationalError):
             send_reminder_batch.delay([1])
         assert time.perf_counter() - start < 5
+    assert app.conf.task_always_eager  # the tests' setting again, for the next tests
 
 
 def test_a_sic_is_scheduled_and_its_invitations_sent_without_the_broker(
