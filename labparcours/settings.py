@@ -194,6 +194,9 @@ MFA_REQUIRED_ROLES = env_list(
 
 # Personal API tokens expire this many days after their creation.
 LABPARCOURS_API_TOKEN_DAYS = env_int("LABPARCOURS_API_TOKEN_DAYS", 90)
+# Requests per token (per user for a session) and window, beyond which the API answers 429
+# with Retry-After (labparcours.api_throttling): "<n>/<s|min|hour|day>"; empty: no limit.
+LABPARCOURS_API_RATE_LIMIT = env_str("LABPARCOURS_API_RATE_LIMIT", "300/min")
 
 # A session ends SESSION_COOKIE_AGE seconds after it was opened, whatever the activity, and
 # after LABPARCOURS_SESSION_IDLE_MINUTES without activity (labparcours.middleware).
@@ -256,7 +259,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "labparcours.api_paging.KeysetPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["labparcours.api_throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "labparcours.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "labparcours.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
