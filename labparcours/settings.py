@@ -265,7 +265,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lab Parcours API",
-    "DESCRIPTION": "Coordination of complex chronic patients' care (IC, DT2).",
+    "DESCRIPTION": (
+        "Coordination of complex chronic patients' care (IC, DT2).\n\n"
+        "Every refusal is one JSON object, the `Error` component: a stable `code`, a "
+        "`detail` in French, and on a 400 `errors`, field by field. A writable resource "
+        "answers its `ETag`; send it back in `If-Match` with a change to have it refused "
+        "(412) if someone changed the resource in between (without `If-Match` the change is "
+        "accepted). Requests are limited per token: beyond the rate, 429 with `Retry-After`. "
+        "Lists are read by cursor (`next`, `previous`, `page_size` up to 100)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
