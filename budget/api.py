@@ -45,7 +45,6 @@ from budget.serializers import (
     CareRequestCreateSerializer,
     CareRequestSerializer,
     EnvelopeSerializer,
-    ErrorSerializer,
     ExpenseCreateSerializer,
     ExpenseSerializer,
     MarkPaidSerializer,
@@ -64,7 +63,7 @@ from budget.services import (
     supplementary_care_request,
 )
 from careplans.models import Action
-from labparcours.api_base import AccessLoggedMixin
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, IdFilter
 from labparcours.http import api_user
 from labparcours.permissions import require
 from labparcours.uploads import serve_upload
@@ -72,28 +71,13 @@ from patients.models import Patient
 
 # --- The answers the schema lists ----------------------------------------------------------------
 
-INVALID = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="The payload does not hold: field → messages."
-)
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="In the scope, not for this role.")
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Outside the caller's scope.")
-CONFLICT = OpenApiResponse(
-    ErrorSerializer, description="A rule of the programme refuses it (e.g. invalid_transition)."
-)
+# Every operation lists its refusals in the one `Error` shape (labparcours.api_schema); the
+# overdraft says more: what is left.
 OVERDRAFT = OpenApiResponse(
     OverdraftSerializer,
     description="Overdraft (code `overdraft`, with what is left), or another rule of the "
     "programme (code `invalid_transition`…, no `remaining`).",
 )
-NOT_ALLOWED = OpenApiResponse(description="This endpoint has no such method.")
-
-
-def reads(ok: Any) -> dict[int, Any]:
-    return {200: ok, 403: FORBIDDEN, 404: NOT_FOUND}
-
-
-def lists(ok: Any) -> dict[int, Any]:
-    return {200: ok, 400: INVALID, 403: FORBIDDEN}
 
 
 class OverdraftAnswered:
@@ -144,8 +128,8 @@ class EnvelopeFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=lists(EnvelopeSerializer(many=True))),
-    retrieve=extend_schema(responses=reads(EnvelopeSerializer)),
+    list=extend_schema(responses=EnvelopeSerializer(many=True)),
+    retrieve=extend_schema(responses=EnvelopeSerializer),
 )
 class EnvelopeViewSet(
     AmountsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -173,23 +157,21 @@ class EnvelopeViewSet(
 
 class CareRequestFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="envelope__patient_id")
-    envelope = django_filters.NumberFilter(field_name="envelope_id")
-    category = django_filters.NumberFilter(field_name="category_id")
+    envelope = IdFilter(field_name="envelope_id")
+    category = IdFilter(field_name="category_id")
 
     class Meta:
         model = SupplementaryCare
         fields = ("patient", "envelope", "status", "category")
 
 
-ACTED = {200: CareRequestSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
-
-
 @extend_schema_view(
-    list=extend_schema(responses=lists(CareRequestSerializer(many=True))),
-    retrieve=extend_schema(responses=reads(CareRequestSerializer)),
+    list=extend_schema(responses=CareRequestSerializer(many=True)),
+    retrieve=extend_schema(responses=CareRequestSerializer),
 )
 class CareRequestViewSet(
     OverdraftAnswered,
+    ConditionalWrites,
     AccessLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -227,13 +209,7 @@ class CareRequestViewSet(
 
     @extend_schema(
         request=CareRequestCreateSerializer,
-        responses={
-            201: CareRequestSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={201: CareRequestSerializer},
     )
     def create(self, request: Request) -> Response:
         """Prescribe: the patient's envelope of the current year, a category, a provider,
@@ -261,7 +237,7 @@ class CareRequestViewSet(
         )
         return self._answer(care, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={**ACTED, 409: OVERDRAFT})
+    @extend_schema(request=None, responses={200: CareRequestSerializer, 409: OVERDRAFT})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """The coordinator approves: the amount is committed on the envelope. Refused (409,
@@ -271,7 +247,7 @@ class CareRequestViewSet(
         require(rules.can_decide(api_user(request)))
         return self._answer(supplementary_care_approve(request=care, by=api_user(request)))
 
-    @extend_schema(request=RefuseSerializer, responses={**ACTED, 400: INVALID})
+    @extend_schema(request=RefuseSerializer, responses=CareRequestSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str | None = None) -> Response:
         """The coordinator refuses, saying why (required)."""
@@ -284,7 +260,7 @@ class CareRequestViewSet(
         )
         return self._answer(refused)
 
-    @extend_schema(request=None, responses=ACTED)
+    @extend_schema(request=None, responses=CareRequestSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Its prescriber or the coordinator cancels; what it still held is released."""
@@ -298,7 +274,7 @@ class CareRequestViewSet(
 
 class ExpenseFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="request__envelope__patient_id")
-    request = django_filters.NumberFilter(field_name="request_id")
+    request = IdFilter(field_name="request_id")
     status = django_filters.ChoiceFilter(choices=ExpenseStatus.choices)
 
     class Meta:
@@ -307,11 +283,12 @@ class ExpenseFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=lists(ExpenseSerializer(many=True))),
-    retrieve=extend_schema(responses=reads(ExpenseSerializer)),
+    list=extend_schema(responses=ExpenseSerializer(many=True)),
+    retrieve=extend_schema(responses=ExpenseSerializer),
 )
 class ExpenseViewSet(
     OverdraftAnswered,
+    ConditionalWrites,
     AmountsOnly,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -341,13 +318,7 @@ class ExpenseViewSet(
             "multipart/form-data": ExpenseCreateSerializer,
             "application/json": ExpenseCreateSerializer,
         },
-        responses={
-            201: ExpenseSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: OVERDRAFT,
-        },
+        responses={201: ExpenseSerializer, 409: OVERDRAFT},
     )
     def create(self, request: Request) -> Response:
         """Record sessions done on an approved request, with the provider's invoice (PDF,
@@ -368,9 +339,7 @@ class ExpenseViewSet(
         )
         return self._answer(expense, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=MarkPaidSerializer, responses={**ACTED, 200: ExpenseSerializer, 400: INVALID}
-    )
+    @extend_schema(request=MarkPaidSerializer, responses=ExpenseSerializer)
     @action(detail=True, methods=["post"], url_path="mark-paid")
     def mark_paid(self, request: Request, pk: str | None = None) -> Response:
         """The programme's admin records the payment: its date and reference."""
@@ -391,8 +360,6 @@ class ExpenseViewSet(
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,
             (200, "image/png"): OpenApiTypes.BINARY,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
         }
     )
     @action(detail=True, methods=["get"], access_what="supplementary care invoice")
@@ -407,7 +374,7 @@ class ExpenseViewSet(
 
 class MovementFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="envelope__patient_id")
-    envelope = django_filters.NumberFilter(field_name="envelope_id")
+    envelope = IdFilter(field_name="envelope_id")
     kind = django_filters.ChoiceFilter(choices=MovementKind.choices)
     at_after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
     at_before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")
@@ -418,8 +385,8 @@ class MovementFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=lists(MovementSerializer(many=True))),
-    retrieve=extend_schema(responses=reads(MovementSerializer)),
+    list=extend_schema(responses=MovementSerializer(many=True)),
+    retrieve=extend_schema(responses=MovementSerializer),
 )
 class MovementViewSet(
     AmountsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet

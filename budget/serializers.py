@@ -19,6 +19,7 @@ from budget.models import (
     Expense,
     SupplementaryCare,
 )
+from labparcours.api_errors import ErrorSerializer
 from labparcours.uploads import UploadSerializerField
 
 
@@ -209,21 +210,15 @@ class MovementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-# --- Refusals, as the schema describes them -----------------------------------------------------
+# --- The overdraft, a refusal that says what is left ----------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    """A refusal: 403 (not for this role), 404 (outside the scope), 409 (a rule of the
-    programme, e.g. `invalid_transition`)."""
-
-    code = serializers.CharField(required=False)
-    detail = serializers.CharField()
-
-
-class OverdraftSerializer(serializers.Serializer):
+class OverdraftSerializer(ErrorSerializer):
     """The approval or the expense would overdraw the envelope, a category's yearly ceiling or
-    what the request holds: the French message, and what is left."""
+    what the request holds (code `overdraft`): the French message, and what is left."""
 
-    code = serializers.CharField(help_text="overdraft")
-    detail = serializers.CharField()
-    remaining = money(help_text="What is left of the limit that refused it.")
+    remaining = money(
+        required=False,
+        allow_null=True,
+        help_text="What is left of the limit that refused it (an overdraft only).",
+    )

@@ -17,7 +17,7 @@ from careplans.models import Action, CarePlan, Goal, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
 from careplans.services import careplan_changes_request, careplan_validation_record
-from labparcours.api_base import AccessLoggedMixin, PdfRenderer
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, PdfRenderer
 from labparcours.http import api_user
 from labparcours.uploads import UploadSerializerField, serve_upload
 
@@ -90,7 +90,11 @@ class CarePlanFilter(django_filters.FilterSet):
 
 
 class CarePlanViewSet(
-    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalWrites,
+    AccessLoggedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Care plans of the patients in the caller's scope (the patient's side sees no draft)."""
 

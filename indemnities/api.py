@@ -11,10 +11,10 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -29,23 +29,17 @@ from indemnities.models import (
     PaymentBatch,
 )
 from indemnities.selectors import visible_batches, visible_lines
-from labparcours.api_base import AccessLoggedMixin, PdfRenderer, candidate, model_clean
+from labparcours.api_base import (
+    AccessLoggedMixin,
+    ConditionalWrites,
+    PdfRenderer,
+    candidate,
+    model_clean,
+)
 from labparcours.http import api_user
 from labparcours.permissions import require
 from labparcours.tabular import XLSX_TYPE
 from teams.models import Professional
-
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input, field by field."),
-    403: OpenApiResponse(description="In scope, but not for this role."),
-    404: OpenApiResponse(description="Not found, or outside the caller's scope."),
-    409: OpenApiResponse(description="Refused by the domain's rules ({code, detail})."),
-}
-
-
-def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: ERRORS[code] for code in codes}
-
 
 # --- Lines ----------------------------------------------------------------------------------------
 
@@ -113,9 +107,7 @@ class IndemnityLineViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[IndemnityLine]:
         return visible_lines(api_user(self.request)).order_by("-worked_on", "-pk")
 
-    @extend_schema(
-        request=ApproveSerializer, responses={200: ApprovedSerializer, **errors(400, 403)}
-    )
+    @extend_schema(request=ApproveSerializer, responses={200: ApprovedSerializer})
     @action(detail=False, methods=["post"])
     def approve(self, request: Request) -> Response:
         """Approve lines in bulk (the admin); those already approved, batched or cancelled are
@@ -153,7 +145,7 @@ class AdminWrites(permissions.IsAuthenticated):
         return rules.can_manage(user)
 
 
-class IndemnityRateViewSet(viewsets.ModelViewSet):
+class IndemnityRateViewSet(ConditionalWrites, viewsets.ModelViewSet):
     """What each kind of work pays, per profession, between two dates. A change never alters
     the lines already accrued."""
 
@@ -219,6 +211,7 @@ class XlsxRenderer(PdfRenderer):
 
 
 class PaymentBatchViewSet(
+    ConditionalWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -234,7 +227,7 @@ class PaymentBatchViewSet(
     def get_queryset(self) -> QuerySet[PaymentBatch]:
         return visible_batches(api_user(self.request)).with_totals().order_by("-created_at")
 
-    @extend_schema(responses={201: PaymentBatchSerializer, **errors(400, 403, 409)})
+    @extend_schema(responses={201: PaymentBatchSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Build a batch of the approved lines of a period; its SEPA file is written at once."""
         serializer = self.get_serializer(data=request.data)
@@ -251,7 +244,7 @@ class PaymentBatchViewSet(
 
     @extend_schema(
         request=BatchPaidSerializer,
-        responses={200: PaymentBatchSerializer, **errors(400, 403, 404, 409)},
+        responses={200: PaymentBatchSerializer},
     )
     @action(detail=True, methods=["post"], url_path="mark-paid")
     def mark_paid(self, request: Request, pk: str | None = None) -> Response:
@@ -261,25 +254,25 @@ class PaymentBatchViewSet(
         services.batch_mark_paid(batch=batch, **payload.validated_data, by=api_user(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=batch.pk)).data)
 
-    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY, **errors(403, 404)})
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="sepa.xml", renderer_classes=[XmlFileRenderer])
     def sepa(self, request: Request, pk: str | None = None) -> HttpResponse:
         """The batch's SEPA credit-transfer file (pain.001.001.03), the same bytes every time."""
         return downloads.sepa_response(self._managed())
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, **errors(403, 404)})
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="export.csv", renderer_classes=[CsvRenderer])
     def export_csv(self, request: Request, pk: str | None = None) -> HttpResponseBase:
         """The batch's lines, a row each (CSV, streamed); patients by initials."""
         return downloads.listing_response(request, self._managed(), "csv")
 
-    @extend_schema(responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, **errors(403, 404)})
+    @extend_schema(responses={(200, XLSX_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="export.xlsx", renderer_classes=[XlsxRenderer])
     def export_xlsx(self, request: Request, pk: str | None = None) -> HttpResponseBase:
         """The batch's lines in a workbook; the same bytes at every export."""
         return downloads.listing_response(request, self._managed(), "xlsx")
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(403, 404)})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(
         detail=True,
         methods=["get"],
@@ -294,5 +287,5 @@ class PaymentBatchViewSet(
         batch = self.get_object()
         professional = Professional.objects.filter(pk=professional_id).first()
         if professional is None or not rules.can_see_lines_of(api_user(request), professional):
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         return downloads.statement_response(request, batch, professional)

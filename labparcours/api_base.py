@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
+from django.utils.http import parse_etags
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -15,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from labparcours.access import log_access
+from labparcours.api_errors import PreconditionFailed
 from labparcours.http import api_user
 from labparcours.permissions import can_manage_patients
 
@@ -83,6 +90,83 @@ class AccessLoggedMixin:
             # A list route reads a list, however many rows its page holds.
             listed = not getattr(self, "detail", False)
             log_access(request, read.values(), f"{self.access_what} (api)", listed=listed)
+        return response
+
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A row named by its id in a list's filter: a whole number in the database's range. (A
+    decimal or a number past the range would reach the database and fail there.)"""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def row_etag(obj: Model, *extra: Any) -> str:
+    """A strong ETag of a row: a hash of every column's value (its status, its dates, its
+    text…), and of `extra` (what else the resource shows and a write may change)."""
+    values = [(field.attname, field.value_from_object(obj)) for field in obj._meta.concrete_fields]
+    payload = json.dumps([obj._meta.label, values, list(extra)], default=str, sort_keys=True)
+    return '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
+
+
+class ConditionalWrites:
+    """Lost-update protection for a writable resource.
+
+    A read of the object (`retrieve`) answers its `ETag`; a write of it — PUT, PATCH, DELETE
+    and each detail `@action` that changes it — honours `If-Match`: when the header names
+    another version than the current one, the answer is 412 with the current `ETag`, and
+    nothing is written. Without `If-Match` the write is accepted, as before (the last write
+    wins). A successful write answers the new `ETag`. `if_match_exempt` names the detail
+    actions that create rows under the object (a consent, a contribution) rather than
+    change it; `etag_of` says what a version is (the row's columns by default).
+    """
+
+    if_match_exempt: frozenset[str] = frozenset()
+
+    def etag_of(self, obj: Any) -> str:
+        return row_etag(obj)
+
+    def honours_if_match(self) -> bool:
+        action = getattr(self, "action", None)
+        return (
+            self.request.method not in permissions.SAFE_METHODS  # type: ignore[attr-defined]
+            and action not in self.if_match_exempt
+        )
+
+    def get_object(self) -> Any:
+        obj = super().get_object()  # type: ignore[misc]
+        if self.honours_if_match():
+            etag = self.etag_of(obj)
+            wanted = self.request.headers.get("If-Match")  # type: ignore[attr-defined]
+            if wanted is not None:
+                tags = parse_etags(wanted)
+                if "*" not in tags and etag not in tags:
+                    raise PreconditionFailed(etag)
+        self.__dict__["_etag_object"] = obj
+        return obj
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        obj = self.__dict__.get("_etag_object")
+        if obj is None or not status.is_success(response.status_code):
+            return response
+        if getattr(self, "action", None) == "retrieve" and request.method == "GET":
+            response["ETag"] = self.etag_of(obj)
+        elif self.honours_if_match() and request.method != "DELETE":
+            # The version the write left, read again: the services save copies of the row.
+            fresh = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if fresh is not None:
+                response["ETag"] = self.etag_of(fresh)
         return response
 
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -11,7 +12,7 @@ from labparcours.models import ApiToken
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
-    key = serializers.CharField(read_only=True, help_text="Shown once, at creation.")
+    """A token as it is listed: never its key, which only its creation shows."""
 
     class Meta:
         model = ApiToken
@@ -22,9 +23,17 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "expires_at",
             "last_used_at",
             "revoked_at",
-            "key",
         )
-        fields = ("name", *read_only_fields)
+        fields: tuple[str, ...] = ("name", *read_only_fields)
+
+
+class NewApiTokenSerializer(ApiTokenSerializer):
+    """A token just created, with its key: shown this once, never again."""
+
+    key = serializers.CharField(read_only=True, help_text="Shown once, at creation.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = (*ApiTokenSerializer.Meta.fields, "key")
 
 
 class ApiTokenViewSet(
@@ -46,6 +55,7 @@ class ApiTokenViewSet(
     def get_queryset(self) -> Any:
         return super().get_queryset().filter(user=self.request.user.pk)
 
+    @extend_schema(request=ApiTokenSerializer, responses={201: NewApiTokenSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if isinstance(request.auth, ApiToken):
             raise PermissionDenied(
@@ -57,8 +67,7 @@ class ApiTokenViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = ApiToken.issue(user=api_user(request), name=serializer.validated_data["name"])
-        data = ApiTokenSerializer(token).data
-        data["key"] = key
+        data = {**ApiTokenSerializer(token).data, "key": key}  # as NewApiTokenSerializer says
         return Response(data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ApiToken) -> None:

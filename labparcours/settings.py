@@ -195,6 +195,9 @@ MFA_REQUIRED_ROLES = env_list(
 
 # Personal API tokens expire this many days after their creation.
 LABPARCOURS_API_TOKEN_DAYS = env_int("LABPARCOURS_API_TOKEN_DAYS", 90)
+# Requests per token (per user for a session) and window, beyond which the API answers 429
+# with Retry-After (labparcours.api_throttling): "<n>/<s|min|hour|day>"; empty: no limit.
+LABPARCOURS_API_RATE_LIMIT = env_str("LABPARCOURS_API_RATE_LIMIT", "300/min")
 
 # A session ends SESSION_COOKIE_AGE seconds after it was opened, whatever the activity, and
 # after LABPARCOURS_SESSION_IDLE_MINUTES without activity (labparcours.middleware).
@@ -260,12 +263,21 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "labparcours.api_paging.KeysetPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["labparcours.api_throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "labparcours.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "labparcours.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lab Parcours API",
-    "DESCRIPTION": "Coordination of complex chronic patients' care (IC, DT2).",
+    "DESCRIPTION": (
+        "Coordination of complex chronic patients' care (IC, DT2).\n\n"
+        "Every refusal is one JSON object, the `Error` component: a stable `code`, a "
+        "`detail` in French, and on a 400 `errors`, field by field. A writable resource "
+        "answers its `ETag`; send it back in `If-Match` with a change to have it refused "
+        "(412) if someone changed the resource in between (without `If-Match` the change is "
+        "accepted). Requests are limited per token: beyond the rate, 429 with `Retry-After`. "
+        "Lists are read by cursor (`next`, `previous`, `page_size` up to 100)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

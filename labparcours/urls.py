@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
+handler404 = "labparcours.api_errors.not_found"
 handler500 = "labparcours.correlation.server_error"
 
 admin.site.site_header = "Lab Parcours"

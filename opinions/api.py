@@ -17,17 +17,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-# The API's one shape of a refusal (component "Error"), written first for the budget.
-from budget.serializers import ErrorSerializer
 from labparcours.access import log_access
-from labparcours.api_base import AccessLoggedMixin
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, IdFilter
 from labparcours.http import api_user
 from labparcours.permissions import require
 from labparcours.uploads import UploadSerializerField, serve_upload
@@ -116,22 +114,9 @@ class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=8000)
 
 
-# --- The answers the schema lists ----------------------------------------------------------
-
-INVALID = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="The payload does not hold: field → messages."
-)
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="In the scope, not for this role.")
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Outside the caller's scope.")
-CONFLICT = OpenApiResponse(
-    ErrorSerializer, description="A rule of the programme refuses it (e.g. invalid_transition)."
-)
-ACTED = {200: OpinionRequestSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
-
-
 class OpinionRequestFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="patient_id")
-    specialist = django_filters.NumberFilter(field_name="specialist_id")
+    specialist = IdFilter(field_name="specialist_id")
     status = django_filters.ChoiceFilter(choices=OpinionStatus.choices)
 
     class Meta:
@@ -164,15 +149,15 @@ class GrantReadsLogged(AccessLoggedMixin):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        responses={200: OpinionRequestSerializer(many=True), 400: INVALID, 403: FORBIDDEN}
-    ),
-    retrieve=extend_schema(
-        responses={200: OpinionRequestSerializer, 403: FORBIDDEN, 404: NOT_FOUND}
-    ),
+    list=extend_schema(responses=OpinionRequestSerializer(many=True)),
+    retrieve=extend_schema(responses=OpinionRequestSerializer),
 )
 class OpinionRequestViewSet(
-    GrantReadsLogged, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalWrites,
+    GrantReadsLogged,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Specialist opinions (avis spécialisés) the caller may see: those of the patients of
     their teams (all of them for the programme), and those asked of them while their grant
@@ -208,13 +193,7 @@ class OpinionRequestViewSet(
 
     @extend_schema(
         request={"multipart/form-data": AskSerializer, "application/json": AskSerializer},
-        responses={
-            201: OpinionRequestSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={201: OpinionRequestSerializer},
     )
     def create(self, request: Request) -> Response:
         """Ask a specialist of the team or of the directory (with an account); the deadline
@@ -241,7 +220,7 @@ class OpinionRequestViewSet(
         )
         return self._answer(opinion, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AnswerSerializer, responses={**ACTED, 400: INVALID})
+    @extend_schema(request=AnswerSerializer, responses=OpinionRequestSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         """The asked specialist answers (409 once answered or closed)."""
@@ -254,7 +233,7 @@ class OpinionRequestViewSet(
         )
         return self._answer(answered)
 
-    @extend_schema(request=None, responses=ACTED)
+    @extend_schema(request=None, responses=OpinionRequestSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """The asker or the coordinator closes the request — withdraws it, when unanswered
@@ -265,7 +244,7 @@ class OpinionRequestViewSet(
 
 
 class AttachmentFilter(django_filters.FilterSet):
-    request = django_filters.NumberFilter(field_name="request_id")
+    request = IdFilter(field_name="request_id")
 
     class Meta:
         model = OpinionAttachment
@@ -273,16 +252,12 @@ class AttachmentFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        responses={200: OpinionAttachmentSerializer(many=True), 400: INVALID, 403: FORBIDDEN}
-    ),
+    list=extend_schema(responses=OpinionAttachmentSerializer(many=True)),
     retrieve=extend_schema(
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,
             (200, "image/png"): OpenApiTypes.BINARY,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
         }
     ),
 )

@@ -10,7 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
+from labparcours.api_base import (
+    AccessLoggedMixin,
+    ConditionalWrites,
+    CoordinatorWrites,
+    candidate,
+    model_clean,
+)
 from labparcours.http import api_user
 from labparcours.models import AccessLogEntry
 from labparcours.permissions import require
@@ -110,6 +116,7 @@ class PatientFilter(django_filters.FilterSet):
 
 
 class PatientViewSet(
+    ConditionalWrites,
     AccessLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -124,15 +131,18 @@ class PatientViewSet(
     filterset_class = PatientFilter
     cursor_ordering = "pk"  # the access log's action reads newest first: "-at"
     access_what = "patient"
+    if_match_exempt = frozenset({"consents"})  # records a consent, changes no patient field
 
     def get_queryset(self) -> QuerySet[Patient]:
         return visible_patients(api_user(self.request)).order_by("last_name", "first_name", "pk")
 
-    @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=ConsentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ConsentSerializer, responses={201: ConsentSerializer})
     @action(
         detail=True,
         methods=["get", "post"],
         serializer_class=ConsentSerializer,
+        pagination_class=None,
         access_what="consents",
     )
     def consents(self, request: Request, pk: str | None = None) -> Response:

@@ -9,15 +9,13 @@ from typing import Any
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from budget.serializers import ErrorSerializer
-from labparcours.api_base import AccessLoggedMixin
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites
 from labparcours.http import api_user
 from labparcours.permissions import require
 from patients.models import (
@@ -30,13 +28,6 @@ from patients.models import (
 from patients.pathway import followup_contact_record, pathway_event_correct
 from patients.rules import can_read_pathway, can_record_pathway
 from programme.workflows import pathway_event_record
-
-INVALID = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="The payload does not hold: field → messages."
-)
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="In the scope, not for this role.")
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Outside the caller's scope.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="A rule of the programme refuses it.")
 
 
 class FollowUpWindowSerializer(serializers.ModelSerializer):
@@ -147,11 +138,15 @@ class ReadersOnly(AccessLoggedMixin):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: PathwayEventSerializer(many=True), 403: FORBIDDEN}),
-    retrieve=extend_schema(responses={200: PathwayEventSerializer, 403: FORBIDDEN, 404: NOT_FOUND}),
+    list=extend_schema(responses=PathwayEventSerializer(many=True)),
+    retrieve=extend_schema(responses=PathwayEventSerializer),
 )
 class PathwayEventViewSet(
-    ReadersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalWrites,
+    ReadersOnly,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Pathway events (hospitalisation, emergency visit, death, move out of the territory) of
     the patients in the caller's scope, with the follow-up windows a discharge opened."""
@@ -176,13 +171,7 @@ class PathwayEventViewSet(
 
     @extend_schema(
         request=PathwayEventCreateSerializer,
-        responses={
-            201: PathwayEventSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={201: PathwayEventSerializer},
     )
     def create(self, request: Request) -> Response:
         """Record an event (a team member or the coordinator); a discharge opens the windows
@@ -196,13 +185,7 @@ class PathwayEventViewSet(
 
     @extend_schema(
         request=DischargeSerializer,
-        responses={
-            200: PathwayEventSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=PathwayEventSerializer,
     )
     @action(detail=True, methods=["post"], access_what="pathway events")
     def discharge(self, request: Request, pk: str | None = None) -> Response:
@@ -226,10 +209,8 @@ class FollowUpContactFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: FollowUpContactSerializer(many=True), 403: FORBIDDEN}),
-    retrieve=extend_schema(
-        responses={200: FollowUpContactSerializer, 403: FORBIDDEN, 404: NOT_FOUND}
-    ),
+    list=extend_schema(responses=FollowUpContactSerializer(many=True)),
+    retrieve=extend_schema(responses=FollowUpContactSerializer),
 )
 class FollowUpContactViewSet(
     ReadersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -249,12 +230,7 @@ class FollowUpContactViewSet(
 
     @extend_schema(
         request=FollowUpContactCreateSerializer,
-        responses={
-            201: FollowUpContactSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses={201: FollowUpContactSerializer},
     )
     def create(self, request: Request) -> Response:
         """Record a contact (a team member or the coordinator): it meets the windows."""

@@ -6,13 +6,14 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.api_base import AccessLoggedMixin, PdfRenderer, drf_errors
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, PdfRenderer, drf_errors
+from labparcours.api_errors import ErrorSerializer
 from labparcours.http import api_user
 from labparcours.permissions import is_patient_side, require
 from sic.forms import content_as_form_data, content_errors, contribution_form
@@ -140,13 +141,18 @@ class SicFilter(django_filters.FilterSet):
 
 
 class SicViewSet(
-    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalWrites,
+    AccessLoggedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """SICs of the patients in the caller's scope."""
 
     permission_classes = (permissions.IsAuthenticated,)
     filterset_class = SicFilter
     access_what = "SIC"
+    if_match_exempt = frozenset({"contributions"})  # writes a contribution, not the SIC
     patient_of = staticmethod(lambda sic: sic.patient)
     queryset = Sic.objects.none()
 
@@ -207,11 +213,15 @@ class SicViewSet(
         )
         return self._answer(held)
 
-    @extend_schema(request=ContributionSerializer, responses=ContributionSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=ContributionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ContributionSerializer, responses={201: ContributionSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],
         serializer_class=ContributionSerializer,
+        pagination_class=None,
         access_what="SIC contributions",
     )
     def contributions(self, request: Request, pk: str | None = None) -> Response:
@@ -237,7 +247,14 @@ class SicViewSet(
         )
         return Response(ContributionSerializer(rows, many=True).data)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (409, "application/json"): OpenApiResponse(
+                ErrorSerializer, description="The SIC is not held yet (`not_held`)."
+            ),
+        }
+    )
     @action(
         detail=True,
         methods=["get"],
@@ -257,7 +274,11 @@ class SicViewSet(
 
 
 class ContributionViewSet(
-    AccessLoggedMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ConditionalWrites,
+    AccessLoggedMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """One contribution: readable by the team once submitted; written by its author only."""
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from labparcours.api_base import AccessLoggedMixin, CoordinatorWrites, candidate, model_clean
+from labparcours.api_base import (
+    AccessLoggedMixin,
+    ConditionalWrites,
+    CoordinatorWrites,
+    candidate,
+    model_clean,
+    row_etag,
+)
 from labparcours.http import api_user
 from labparcours.permissions import can_browse_directory, can_manage_patients
 from patients.selectors import visible_patients
@@ -57,7 +65,7 @@ class ProfessionalFilter(django_filters.FilterSet):
         return qs.search(text=value)
 
 
-class ProfessionalViewSet(viewsets.ModelViewSet):
+class ProfessionalViewSet(ConditionalWrites, viewsets.ModelViewSet):
     """The directory of professionals (annuaire)."""
 
     serializer_class = ProfessionalSerializer
@@ -100,7 +108,11 @@ class CareTeamSerializer(serializers.ModelSerializer):
 
 
 class CareTeamViewSet(
-    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalWrites,
+    AccessLoggedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Care teams of the patients in the caller's scope."""
 
@@ -109,6 +121,14 @@ class CareTeamViewSet(
     filterset_fields = ("patient",)
     access_what = "care team"
     patient_of = staticmethod(lambda team: team.patient)
+
+    def etag_of(self, team: CareTeam) -> str:
+        """A version of the team is its active members and their roles: adding a member, or
+        one leaving, changes it."""
+        members = getattr(team, "active_memberships", None)
+        if members is None:
+            members = team.memberships.active()
+        return row_etag(team, *sorted((member.pk, member.role) for member in members))
 
     def get_queryset(self) -> QuerySet[CareTeam]:
         from django.db.models import Prefetch
@@ -127,11 +147,15 @@ class CareTeamViewSet(
             .order_by("pk")
         )
 
-    @extend_schema(request=MembershipSerializer, responses=MembershipSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=MembershipSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=MembershipSerializer, responses={201: MembershipSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],
         serializer_class=MembershipSerializer,
+        pagination_class=None,
         access_what="care team members",
     )
     def members(self, request: Request, pk: str | None = None) -> Response:
@@ -156,6 +180,6 @@ class CareTeamViewSet(
         team = self.get_object()
         membership = team.memberships.filter(pk=membership_pk).first()
         if membership is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise Http404
         membership.leave()
         return Response(MembershipSerializer(membership).data)

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -34,24 +34,6 @@ from threads.selectors import READ_WHAT, receipts_of, shown_messages, thread_of,
 from threads.services import MAX_TEXT, message_post, thread_mark_read
 
 MAX_ATTACHMENTS = 4
-
-
-class ThreadErrorSerializer(serializers.Serializer):
-    """A refusal: 403 (not for this role), 404 (outside the scope), 409 (a rule)."""
-
-    code = serializers.CharField(required=False)
-    detail = serializers.CharField()
-
-
-INVALID = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="The payload does not hold: field → messages."
-)
-FORBIDDEN = OpenApiResponse(ThreadErrorSerializer, description="In the scope, not for this role.")
-NOT_FOUND = OpenApiResponse(
-    ThreadErrorSerializer,
-    description="Outside the caller's scope (or the team thread, for the patient's side).",
-)
-CONFLICT = OpenApiResponse(ThreadErrorSerializer, description="A rule of the programme refuses it.")
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -138,7 +120,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: MessageSerializer(many=True), 404: NOT_FOUND}),
+    list=extend_schema(responses=MessageSerializer(many=True)),
 )
 class TeamThreadViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The messages of a patient's team thread, oldest first, by cursor: a client that follows
@@ -177,7 +159,7 @@ class TeamThreadViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gener
             "multipart/form-data": MessageCreateSerializer,
             "application/json": MessageCreateSerializer,
         },
-        responses={201: MessageSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: MessageSerializer},
     )
     def create(self, request: Request, patient_pk: uuid.UUID) -> Response:
         """Post a message: text, attachments (PDF, JPEG, PNG), or both; mentions « @First
@@ -200,7 +182,7 @@ class TeamThreadViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gener
 
     @extend_schema(
         request=ReadSerializer,
-        responses={200: ReceiptSerializer(many=True), 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses=ReceiptSerializer(many=True),
     )
     def read(self, request: Request, patient_pk: uuid.UUID) -> Response:
         """« Read up to »: the caller has read every message up to `up_to`; the receipt only
@@ -220,7 +202,7 @@ class TeamThreadViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gener
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: MessageSerializer(many=True), 404: NOT_FOUND}),
+    list=extend_schema(responses=MessageSerializer(many=True)),
 )
 class PatientThreadViewSet(TeamThreadViewSet):
     """The messages of the thread with the patient: the professionals, the patient and their
@@ -248,7 +230,6 @@ class AttachmentViewSet(AccessLoggedMixin, viewsets.GenericViewSet):
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,
             (200, "image/png"): OpenApiTypes.BINARY,
-            404: NOT_FOUND,
         }
     )
     @action(detail=True, methods=["get"])

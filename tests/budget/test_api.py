@@ -176,7 +176,7 @@ def test_a_refusal_without_a_reason_answers_400_field_by_field(world: World) -> 
     for payload in ({}, {"reason": "   "}):
         answer = coordinator.post(url, payload, content_type="application/json")
         assert answer.status_code == 400
-        assert list(answer.json()) == ["reason"]
+        assert list(answer.json()["errors"]) == ["reason"]
     request.refresh_from_db()
     assert request.status == CareRequestStatus.REQUESTED
     refused = coordinator.post(url, {"reason": "Déjà suivi"}, content_type="application/json")
@@ -216,7 +216,7 @@ def test_a_prescription_for_an_action_of_another_patient_is_refused(world: World
         content_type="application/json",
     )
     assert answer.status_code == 400
-    assert list(answer.json()) == ["action"]
+    assert list(answer.json()["errors"]) == ["action"]
 
 
 @pytest.mark.parametrize("name", list(REFUSED))
@@ -235,8 +235,8 @@ def test_every_bad_invoice_is_refused_and_nothing_is_recorded(world: World, name
         },
     )
     assert answer.status_code == 400
-    assert list(answer.json()) == ["invoice"]
-    assert answer.json()["invoice"]  # the reason, in words
+    assert list(answer.json()["errors"]) == ["invoice"]
+    assert answer.json()["errors"]["invoice"]  # the reason, in words
     assert not Expense.objects.exists()
     assert BudgetMovement.objects.count() == movements
 
@@ -261,7 +261,7 @@ def test_only_the_admin_marks_an_expense_paid(world: World) -> None:
         url, {"paid_on": TODAY.isoformat()}, content_type="application/json"
     )
     assert no_reference.status_code == 400
-    assert list(no_reference.json()) == ["reference"]
+    assert list(no_reference.json()["errors"]) == ["reference"]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])

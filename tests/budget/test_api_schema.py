@@ -54,7 +54,7 @@ def test_money_is_a_decimal_string_and_the_overdraft_says_what_is_left(schema: d
     for name in ("allotted", "committed", "spent", "paid", "remaining"):
         assert envelope[name]["type"] == "string"
         assert envelope[name]["format"] == "decimal"
-    assert set(components["Overdraft"]["properties"]) == {"code", "detail", "remaining"}
+    assert set(components["Overdraft"]["properties"]) == {"code", "detail", "errors", "remaining"}
     approve = schema["paths"]["/api/v1/supplementary-care/{id}/approve/"]["post"]
     assert approve["responses"]["409"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Overdraft"

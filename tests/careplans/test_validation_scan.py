@@ -68,7 +68,7 @@ def test_it_refuses_a_file_that_is_not_a_clean_pdf_jpeg_or_png(
     status, body = send(world, plans["own"], door, upload(*REFUSED[case]))
     assert status == 400
     if door == "api":
-        [message] = json.loads(body)["scan"]
+        [message] = json.loads(body)["errors"]["scan"]
         assert message.startswith(MESSAGES[case])
     else:
         assert MESSAGES[case] in html.unescape(body)
@@ -85,7 +85,7 @@ def test_it_refuses_a_file_over_the_size_limit(world: World, plans, settings, do
     assert status == 400
     assert "Ce fichier est trop volumineux (200" in html.unescape(body)
     if door == "api":
-        assert list(json.loads(body)) == ["scan"]
+        assert list(json.loads(body)["errors"]) == ["scan"]
     plans["own"].refresh_from_db()
     assert plans["own"].status == PlanStatus.PROPOSED
     assert stored_files() == []

@@ -56,7 +56,7 @@ def test_a_paper_validation_without_its_sheet_is_refused_the_same_way(
     else:
         response = client.post(f"/api/v1/careplans/{plan.pk}/validate/", {"method": "paper"})
         assert response.status_code == 400
-        assert response.json() == {"scan": [NO_SHEET]}
+        assert response.json()["errors"] == {"scan": [NO_SHEET]}
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
 

@@ -92,7 +92,7 @@ def test_refusals_are_structured(accrued: World) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 400
-    assert "period_end" in bad.json()
+    assert "period_end" in bad.json()["errors"]
     empty = admin.post("/api/v1/indemnities/approve/", {"ids": []}, content_type="application/json")
     assert empty.status_code == 400
 
@@ -105,7 +105,7 @@ def test_an_overlapping_rate_is_refused_field_by_field(accrued: World) -> None:
         content_type="application/json",
     )
     assert answer.status_code == 400
-    assert "non_field_errors" in answer.json()
+    assert "non_field_errors" in answer.json()["errors"]
 
 
 def test_the_statement_is_the_professionals_and_logs_its_patients(accrued: World) -> None:

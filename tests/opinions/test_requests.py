@@ -109,7 +109,7 @@ def test_the_api_refuses_a_file_by_its_content(world: World, outsider) -> None:
         },
     )
     assert response.status_code == 400
-    assert "attachments" in response.json()
+    assert "attachments" in response.json()["errors"]
     assert OpinionRequest.objects.count() == 0
 
 

@@ -44,7 +44,7 @@ def test_it_refuses_the_nir_of_another_patient_and_writes_nothing(world: World) 
         url(world.own), {"nir": twin.nir, "city": "Roubaix"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["nir"]
+    assert list(response.json()["errors"]) == ["nir"]
     world.own.refresh_from_db()
     assert world.own.city != "Roubaix"
     assert world.own.history.count() == before

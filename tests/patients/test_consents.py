@@ -68,7 +68,7 @@ def test_the_api_gives_a_withdrawn_delegation_back(world: World) -> None:
 def test_the_api_refuses_a_second_active_delegation_with_a_clear_message(world: World) -> None:
     response = grant(world, world.caregiver.pk)
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "non_field_errors": ["Le patient a déjà donné sa délégation à cet aidant."]
     }
     assert Consent.objects.filter(caregiver=world.caregiver).count() == 1
@@ -80,7 +80,7 @@ def test_the_api_refuses_a_delegation_without_a_caregiver_of_this_patient(world:
     for caregiver_pk in (None, stranger.pk, "abc"):
         response = grant(world, caregiver_pk)
         assert response.status_code == 400, caregiver_pk
-    assert grant(world, None).json() == {
+    assert grant(world, None).json()["errors"] == {
         "non_field_errors": [
             "Une délégation désigne son aidant, et seule une délégation en désigne un."
         ]
@@ -102,7 +102,9 @@ def test_a_delegation_recorded_twice_at_once_answers_400_not_500(
     monkeypatch.setattr(Consent, "validate_constraints", lambda self, exclude=None: None)
     response = grant(world, world.caregiver.pk)
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Ce consentement est déjà enregistré."]}
+    assert response.json()["errors"] == {
+        "non_field_errors": ["Ce consentement est déjà enregistré."]
+    }
     assert Consent.objects.filter(caregiver=world.caregiver, withdrawn_at=None).count() == 1
 
 
@@ -112,4 +114,6 @@ def test_the_api_still_refuses_a_patient_consent_given_twice(world: World) -> No
         delegation_url(world), {"kind": "participation"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Ce consentement est déjà enregistré."]}
+    assert response.json()["errors"] == {
+        "non_field_errors": ["Ce consentement est déjà enregistré."]
+    }

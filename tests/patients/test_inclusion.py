@@ -109,7 +109,7 @@ def test_the_api_refuses_a_wrong_nir_with_a_structured_error(world: World) -> No
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "nir" in response.json()
+    assert "nir" in response.json()["errors"]
     assert not Patient.objects.filter(last_name="Durand").exists()
 
 

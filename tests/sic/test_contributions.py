@@ -156,7 +156,7 @@ def test_the_api_validates_the_structured_content(world: World, sics) -> None:
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "content" in response.json()
+    assert "content" in response.json()["errors"]
     response = client.post(
         f"/api/v1/sics/{sics['own'].pk}/contributions/",
         {
@@ -196,9 +196,9 @@ def test_the_api_refuses_a_malformed_medication_list_and_writes_nothing(
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["content"]
-    assert list(response.json()["content"]) == ["medications"]
-    assert response.json()["content"]["medications"][0].startswith(error)
+    assert list(response.json()["errors"]) == ["content"]
+    assert list(response.json()["errors"]["content"]) == ["medications"]
+    assert response.json()["errors"]["content"]["medications"][0].startswith(error)
     assert not Contribution.objects.exists()
 
 
@@ -222,7 +222,7 @@ def test_the_api_refuses_an_object_where_text_is_expected(world: World, sics) ->
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "content": {
             "history": ["Du texte ou un nombre est attendu."],
             "expectations": ["Du texte ou un nombre est attendu."],
@@ -238,7 +238,7 @@ def test_the_api_names_a_row_without_a_medication_name(world: World, sics) -> No
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["content"] == {
+    assert response.json()["errors"]["content"] == {
         "medications": ["Médicament 1 : Indiquez le nom du médicament de cette ligne."]
     }
 

@@ -130,7 +130,7 @@ def test_the_api_refuses_the_same_measure_with_the_same_message(
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {"content": {field: [message]}}
+    assert response.json()["errors"] == {"content": {field: [message]}}
     assert not Contribution.objects.exists()
 
 
@@ -252,7 +252,7 @@ def test_a_hospitalisation_to_come_or_without_a_reason_is_refused(world: World, 
         content_type="application/json",
     )
     assert api.status_code == 400
-    assert api.json() == {
+    assert api.json()["errors"] == {
         "content": {
             "hospitalisations": [
                 "Hospitalisation 1 : Une hospitalisation ne peut pas être dans le futur."

@@ -78,7 +78,7 @@ def test_a_held_date_before_the_scheduled_start_or_to_come_is_refused(world: Wor
         )
     )
     assert to_come.status_code == 400
-    assert to_come.json() == {
+    assert to_come.json()["errors"] == {
         "held_at": ["Une SIC ne peut pas être enregistrée comme tenue dans le futur."]
     }
     sic.refresh_from_db()

@@ -85,8 +85,8 @@ def test_the_api_refuses_a_bad_schedule_field_by_field(
         content_type="application/json",
     )
     assert response.status_code == 400, response.content
-    assert list(response.json()) == [field]
-    assert response.json()[field][0].startswith(message)
+    assert list(response.json()["errors"]) == [field]
+    assert response.json()["errors"][field][0].startswith(message)
     unchanged(planned)
     assert not Attendance.objects.filter(sic=planned).exists()
     assert mailoutbox == []
@@ -118,7 +118,7 @@ def test_a_rescheduled_sic_keeps_its_date_when_the_new_one_is_refused(
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"at", "video_url"}
+    assert set(response.json()["errors"]) == {"at", "video_url"}
     unchanged(sic)
 
 
@@ -173,7 +173,7 @@ def test_the_api_refuses_an_attendee_who_was_not_invited(
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "present": ["Seuls les membres invités à cette SIC peuvent être notés présents."]
     }
     sic.refresh_from_db()
@@ -228,7 +228,7 @@ def test_a_decision_too_long_is_refused_on_both_sides(world: World, started_sics
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["decisions"]
+    assert list(response.json()["errors"]) == ["decisions"]
     page = client_for(world.coordinator).post(
         f"/sic/{sic.pk}/compte-rendu/", {"minutes": "ok", "decisions": too_long}
     )

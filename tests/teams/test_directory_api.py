@@ -25,6 +25,6 @@ def test_it_refuses_the_rpps_of_another_professional_and_writes_nothing(world: W
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["rpps"]
+    assert list(response.json()["errors"]) == ["rpps"]
     pro.refresh_from_db()
     assert pro.city != "Tourcoing"

@@ -36,7 +36,7 @@ def test_the_api_refuses_a_wrong_rpps_with_a_structured_error(world: World) -> N
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["rpps"]
+    assert list(response.json()["errors"]) == ["rpps"]
 
 
 def test_it_refuses_a_duplicate_active_member_with_a_clear_message(world: World) -> None:
