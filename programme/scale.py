@@ -63,7 +63,20 @@ from labparcours.bulk import insert_select
 from labparcours.models import AccessLogEntry, Role, User
 from opinions.models import OpinionRequest, OpinionStatus, Urgency
 from patients.criteria import COMPLEXITY, DIABETES, HEART_FAILURE
-from patients.models import Consent, ConsentKind, Patient, PatientStatus
+from patients.models import (
+    WINDOW_RULES,
+    Consent,
+    ConsentKind,
+    EventCause,
+    EventKind,
+    EventSource,
+    FollowUpContact,
+    FollowUpKind,
+    FollowUpWindow,
+    PathwayEvent,
+    Patient,
+    PatientStatus,
+)
 from programme import demo_data as data
 from reminders.models import Channel, Reminder
 from sic.models import (
@@ -371,6 +384,8 @@ class ScaleSeeder:
             self.threads(plans)
         with self.step("opinions"):
             self.opinions(plans)
+        with self.step("pathway events"):
+            self.pathway_events(plans)
 
     # --- people ---------------------------------------------------------------------------
 
@@ -866,6 +881,68 @@ class ScaleSeeder:
                 row.closed_at, row.closed_by_id = row.answered_at + DAY, asker
             rows.append(row)
         self.append("opinions", OpinionRequest, rows)
+
+    def pathway_events(self, plans: list[PatientPlan]) -> None:
+        """One patient in sixteen was in hospital (for their pathway's disease, mostly) since
+        the inclusion, discharged with the two follow-up windows: the medical contact made in
+        time four times in five, the specialist contact twice in three; one in fifty went to
+        the emergencies without admission. A generator of its own: the rows before stay."""
+        rng = random.Random(f"pathway:{self.seed}:{self.existing + plans[0].index}")  # noqa: S311
+        causes = {"ic": EventCause.HEART_FAILURE, "dt2": EventCause.DIABETES}
+        stays: list[tuple[PatientPlan, PathwayEvent, datetime.date]] = []
+        events = []
+        for plan in plans:
+            patient = plan.patient
+            since = (self.today - (patient.inclusion_date or self.today)).days
+            draw = rng.random()
+            if since < 20 or draw >= 1 / 16 + 1 / 50:
+                continue
+            admitted = self.today - rng.randint(12, since) * DAY
+            event = PathwayEvent(
+                patient=patient,
+                occurred_on=admitted,
+                source=EventSource.DISCHARGE_LETTER,
+                recorded_by_id=patient.coordinator_id,
+                recorded_at=at(admitted, 10),
+                establishment="CH de la métropole",
+                cause=causes.get(patient.pathway, EventCause.HEART_FAILURE),
+            )
+            if draw < 1 / 16:
+                event.kind = EventKind.HOSPITALISATION
+                discharged = admitted + rng.randint(3, 10) * DAY
+                event.discharged_on = discharged
+                stays.append((plan, event, discharged))
+            else:
+                event.kind = EventKind.EMERGENCY
+                event.source = EventSource.PATIENT_CALL
+            events.append(event)
+        self.bulk("pathway events", PathwayEvent, events)
+        contacts, windows = [], []
+        for plan, event, discharged in stays:
+            for kind, chance in ((FollowUpKind.MEDICAL, 0.8), (FollowUpKind.SPECIALIST, 0.67)):
+                rule = WINDOW_RULES[kind]
+                window = FollowUpWindow(
+                    event=event,
+                    patient=plan.patient,
+                    kind=kind,
+                    opens_on=discharged,
+                    closes_on=discharged + rule.days * DAY,
+                )
+                day = discharged + rng.randint(1, rule.days) * DAY
+                if rng.random() < chance and day <= self.today:
+                    window.contact = FollowUpContact(
+                        patient=plan.patient,
+                        kind=kind,
+                        contacted_on=day,
+                        by_id=plan.patient.coordinator_id,
+                        recorded_at=at(day, 17),
+                    )
+                    contacts.append(window.contact)
+                windows.append(window)
+        self.bulk("pathway events", FollowUpContact, contacts)
+        for window in windows:
+            window.contact_id = window.contact.pk if window.contact else None
+        self.append("pathway events", FollowUpWindow, windows)
 
     def budget(self, plans: list[PatientPlan]) -> None:
         """An envelope per programme year begun; in three in five an approved request, its

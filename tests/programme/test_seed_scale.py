@@ -143,3 +143,24 @@ def test_refuses_a_database_that_has_patients_unless_forced(seeded: str) -> None
         call_command("seed_scale", "--patients", "5", stdout=io.StringIO())
     call_command("seed_scale", "--patients", "5", "--force", stdout=io.StringIO())
     assert Patient.objects.count() == PATIENTS + 5
+
+
+def test_the_pathway_events_come_with_their_windows_and_contacts_in_time() -> None:
+    from patients.models import FollowUpContact, FollowUpWindow, PathwayEvent
+
+    with transaction.atomic():
+        ScaleSeeder(patients=160, seed=42, today=TODAY).run()
+        stays = PathwayEvent.objects.filter(kind="hospitalisation")
+        assert stays.exists()
+        assert PathwayEvent.objects.filter(kind="emergency").exists()
+        assert FollowUpWindow.objects.count() == 2 * stays.count()
+        met = FollowUpWindow.objects.filter(contact__isnull=False).select_related("contact")
+        assert met.exists()
+        assert FollowUpWindow.objects.filter(contact__isnull=True).exists()  # breaks too
+        for window in met:
+            assert window.opens_on <= window.contact.contacted_on <= window.closes_on
+            assert window.contact.contacted_on <= TODAY
+        for model in (PathwayEvent, FollowUpWindow, FollowUpContact):
+            for row in model._default_manager.order_by("pk")[:5]:
+                row.full_clean()
+        transaction.set_rollback(True)
