@@ -313,14 +313,15 @@ def _open_stored(fieldfile: FieldFile) -> IO[bytes]:
     raise Http404
 
 
-def serve_upload(fieldfile: FieldFile, *, filename: str) -> FileResponse:
+def serve_upload(fieldfile: FieldFile, *, filename: str, inline: bool = False) -> FileResponse:
     """Answer an uploaded file as a download, to a caller the access scope has admitted.
 
     The caller fetched the object through its app's access function (a selector's `access_*`
     on pages, `get_object` in the API), which logged the read. The type is sniffed again from
     the bytes (a file stored by an older version is answered as octet-stream unless it is an
     accepted kind); `filename` is a generated stem, the extension follows the content. Never
-    cached, never rendered inline."""
+    cached. Never rendered inline, except `inline` for an image the server wrote itself (a
+    thumbnail re-encoded from a photo): never what a user sent."""
     if not fieldfile:
         raise Http404
     stored = _open_stored(fieldfile)
@@ -328,7 +329,7 @@ def serve_upload(fieldfile: FieldFile, *, filename: str) -> FileResponse:
     stored.seek(0)
     response = FileResponse(
         stored,
-        as_attachment=True,
+        as_attachment=not (inline and content_type.startswith("image/")),
         filename=f"{filename}.{extension}",
         content_type=content_type,
     )

@@ -111,7 +111,7 @@ def _plain(text: str) -> str:
 
 def _name(text: str) -> str:
     """« DE RUIJTER » → « De Ruijter », « JEAN-PIERRE » → « Jean-Pierre »."""
-    return "-".join(part.capitalize() for part in text.strip().title().split("-"))
+    return text.strip().title()
 
 
 def profession_of(row: dict[str, str]) -> str:

@@ -266,10 +266,4 @@ def download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 def thumbnail(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The thumbnail re-encoded from a photo: the one image of a thread shown in a page."""
     attachment = access_attachment(request, pk, what="thread attachment")
-    if not attachment.thumbnail:
-        raise Http404
-    response = FileResponse(attachment.thumbnail.open("rb"), content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_upload(attachment.thumbnail, filename=f"apercu-{attachment.pk}", inline=True)

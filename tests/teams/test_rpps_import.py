@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from teams.models import PracticeMode, Profession, Professional
 from teams.rpps import rpps_import
+from teams.validators import luhn_ok
 
 pytestmark = pytest.mark.django_db
 
@@ -107,14 +108,8 @@ def _extract(lines: int, path: Path) -> Path:
     out.write(header + "\n")
     for n in range(lines):
         row = list(nurse if n % 10 == 0 else other)
-        body_digits = f"2{n:09d}"
-        total = 0
-        for position, char in enumerate(reversed(body_digits + "0")):
-            value = int(char)
-            if position % 2 == 1:
-                value = value * 2 - 9 if value > 4 else value * 2
-            total += value
-        row[1] = body_digits + str((10 - total % 10) % 10)
+        body = f"2{n:09d}"
+        row[1] = next(body + key for key in "0123456789" if luhn_ok(body + key))
         out.write("|".join(row) + "\n")
     out.close()
     return path

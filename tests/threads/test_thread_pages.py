@@ -75,6 +75,8 @@ def test_it_posts_a_photo_shown_as_a_reencoded_thumbnail(world: World) -> None:
     thumb = client_for(world.gp).get(f"/pieces-jointes/{attachment.pk}/apercu/")
     assert thumb["Content-Type"] == "image/jpeg"
     assert thumb["X-Content-Type-Options"] == "nosniff"
+    assert thumb["Content-Disposition"].startswith("inline;")  # shown in the page
+    assert thumb["Cache-Control"] == "no-store, private"
     assert b"".join(thumb.streaming_content)[:3] == b"\xff\xd8\xff"  # JPEG, not the PNG sent
     original = client_for(world.gp).get(f"/pieces-jointes/{attachment.pk}/")
     assert original["Content-Disposition"].startswith("attachment;")
