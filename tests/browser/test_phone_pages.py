@@ -73,6 +73,7 @@ PAGES = [
     ("plan", "/mon-plan/"),
     ("care", "/mes-soins/"),
     ("access-log", "/mon-dossier/acces/"),
+    ("messages", "/mes-messages/"),
     ("notifications", "/notifications/"),
     ("reminder-settings", "/compte/notifications/"),
     ("experience-form", "/sic/{sic}/contribution/patient_experience/"),
