@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from labparcours.models import User
-from reminders.models import Notification, Reminder
+from reminders.models import Notification, Reminder, ReminderQuerySet
 from reminders.registry import Kind
 from reminders.tasks import queue_batches
 
@@ -99,28 +99,24 @@ def reminders_resolve(
 
     A row a worker is sending right now is left to it (its e-mail may be on its way), as the
     sweep leaves it when it closes what is no longer due."""
-    now = timezone.now()
     rows = Reminder.objects.filter(target_key__in=list(targets))
     if kinds is not None:
         rows = rows.filter(kind__in=[kind.key for kind in kinds])
     if recipients is not None:
         rows = rows.filter(recipient_id__in=list(recipients))
-    stale = now - datetime.timedelta(minutes=settings.LABPARCOURS_REMINDER_CLAIM_MINUTES)
-    cancelled = (
-        rows.unsent()
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(cancelled_at=now, claimed_at=None, claim_token=None)
-    )
-    read = Notification.objects.unread().filter(reminder__in=rows).update(read_at=now)
-    return Resolved(read=read, cancelled=cancelled)
+    return _close(rows)
 
 
 def reminders_stop(*, patient_id: uuid.UUID) -> Resolved:
     """The patient left the programme (death, move): nothing more is asked about them. Every
     reminder of theirs not sent yet is closed and every unread notification about them leaves
     the unread lists; the rules, which read included patients only, write no new ones."""
+    return _close(Reminder.objects.filter(patient_id=patient_id))
+
+
+def _close(rows: ReminderQuerySet) -> Resolved:
+    """Mark the rows' unread notifications read and close those not sent yet."""
     now = timezone.now()
-    rows = Reminder.objects.filter(patient_id=patient_id)
     stale = now - datetime.timedelta(minutes=settings.LABPARCOURS_REMINDER_CLAIM_MINUTES)
     cancelled = (
         rows.unsent()
