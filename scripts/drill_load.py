@@ -386,20 +386,26 @@ def drill(args: argparse.Namespace) -> list[str]:
     try:
         with _database(args.pg_host, args.pg_port, args.database) as database_url:
             env = _environment(work, database_url, redis_url, port)
-            started = time.perf_counter()
             # Seeded as the backup drill seeds (DEBUG on: the demo's SEPA account and its
             # e-mails need no configuration), then served with DEBUG off.
             seeding = {**env, "DJANGO_DEBUG": "1", "CELERY_TASK_ALWAYS_EAGER": "1"}
-            _python("manage.py", "migrate", "-v0", env=seeding)
-            _python("manage.py", "seed_demo", env=seeding)
             scale = ["--patients", str(SYNTHETIC_PATIENTS), "--force"]
-            _python("manage.py", "seed_scale", *scale, env=seeding)
+            steps = {
+                "migrate": ("manage.py", "migrate", "-v0"),
+                "seed_demo": ("manage.py", "seed_demo"),
+                "seed_scale": ("manage.py", "seed_scale", *scale),
+            }
+            took = []
+            for name, command in steps.items():
+                started = time.perf_counter()
+                _python(*command, env=seeding)
+                took.append(f"{name} {time.perf_counter() - started:.0f} s")
             _python(__file__, "collectstatic", env=env)
             plan = json.loads(_python(__file__, "prepare", env=env))
             (work / "plan.json").write_text(json.dumps(plan))
             print(
-                f"seeded {args.database} (demo + {SYNTHETIC_PATIENTS} synthetic patients) in "
-                f"{time.perf_counter() - started:.0f} s; cache: "
+                f"{args.database}: the demo and {SYNTHETIC_PATIENTS} synthetic patients "
+                f"({', '.join(took)}); cache: "
                 f"{'Redis ' + redis_url if redis_url else 'local memory (no Redis answered)'}"
             )
             with _gunicorn(env, base, work / "gunicorn.log"):
@@ -455,8 +461,8 @@ def main() -> int:
     )
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--mix-seconds", type=float, default=20)
-    parser.add_argument("--trivial-seconds", type=float, default=10)
+    parser.add_argument("--mix-seconds", type=float, default=16)
+    parser.add_argument("--trivial-seconds", type=float, default=8)
     args = parser.parse_args()
     if args.step:
         {"collectstatic": collectstatic, "prepare": prepare}[args.step]()
