@@ -141,6 +141,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "labparcours",
+            # As the broker's: a Redis that does not answer fails a request in seconds, never
+            # holds it for the system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
