@@ -13,6 +13,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_configure.connect
+def _name_the_redbeat_settings(sender: Celery, **kwargs: object) -> None:
+    """celery-redbeat reads its settings (CELERY_REDBEAT_* in settings.py) through the
+    namespace, but checks by their bare names that they were set: without these it falls back
+    to the broker's URL and options with a warning (and, it says, will stop reading them)."""
+    for name in ("redbeat_redis_url", "redbeat_redis_options"):
+        if name in sender.conf:
+            sender.conf[name] = sender.conf[name]
+
+
 @worker_init.connect
 @beat_init.connect
 def _refuse_to_start_without_a_secret_key(**kwargs: object) -> None:

@@ -141,6 +141,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "labparcours",
+            # As the broker's: a Redis that does not answer fails a request in seconds, never
+            # holds it for the system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -324,6 +327,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
+# Beat runs once however many beat processes start (one per host, or a spare): with Redis, the
+# schedule lives there (celery-redbeat) and only the beat holding its lock sends; another waits
+# on the lock and takes over at most LABPARCOURS_BEAT_LOCK_SECONDS after the holder died. The
+# holder extends the lock on every pass, which comes at most a fifth of that apart. A beat that
+# loses Redis exits, to be restarted by its supervisor (compose: restart: unless-stopped).
+# Without Redis (make run), the one beat keeps its schedule in a file.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = "labparcours:beat:"
+    CELERY_REDBEAT_LOCK_TIMEOUT = env_int("LABPARCOURS_BEAT_LOCK_SECONDS", 150)
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, CELERY_REDBEAT_LOCK_TIMEOUT // 5)
+    CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 # --- Security ------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

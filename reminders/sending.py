@@ -2,12 +2,17 @@
 
 A sending task claims its ledger rows with a conditional update, so that two workers never
 send the same row; then, per recipient and per their preference, it creates the in-app
-notification, sends one e-mail (or leaves the rows for the daily digest), and marks the
-batch's rows sent in one update once its e-mails are out: the queries of a batch do not grow
-with its reminders. A failed e-mail leaves its rows unsent, with a retry time, for a later
-sweep. A worker killed between its e-mails and that update leaves its claim to expire: the
-batch's e-mails go again (at most a batch, `LABPARCOURS_REMINDER_BATCH_SIZE` rows), never
-lost.
+notification, and sends one e-mail (or leaves the rows for the daily digest). Each e-mail's
+rows are marked sent as soon as the mail server has accepted it, with one UPDATE conditional
+on the claim: the queries of a batch grow with its e-mails (one per recipient), not with its
+reminders. A failed e-mail leaves its rows unsent, with a retry time, for a later sweep (the
+failures of a batch written together, one UPDATE per attempt count and error).
+
+At least once: a worker killed between the mail server's acceptance of an e-mail and that
+UPDATE leaves the e-mail's rows claimed and unsent; once the claim expires
+(`LABPARCOURS_REMINDER_CLAIM_MINUTES`) a sweep sends that one e-mail again. The rows of the
+e-mails already accepted are marked sent, the rest are sent once: a kill costs at most the
+e-mail in flight in each worker process, never a lost reminder (`scripts/drill_reminders.py`).
 
 E-mails carry the patient's initials and a link to the page to act on, never health details.
 """
@@ -19,7 +24,7 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
@@ -157,45 +162,41 @@ def _notify_in_app(rows: list[Reminder], now: datetime.datetime) -> None:
     )
 
 
-@dataclass
-class Outcome:
-    """What the mail server took and what it refused, before anything is written."""
-
-    sent: list[int] = field(default_factory=list)
-    failed: list[tuple[list[Reminder], Exception]] = field(default_factory=list)
-
-
 def _email(rows: list[Reminder], *, token: uuid.UUID, digest: bool) -> tuple[int, int]:
-    """One e-mail per recipient (the rows come ordered by recipient), then the marks written
-    for the whole batch at once: one UPDATE for the rows sent (and one per kind of failure);
-    (rows marked sent, rows failed)."""
-    outcome = Outcome()
+    """One e-mail per recipient (the rows come ordered by recipient), each marked sent at once
+    (one UPDATE per e-mail); then the failures released together. (rows marked sent, rows
+    failed)."""
+    sent = 0
+    failed: list[tuple[list[Reminder], Exception]] = []
+    channel = Channel.DIGEST if digest else Channel.EMAIL
     connection = get_connection()
     try:
-        for _recipient_id, group in groupby(rows, key=lambda r: r.recipient_id):
-            _email_group(list(group), connection=connection, digest=digest, outcome=outcome)
+        for _recipient_id, rows_of_one in groupby(rows, key=lambda r: r.recipient_id):
+            group = list(rows_of_one)
+            error = _send(group, connection=connection, digest=digest)
+            if error is not None:
+                failed.append((group, error))
+                continue
+            # Accepted by the mail server: marked before the next e-mail, so that a worker
+            # killed now sends this one again at most, not the whole batch.
+            sent += Reminder.objects.filter(pk__in=[r.pk for r in group], claim_token=token).update(
+                sent_at=timezone.now(), channel=channel
+            )
     finally:
         connection.close()
-    sent = 0
-    if outcome.sent:
-        sent = Reminder.objects.filter(pk__in=outcome.sent, claim_token=token).update(
-            sent_at=timezone.now(), channel=Channel.DIGEST if digest else Channel.EMAIL
-        )
-    _failed(outcome.failed, token=token, digest=digest)
-    return sent, sum(len(group) for group, _error in outcome.failed)
+    _failed(failed, token=token, digest=digest)
+    return sent, sum(len(group) for group, _error in failed)
 
 
-def _email_group(
-    group: list[Reminder], *, connection: BaseEmailBackend, digest: bool, outcome: Outcome
-) -> None:
+def _send(group: list[Reminder], *, connection: BaseEmailBackend, digest: bool) -> Exception | None:
+    """Send one recipient's e-mail; the failure, if any (the rows are left for a retry)."""
     try:
         email = reminder_email(group[0].recipient, group, digest=digest)
         email.connection = connection
         email.send()
     except Exception as exc:  # any failure leaves the rows for a retry
-        outcome.failed.append((group, exc))
-    else:
-        outcome.sent += [r.pk for r in group]
+        return exc
+    return None
 
 
 def _failed(

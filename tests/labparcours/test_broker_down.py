@@ -82,3 +82,33 @@ def test_reminders_wait_in_the_ledger_and_leave_with_the_next_sweep(
     reminders_sweep(inline=True)
     assert not waiting.exists()
     assert world.patient_user.email in {a for m in mail.outbox for a in m.to}
+
+
+def test_with_redis_the_cache_is_bounded_as_the_broker(tmp_path) -> None:
+    """Redis is the cache too (rate limits, the dashboard's figures): a Redis that does not
+    answer fails those requests in seconds rather than holding them."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CACHES['default'].get('OPTIONS')))"
+    )
+    result = subprocess.run(  # noqa: S603 — our own interpreter and code
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "labparcours.settings",
+            "LABPARCOURS_VAR_DIR": str(tmp_path),
+            "REDIS_URL": "redis://127.0.0.1:6399/3",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options == {"socket_connect_timeout": 2, "socket_timeout": 5}

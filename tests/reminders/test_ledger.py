@@ -4,6 +4,7 @@ a second sweep, a second worker or a dead worker sends nothing twice and loses n
 import datetime
 import smtplib
 import threading
+from collections import Counter
 
 import pytest
 from django.core import mail
@@ -154,6 +155,44 @@ def test_a_worker_killed_mid_send_loses_nothing(due: World, settings) -> None:
     settings.LABPARCOURS_REMINDER_CLAIM_MINUTES = 15
     assert sweep_at(moment(0, 8, 16)).sent == 7
     assert len(mail.outbox) == 7
+
+
+class Killed(BaseException):
+    """The worker's process dies (SIGKILL, OOM): not an error any code of ours catches."""
+
+
+def test_a_worker_killed_mid_batch_sends_again_only_the_e_mail_in_flight(
+    due: World, monkeypatch, settings
+) -> None:
+    sweep_at(moment(0, 8), inline=False)
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    send = locmem.EmailBackend.send_messages
+    accepted: list[str] = []
+
+    def dies_after_the_fourth(self, messages):
+        sent = send(self, messages)
+        accepted.extend(address for message in messages for address in message.to)
+        if len(accepted) == 4:
+            raise Killed  # the mail server took the 4th e-mail; its UPDATE never ran
+        return sent
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", dies_after_the_fourth)
+    with frozen(moment(0, 8)), pytest.raises(Killed):
+        reminders_send(ids)
+    rows = list(Reminder.objects.filter(pk__in=ids).order_by("recipient_id"))
+    assert [r.recipient.email for r in rows[:4]] == accepted
+    assert all(r.sent_at for r in rows[:3])  # accepted, and marked at once
+    assert all(r.sent_at is None and r.claim_token for r in rows[3:])  # in flight, and after
+
+    # Its claim expires; a sweep sends the rest, the 4th (in flight) a second time.
+    monkeypatch.undo()
+    settings.LABPARCOURS_REMINDER_CLAIM_MINUTES = 15
+    assert sweep_at(moment(0, 8, 10)).sent == 0  # claimed still
+    assert sweep_at(moment(0, 8, 16)).sent == 4
+    received = Counter(address for message in mail.outbox for address in message.to)
+    assert sorted(received.values()) == [1] * 6 + [2]  # 0 lost; duplicated: the one in flight
+    assert received[accepted[3]] == 2
+    assert not Reminder.objects.unsent().exists()
 
 
 def test_a_broker_down_loses_nothing(
