@@ -1,0 +1,112 @@
+"""The compose file runs the programme on several replicas safely: migrations once, before
+anything starts; web and worker replicated against one PostgreSQL and Redis; beat replicated
+but scheduling once (its lock); a health check for every long-running service, each naming a
+check `scripts/healthcheck.py` knows; only the proxy published, on the host's loopback."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+LONG_RUNNING = ("postgres", "redis", "web", "proxy", "worker", "beat")
+APPLICATION = ("web", "worker", "beat")
+
+
+@pytest.fixture(scope="module")
+def services() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+@pytest.fixture(scope="module")
+def healthcheck() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "scripts/healthcheck.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def default_of(value: object) -> str:
+    """`${NAME:-default}` → default, as compose reads it when .env leaves NAME out."""
+    match = re.fullmatch(r"\$\{\w+:-([^}]*)\}", str(value))
+    return match.group(1) if match else str(value)
+
+
+def test_migrations_run_once_before_any_replica_starts(services: dict) -> None:
+    migrate = services["migrate"]
+    assert migrate["restart"] == "no"
+    assert "migrate --noinput" in " ".join(migrate["command"])
+    for name in APPLICATION:
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+        assert "migrate" not in " ".join(map(str, services[name]["command"])), name
+
+
+def test_web_worker_and_beat_run_several_replicas(services: dict) -> None:
+    for name in APPLICATION:
+        assert int(default_of(services[name]["deploy"]["replicas"])) >= 2, name
+
+
+def test_beat_replicas_share_one_lock_in_redis(services: dict) -> None:
+    command = services["beat"]["command"]
+    assert "beat" in command and "-s" not in command  # no schedule file on a local volume
+    assert "volumes" not in services["beat"] or not any(
+        "beat" in str(volume) for volume in services["beat"]["volumes"]
+    )
+
+
+def test_every_long_running_service_has_a_health_check(services: dict, healthcheck) -> None:
+    for name in LONG_RUNNING:
+        assert services[name].get("healthcheck", {}).get("test"), name
+    for name in APPLICATION:
+        test = services[name]["healthcheck"]["test"]
+        assert test[:3] == ["CMD", "python", "scripts/healthcheck.py"], name
+        mode = test[3]
+        assert mode == {"web": "web", "worker": "worker", "beat": "beat"}[name]
+    assert healthcheck.main(["nothing-of-the-kind"]) == 2
+
+
+def test_only_the_proxy_is_published_and_on_the_loopback(services: dict) -> None:
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    (port,) = services["proxy"]["ports"]
+    assert default_of(port.split(":8080")[0]).startswith("127.0.0.1:")
+
+
+def test_the_trusted_proxies_are_the_compose_network(services: dict) -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    (subnet,) = compose["networks"]["default"]["ipam"]["config"]
+    trusted = services["web"]["environment"]["LABPARCOURS_TRUSTED_PROXIES"]
+    assert default_of(trusted) == default_of(subnet["subnet"])
+
+
+def test_the_proxy_lets_through_the_largest_upload_the_application_takes() -> None:
+    conf = (ROOT / "deploy/nginx.conf").read_text()
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1))
+    assert megabytes * 1024 * 1024 > settings.LABPARCOURS_UPLOAD_MAX_BYTES
+    # Paths only in the proxy's log: query strings may carry search terms about patients.
+    assert "$request_uri" not in conf and "$args" not in conf and '"$request"' not in conf
+
+
+def test_the_beat_check_follows_the_lock(needs_redis: str, healthcheck, monkeypatch) -> None:
+    import redis
+    from celery import current_app
+
+    monkeypatch.setattr(current_app.conf, "redbeat_redis_url", needs_redis, raising=False)
+    key = current_app.conf.redbeat_lock_key
+    client = redis.Redis.from_url(needs_redis)
+    client.delete(key)
+    assert healthcheck.check_beat() == 1
+    client.set(key, "a beat", ex=30)
+    try:
+        assert healthcheck.check_beat() == 0
+    finally:
+        client.delete(key)
