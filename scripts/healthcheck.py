@@ -62,10 +62,10 @@ def check_worker() -> int:
 def check_beat() -> int:
     """The lock of celery-redbeat exists: a beat renews it while it schedules; the replicas
     waiting to take over are healthy as long as one of them holds it."""
-    from redbeat.schedulers import get_redis
+    from redbeat.schedulers import RedBeatConfig, get_redis
 
     app = _celery_app()
-    key = app.conf.redbeat_lock_key
+    key = RedBeatConfig(app).lock_key
     if get_redis(app).exists(key):
         print(f"{key}: held")
         return 0

@@ -5,7 +5,6 @@ check `scripts/healthcheck.py` knows; only the proxy published, on the host's lo
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
@@ -13,6 +12,8 @@ from types import ModuleType
 import pytest
 import yaml
 from django.conf import settings
+
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG_RUNNING = ("postgres", "redis", "web", "proxy", "worker", "beat")
@@ -26,11 +27,7 @@ def services() -> dict:
 
 @pytest.fixture(scope="module")
 def healthcheck() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "scripts/healthcheck.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("healthcheck")
 
 
 def default_of(value: object) -> str:
@@ -57,7 +54,8 @@ def test_web_worker_and_beat_run_several_replicas(services: dict) -> None:
 
 def test_beat_replicas_share_one_lock_in_redis(services: dict) -> None:
     command = services["beat"]["command"]
-    assert "beat" in command and "-s" not in command  # no schedule file on a local volume
+    assert "beat" in command
+    assert "-s" not in command  # no schedule file on a local volume
     assert "volumes" not in services["beat"] or not any(
         "beat" in str(volume) for volume in services["beat"]["volumes"]
     )
@@ -93,15 +91,19 @@ def test_the_proxy_lets_through_the_largest_upload_the_application_takes() -> No
     megabytes = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1))
     assert megabytes * 1024 * 1024 > settings.LABPARCOURS_UPLOAD_MAX_BYTES
     # Paths only in the proxy's log: query strings may carry search terms about patients.
-    assert "$request_uri" not in conf and "$args" not in conf and '"$request"' not in conf
+    for variable in ("$request_uri", "$args", '"$request"'):
+        assert variable not in conf
 
 
 def test_the_beat_check_follows_the_lock(needs_redis: str, healthcheck, monkeypatch) -> None:
     import redis
-    from celery import current_app
+    from redbeat.schedulers import RedBeatConfig
 
-    monkeypatch.setattr(current_app.conf, "redbeat_redis_url", needs_redis, raising=False)
-    key = current_app.conf.redbeat_lock_key
+    from labparcours.celery import app
+
+    monkeypatch.setitem(app.conf, "redbeat_redis_url", needs_redis)
+    key = RedBeatConfig(app).lock_key
+    assert key.startswith("labparcours:beat:")
     client = redis.Redis.from_url(needs_redis)
     client.delete(key)
     assert healthcheck.check_beat() == 1

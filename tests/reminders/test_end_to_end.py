@@ -18,6 +18,7 @@ from reminders.tasks import send_reminder_batch, sweep_reminders
 from tests.conftest import World
 from tests.factories import planned_sic
 from tests.reminders.conftest import moment
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,3 +117,5 @@ def test_a_reminder_goes_through_redis_and_a_real_worker(fresh_world: World, wor
     assert world.own.last_name not in sent
     assert "send_reminder_batch" in log
     assert "succeeded" in log
+    # The worker's container health check (docker-compose.yml) sees this worker answer.
+    assert load_script("healthcheck").check_worker() == 0, log
