@@ -138,7 +138,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache; Redis unreachable, reads miss and writes are dropped.
+            "BACKEND": "labparcours.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "labparcours",
             # As the broker's: a Redis that does not answer fails a request in seconds, never

@@ -1,0 +1,111 @@
+"""The shared cache on Redis, which a Redis outage degrades instead of breaking.
+
+What the cache holds can be done without for a while: the dashboard's figures (computed again),
+the login and API rate limits (their counts). With Django's own Redis backend, a Redis that does
+not answer turns every page that reads the cache — the login among them — into an error page.
+Here a read that cannot reach Redis is a miss and a write is dropped, each logged as a warning
+(without keys: they may name a user), so that people keep working; the rate limits count
+nothing until Redis is back — open rather than shut, on purpose: a login still costs a
+password hash of a second, and a clinician locked out by an outage cannot reach a patient's
+record (OPERATIONS.md, « Redis down »). The timeouts of `OPTIONS` bound
+how long a request waits to find out.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+def _unreachable(operation: str, error: Exception) -> None:
+    logger.warning("Cache unreachable (%s): %s", operation, type(error).__name__)
+
+
+class TolerantRedisCache(RedisCache):
+    """Django's RedisCache; Redis unreachable: reads miss, writes are dropped."""
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        try:
+            return super().get(key, default, version)
+        except UNREACHABLE as error:
+            _unreachable("get", error)
+            return default
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        try:
+            return super().get_many(keys, version)
+        except UNREACHABLE as error:
+            _unreachable("get_many", error)
+            return {}
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().has_key(key, version)
+        except UNREACHABLE as error:
+            _unreachable("has_key", error)
+            return False
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        try:
+            super().set(key, value, timeout, version)
+        except UNREACHABLE as error:
+            _unreachable("set", error)
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        try:
+            return super().add(key, value, timeout, version)
+        except UNREACHABLE as error:
+            _unreachable("add", error)
+            # As if added: the only `add` callers are locks (allauth's rate limits), which
+            # would otherwise wait, then refuse every login as "too many attempts".
+            return True
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        try:
+            return super().set_many(data, timeout, version)
+        except UNREACHABLE as error:
+            _unreachable("set_many", error)
+            return list(data)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        try:
+            return super().touch(key, timeout, version)
+        except UNREACHABLE as error:
+            _unreachable("touch", error)
+            return False
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().delete(key, version)
+        except UNREACHABLE as error:
+            _unreachable("delete", error)
+            return False
+
+    def delete_many(self, keys: Any, version: int | None = None) -> None:
+        try:
+            super().delete_many(keys, version)
+        except UNREACHABLE as error:
+            _unreachable("delete_many", error)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        try:
+            return super().incr(key, delta, version)
+        except UNREACHABLE as error:
+            _unreachable("incr", error)
+            # As for a missing key: the caller sets the value instead.
+            raise ValueError("Key not found while the cache is unreachable") from error
