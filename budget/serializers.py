@@ -19,6 +19,7 @@ from budget.models import (
     Expense,
     SupplementaryCare,
 )
+from labparcours.api_base import ModelSerializer
 from labparcours.api_errors import ErrorSerializer
 from labparcours.uploads import UploadSerializerField
 
@@ -30,7 +31,7 @@ def money(**kwargs: Any) -> serializers.DecimalField:
 # --- Envelopes ----------------------------------------------------------------------------------
 
 
-class EnvelopeSerializer(serializers.ModelSerializer):
+class EnvelopeSerializer(ModelSerializer):
     """An envelope and its balances, summed by the database from the ledger."""
 
     patient = serializers.UUIDField(source="patient_id", read_only=True)
@@ -60,7 +61,7 @@ class EnvelopeSerializer(serializers.ModelSerializer):
 # --- Requests -----------------------------------------------------------------------------------
 
 
-class CareRequestSerializer(serializers.ModelSerializer):
+class CareRequestSerializer(ModelSerializer):
     """A request as the team and the programme see it, prices included."""
 
     patient = serializers.UUIDField(source="envelope.patient_id", read_only=True)
@@ -94,7 +95,7 @@ class CareRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PatientSideCareSerializer(serializers.ModelSerializer):
+class PatientSideCareSerializer(ModelSerializer):
     """What the patient and their caregiver see of a request: what was asked, with whom, how
     many sessions are done; no price."""
 
@@ -143,7 +144,7 @@ class RefuseSerializer(serializers.Serializer):
 # --- Expenses -----------------------------------------------------------------------------------
 
 
-class ExpenseSerializer(serializers.ModelSerializer):
+class ExpenseSerializer(ModelSerializer):
     patient = serializers.UUIDField(source="request.envelope.patient_id", read_only=True)
     has_invoice = serializers.SerializerMethodField()
 
@@ -188,7 +189,7 @@ class MarkPaidSerializer(serializers.Serializer):
 # --- The ledger ---------------------------------------------------------------------------------
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(ModelSerializer):
     patient = serializers.UUIDField(source="envelope.patient_id", read_only=True)
 
     class Meta:

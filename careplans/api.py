@@ -17,18 +17,18 @@ from careplans.models import Action, CarePlan, Goal, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
 from careplans.services import careplan_changes_request, careplan_validation_record
-from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, PdfRenderer
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, ModelSerializer, PdfRenderer
 from labparcours.http import api_user
 from labparcours.uploads import UploadSerializerField, serve_upload
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(ModelSerializer):
     class Meta:
         model = Goal
         fields = ("id", "text")
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ModelSerializer):
     who = serializers.CharField(read_only=True)
 
     class Meta:
@@ -49,7 +49,7 @@ class ActionSerializer(serializers.ModelSerializer):
         )
 
 
-class CarePlanSerializer(serializers.ModelSerializer):
+class CarePlanSerializer(ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
     actions = ActionSerializer(many=True, read_only=True)
 

@@ -32,6 +32,7 @@ from indemnities.selectors import visible_batches, visible_lines
 from labparcours.api_base import (
     AccessLoggedMixin,
     ConditionalWrites,
+    ModelSerializer,
     PdfRenderer,
     candidate,
     model_clean,
@@ -44,7 +45,7 @@ from teams.models import Professional
 # --- Lines ----------------------------------------------------------------------------------------
 
 
-class IndemnityLineSerializer(serializers.ModelSerializer):
+class IndemnityLineSerializer(ModelSerializer):
     kind: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -123,7 +124,7 @@ class IndemnityLineViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
 # --- Rates ----------------------------------------------------------------------------------------
 
 
-class IndemnityRateSerializer(serializers.ModelSerializer):
+class IndemnityRateSerializer(ModelSerializer):
     class Meta:
         model = IndemnityRate
         fields = ("id", "kind", "profession", "amount", "valid_from", "valid_until")
@@ -160,7 +161,7 @@ class IndemnityRateViewSet(ConditionalWrites, viewsets.ModelViewSet):
 # --- Payment batches ------------------------------------------------------------------------------
 
 
-class PaymentBatchSerializer(serializers.ModelSerializer):
+class PaymentBatchSerializer(ModelSerializer):
     total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     line_count = serializers.IntegerField(read_only=True)
     professional_count = serializers.IntegerField(read_only=True)

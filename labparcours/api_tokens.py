@@ -7,11 +7,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from labparcours.api_base import ModelSerializer
 from labparcours.http import api_user
 from labparcours.models import ApiToken
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ModelSerializer):
     """A token as it is listed: never its key, which only its creation shows."""
 
     class Meta:

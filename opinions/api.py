@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from labparcours.access import log_access
-from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, IdFilter
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, IdFilter, ModelSerializer
 from labparcours.http import api_user
 from labparcours.permissions import require
 from labparcours.uploads import UploadSerializerField, serve_upload
@@ -39,7 +39,7 @@ from teams.models import Professional
 # --- What the API says -------------------------------------------------------------------------
 
 
-class OpinionAttachmentSerializer(serializers.ModelSerializer):
+class OpinionAttachmentSerializer(ModelSerializer):
     download = serializers.SerializerMethodField(help_text="Where to download the file.")
 
     class Meta:
@@ -51,7 +51,7 @@ class OpinionAttachmentSerializer(serializers.ModelSerializer):
         return reverse("opinion-attachment-detail", args=[obj.pk])
 
 
-class OpinionRequestSerializer(serializers.ModelSerializer):
+class OpinionRequestSerializer(ModelSerializer):
     """A request, its answer and its state; `time_to_answer_hours` once answered."""
 
     patient = serializers.UUIDField(source="patient_id", read_only=True)

@@ -14,6 +14,7 @@ from labparcours.api_base import (
     AccessLoggedMixin,
     ConditionalWrites,
     CoordinatorWrites,
+    ModelSerializer,
     candidate,
     model_clean,
 )
@@ -27,7 +28,7 @@ from patients.services import consent_record, patient_create
 from programme.workflows import patient_include
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(ModelSerializer):
     class Meta:
         model = Patient
         fields = (
@@ -60,7 +61,7 @@ class PatientSerializer(serializers.ModelSerializer):
         )
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(ModelSerializer):
     """A consent of the patient. A delegation (`caregiver_delegation`) names one of the
     patient's caregivers, and may be given again after it was withdrawn."""
 
@@ -90,7 +91,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class AccessLogEntrySerializer(serializers.ModelSerializer):
+class AccessLogEntrySerializer(ModelSerializer):
     """A read as the patient and their caregiver see it: who (name, and profession or role)
     and when — never the reader's IP address."""
 

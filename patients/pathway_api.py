@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.api_base import AccessLoggedMixin, ConditionalWrites
+from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, ModelSerializer
 from labparcours.http import api_user
 from labparcours.permissions import require
 from patients.models import (
@@ -30,7 +30,7 @@ from patients.rules import can_read_pathway, can_record_pathway
 from programme.workflows import pathway_event_record
 
 
-class FollowUpWindowSerializer(serializers.ModelSerializer):
+class FollowUpWindowSerializer(ModelSerializer):
     """A follow-up window a discharge opened: a contact of its kind due until `closes_on`
     (included); `state` is met, late (a contact after it), open or broken."""
 
@@ -45,7 +45,7 @@ class FollowUpWindowSerializer(serializers.ModelSerializer):
         return window.state()
 
 
-class PathwayEventSerializer(serializers.ModelSerializer):
+class PathwayEventSerializer(ModelSerializer):
     windows = FollowUpWindowSerializer(many=True, read_only=True)
 
     class Meta:
@@ -67,7 +67,7 @@ class PathwayEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PathwayEventCreateSerializer(serializers.ModelSerializer):
+class PathwayEventCreateSerializer(ModelSerializer):
     """An event to record; a death or a move makes the patient leave the programme."""
 
     patient = serializers.UUIDField()
@@ -90,7 +90,7 @@ class DischargeSerializer(serializers.Serializer):
     discharged_on = serializers.DateField()
 
 
-class FollowUpContactSerializer(serializers.ModelSerializer):
+class FollowUpContactSerializer(ModelSerializer):
     class Meta:
         model = FollowUpContact
         fields = ("id", "patient", "kind", "contacted_on", "by", "note", "recorded_at")

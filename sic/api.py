@@ -12,7 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, PdfRenderer, drf_errors
+from labparcours.api_base import (
+    AccessLoggedMixin,
+    ConditionalWrites,
+    ModelSerializer,
+    PdfRenderer,
+    drf_errors,
+)
 from labparcours.api_errors import ErrorSerializer
 from labparcours.http import api_user
 from labparcours.permissions import is_patient_side, require
@@ -25,7 +31,7 @@ from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
 from teams.rules import can_lead_team
 
 
-class SicSerializer(serializers.ModelSerializer):
+class SicSerializer(ModelSerializer):
     decisions = serializers.SerializerMethodField()
     contributions_submitted = serializers.IntegerField(source="n_submitted", read_only=True)
 
@@ -53,7 +59,7 @@ class SicSerializer(serializers.ModelSerializer):
         return [d.text for d in sic.decisions.all()]
 
 
-class PatientSideSicSerializer(serializers.ModelSerializer):
+class PatientSideSicSerializer(ModelSerializer):
     """What the patient and their caregiver see of a SIC: when, and the link."""
 
     class Meta:
@@ -74,6 +80,8 @@ class ScheduleSerializer(serializers.Serializer):
     """Reads the date, duration and link; `sic_schedule` applies the same rules as the page
     (`sic.validators`) and its refusal answers 400, field by field."""
 
+    # Bounded by the SIC's own rules (not in the past, two years ahead at most), whose
+    # messages say more than the API's general date range would.
     at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(default=20)
     video_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
@@ -102,7 +110,7 @@ class HoldSerializer(serializers.Serializer):
     decisions = serializers.ListField(child=serializers.CharField(), default=list)
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+class ContributionSerializer(ModelSerializer):
     author: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     submit = serializers.BooleanField(write_only=True, default=False)
 

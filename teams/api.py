@@ -16,6 +16,7 @@ from labparcours.api_base import (
     AccessLoggedMixin,
     ConditionalWrites,
     CoordinatorWrites,
+    ModelSerializer,
     candidate,
     model_clean,
     row_etag,
@@ -36,7 +37,7 @@ class DirectoryPermission(permissions.IsAuthenticated):
         return can_manage_patients(api_user(request))
 
 
-class ProfessionalSerializer(serializers.ModelSerializer):
+class ProfessionalSerializer(ModelSerializer):
     has_account = serializers.SerializerMethodField()
 
     class Meta:
@@ -75,7 +76,7 @@ class ProfessionalViewSet(ConditionalWrites, viewsets.ModelViewSet):
     http_method_names = ("get", "post", "patch", "head", "options")
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     professional_name = serializers.CharField(source="professional.__str__", read_only=True)
     profession = serializers.CharField(source="professional.profession", read_only=True)
 
@@ -94,7 +95,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         extra_kwargs = {"role": {"required": False}}
 
 
-class CareTeamSerializer(serializers.ModelSerializer):
+class CareTeamSerializer(ModelSerializer):
     # Filled by the viewset's prefetch (to_attr): the active members only.
     members = MembershipSerializer(source="active_memberships", many=True, read_only=True)
     missing_roles = serializers.SerializerMethodField()

@@ -22,7 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from labparcours.api_base import AccessLoggedMixin
+from labparcours.api_base import AccessLoggedMixin, ModelSerializer
 from labparcours.http import api_user
 from labparcours.permissions import require
 from labparcours.uploads import UploadSerializerField, serve_upload
@@ -48,7 +48,7 @@ class AuthorSerializer(serializers.Serializer):
         return user.profession_or_role()
 
 
-class ThreadAttachmentSerializer(serializers.ModelSerializer):
+class ThreadAttachmentSerializer(ModelSerializer):
     download = serializers.SerializerMethodField()
     has_thumbnail = serializers.SerializerMethodField()
 
@@ -63,7 +63,7 @@ class ThreadAttachmentSerializer(serializers.ModelSerializer):
         return bool(attachment.thumbnail)
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(ModelSerializer):
     author = AuthorSerializer()
     attachments = ThreadAttachmentSerializer(many=True)
     mentions = serializers.SerializerMethodField()
@@ -110,7 +110,7 @@ class ReadSerializer(serializers.Serializer):
     up_to = serializers.IntegerField(min_value=1, help_text="The id of the last message read.")
 
 
-class ReceiptSerializer(serializers.ModelSerializer):
+class ReceiptSerializer(ModelSerializer):
     user = AuthorSerializer()
     last_read = serializers.IntegerField(source="last_read_id")
 

@@ -117,3 +117,28 @@ def test_the_api_still_refuses_a_patient_consent_given_twice(world: World) -> No
     assert response.json()["errors"] == {
         "non_field_errors": ["Ce consentement est déjà enregistré."]
     }
+
+
+def test_the_api_refuses_a_date_in_another_century(world: World) -> None:
+    """A typing slip (year 250) is refused with a clear message; it would otherwise come back
+    with Paris's local mean time of the 1850s as its offset, which no client parses."""
+    Consent.objects.get(caregiver=world.caregiver).withdraw()
+    client = client_for(world.coordinator)
+    before = Consent.objects.count()
+    payload = {"kind": "caregiver_delegation", "caregiver": world.caregiver.pk}
+    for given_at in ("0250-01-01T00:00:00+01:00", "2150-06-01T09:00:00Z"):
+        response = client.post(
+            delegation_url(world),
+            {**payload, "given_at": given_at},
+            content_type="application/json",
+        )
+        assert response.status_code == 400, given_at
+        assert response.json()["errors"] == {"given_at": ["Saisissez une date entre 1900 et 2100."]}
+    assert Consent.objects.count() == before
+    response = client.post(
+        delegation_url(world),
+        {**payload, "given_at": "2026-11-30T10:00:00+01:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["given_at"].endswith("+01:00")
