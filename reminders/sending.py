@@ -19,6 +19,7 @@ E-mails carry the patient's initials and a link to the page to act on, never hea
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import uuid
@@ -170,6 +171,7 @@ def _email(rows: list[Reminder], *, token: uuid.UUID, digest: bool) -> tuple[int
     failed: list[tuple[list[Reminder], Exception]] = []
     channel = Channel.DIGEST if digest else Channel.EMAIL
     connection = get_connection()
+    _open(connection)
     try:
         for _recipient_id, rows_of_one in groupby(rows, key=lambda r: r.recipient_id):
             group = list(rows_of_one)
@@ -188,13 +190,28 @@ def _email(rows: list[Reminder], *, token: uuid.UUID, digest: bool) -> tuple[int
     return sent, sum(len(group) for group, _error in failed)
 
 
+def _open(connection: BaseEmailBackend) -> None:
+    """One connection to the mail server for the whole batch (left closed, each e-mail opens
+    and closes its own: a TLS handshake and a login per e-mail). A server that does not answer
+    is not an error here: each e-mail then fails on its own and waits for its retry."""
+    try:
+        connection.open()
+    except Exception as exc:  # the e-mails report it, row by row
+        logger.warning("Mail server unreachable before a batch: %s", type(exc).__name__)
+
+
 def _send(group: list[Reminder], *, connection: BaseEmailBackend, digest: bool) -> Exception | None:
-    """Send one recipient's e-mail; the failure, if any (the rows are left for a retry)."""
+    """Send one recipient's e-mail; the failure, if any (the rows are left for a retry). After a
+    failure the connection is opened again, so that the next e-mail does not fail on a
+    connection the server dropped."""
     try:
         email = reminder_email(group[0].recipient, group, digest=digest)
         email.connection = connection
         email.send()
     except Exception as exc:  # any failure leaves the rows for a retry
+        with contextlib.suppress(Exception):
+            connection.close()
+        _open(connection)
         return exc
     return None
 

@@ -2,7 +2,9 @@
 
 Beat runs `sweep_reminders` (several times a day) and `queue_reminder_digests` (daily). The
 rows they work on are claimed with a conditional update, so a task run twice, or by two
-workers, sends nothing twice; acknowledged late, a task lost with its worker runs again.
+workers, sends nothing twice. A task lost with its worker comes back from Redis only after the
+broker's visibility timeout (an hour); its rows come back sooner: their claim expires
+(`LABPARCOURS_REMINDER_CLAIM_MINUTES`) and the next sweep queues them (OPERATIONS.md).
 """
 
 import logging
