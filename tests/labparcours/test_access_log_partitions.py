@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from labparcours.models import AccessLogEntry, AccessLogPurge
+from labparcours.paging import _estimated_rows
 from labparcours.partitions import (
     MONTHS_AHEAD,
     Partition,
@@ -198,3 +199,15 @@ def test_postgresql_refuses_an_update_or_a_delete_in_every_partition(
             _in_transaction(purging, delete)
     assert AccessLogEntry.objects.get(pk=entry.pk).what == "patient"
 
+
+def test_the_admins_estimate_of_the_log_adds_up_its_partitions(
+    needs_postgres, world: World
+) -> None:
+    ensure_access_log_partitions()
+    for _ in range(3):
+        read(world, timezone.now())
+    read(world, datetime.datetime(1990, 5, 17, tzinfo=datetime.UTC))
+    # Autovacuum analyses the partitions, never the partitioned table itself.
+    for (name,) in sql("SELECT relid::text FROM pg_partition_tree(%s) WHERE isleaf", [TABLE]):
+        sql(f"ANALYZE {name}")
+    assert _estimated_rows(AccessLogEntry.objects.all()) == AccessLogEntry.objects.count() >= 4
