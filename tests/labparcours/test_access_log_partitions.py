@@ -5,13 +5,16 @@ the append-only guard holds on every partition."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
+from collections.abc import Iterator
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from labparcours import partitions
 from labparcours.models import AccessLogEntry, AccessLogPurge
 from labparcours.paging import _estimated_rows
 from labparcours.partitions import (
@@ -198,6 +201,56 @@ def test_postgresql_refuses_an_update_or_a_delete_in_every_partition(
         with pytest.raises(DatabaseError, match="append-only"):
             _in_transaction(purging, delete)
     assert AccessLogEntry.objects.get(pk=entry.pk).what == "patient"
+
+
+@contextlib.contextmanager
+def busy_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Another session reading the access log, in a transaction it keeps open: no partition
+    can be created nor dropped until it ends (waited for 0.1 s, here)."""
+    import psycopg2
+
+    monkeypatch.setattr(partitions, "LOCK_TIMEOUT", "100ms")
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+        yield
+    finally:
+        other.close()
+
+
+def test_the_upkeep_leaves_the_coming_months_to_the_next_night_when_the_table_is_busy(
+    needs_postgres, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with busy_table(monkeypatch), caplog.at_level(logging.WARNING, "labparcours.partitions"):
+        assert ensure_access_log_partitions(months_ahead=MONTHS_AHEAD + 2) == []
+    assert "the table stayed busy" in caplog.text
+
+
+def test_the_purge_leaves_an_old_month_to_the_next_night_when_the_table_is_busy(
+    needs_postgres,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The month is created in this test's transaction, which then holds the table's lock: the
+    # lock timeout itself is the upkeep's test above; here, what the purge does with it.
+    old = month_of(timezone.now() - 400 * DAY)
+    add_month(old)
+    entry = read(world, month_start(old) + 10 * DAY)
+    briefly = partitions._briefly
+
+    def busy(sql: str, params: list[object]) -> object:
+        if "drop_month" in sql:
+            raise partitions._LockTimeout
+        return briefly(sql, params)
+
+    monkeypatch.setattr(partitions, "_briefly", busy)
+    with caplog.at_level(logging.WARNING, "labparcours.partitions"):
+        assert access_log_purge().deleted == 0
+    assert f"{old:%Y-%m} is left for the next purge" in caplog.text
+    assert AccessLogEntry.objects.filter(pk=entry.pk).exists()
+    assert old in {p.month for p in access_log_partitions()}
 
 
 def test_the_admins_estimate_of_the_log_adds_up_its_partitions(
