@@ -114,16 +114,26 @@ def _briefly(sql: str, params: list[Any]) -> Any:
 
 
 def ensure_access_log_partitions(
-    *, months_ahead: int = MONTHS_AHEAD, now: datetime.datetime | None = None
+    *,
+    months_ahead: int = MONTHS_AHEAD,
+    now: datetime.datetime | None = None,
+    since: datetime.datetime | None = None,
 ) -> list[datetime.date]:
-    """Create the partitions missing from the current month to `months_ahead` months ahead;
-    the months created. Idempotent. A month whose rows the DEFAULT partition already holds
-    stays there (a warning says so): moving them would lock the table for as long."""
+    """Create the partitions missing from the current month (or `since`'s, for rows written
+    with past dates) to `months_ahead` months ahead; the months created. Idempotent. A month
+    whose rows the DEFAULT partition already holds stays there (a warning says so): moving
+    them would lock the table for as long."""
     if not partitioned():
         return []
     current = month_of(now or timezone.now())
+    first = min(current, month_of(since)) if since else current
+    last = add_months(current, months_ahead)
     created = []
-    for month in (add_months(current, n) for n in range(months_ahead + 1)):
+    months = []
+    while first <= last:
+        months.append(first)
+        first = add_months(first, 1)
+    for month in months:
         try:
             outcome = _briefly("SELECT labparcours_accesslogentry_add_month(%s)", [month])
         except _LockTimeout:

@@ -107,6 +107,14 @@ def test_the_upkeep_creates_the_coming_months_once(needs_postgres) -> None:
     assert ensure_access_log_partitions(months_ahead=ahead) == []
 
 
+def test_the_upkeep_makes_past_months_ready_for_back_dated_reads(needs_postgres) -> None:
+    since = timezone.now() - 100 * DAY
+    ensure_access_log_partitions(since=since)
+    months = {p.month for p in access_log_partitions()}
+    assert {add_months(month_of(since), n) for n in range(4)} <= months
+    assert add_months(this_month(), MONTHS_AHEAD) in months
+
+
 def test_the_upkeep_leaves_a_month_the_default_partition_holds_there(
     needs_postgres, world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
