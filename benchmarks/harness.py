@@ -212,7 +212,8 @@ def kept_rows(rows: list[Row], json_path: Path) -> list[Row]:
 
 def write(rows: list[Row], where: dict[str, Any], json_path: Path, md_path: Path) -> None:
     """The rows as JSON (for tools) and as a Markdown table (for people); with BENCH_KEEP=1,
-    after the rows of the last results that this run did not measure (`kept_rows`)."""
+    after the rows of the last results that this run did not measure (`kept_rows`). The
+    Markdown's prose under the table (its `## ` sections) is kept as it was."""
     rows = kept_rows(rows, json_path) + rows
     json_path.parent.mkdir(parents=True, exist_ok=True)
     payload = {**where, "rows": [asdict(row) for row in rows]}
@@ -241,4 +242,13 @@ def write(rows: list[Row], where: dict[str, Any], json_path: Path, md_path: Path
             f"| {row.operation} | {row.queries} | {row.median_ms:.0f} ms | {row.floor} | "
             f"{row.floor_median_ms:.0f} ms | ×{row.ratio:.2f} | {row.target} | {result} |"
         )
-    md_path.write_text("\n".join(lines) + "\n")
+    md_path.write_text("\n".join(lines) + "\n" + _prose(md_path))
+
+
+def _prose(md_path: Path) -> str:
+    """The sections written by hand under the table of `md_path`: from its first `## `."""
+    if not md_path.exists():
+        return ""
+    text = md_path.read_text()
+    start = text.find("\n## ")
+    return "" if start < 0 else text[start:]

@@ -75,10 +75,16 @@ def _estimated_rows(rows: QuerySet) -> int | None:
     connection = connections[rows.db]
     if connection.vendor != "postgresql":
         return None
+    # A partitioned table (the access log) holds no rows itself: autovacuum keeps the
+    # statistics of its partitions, not its own, so its estimate is the sum of theirs.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [rows.model._meta.db_table],
+            "SELECT coalesce("
+            " (SELECT sum(greatest(c.reltuples, 0))::bigint"
+            "  FROM pg_partition_tree(%s::regclass) AS t JOIN pg_class c ON c.oid = t.relid"
+            "  WHERE t.isleaf),"
+            " (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass))",
+            [rows.model._meta.db_table] * 2,
         )
         found = cursor.fetchone()
-    return int(found[0]) if found else None
+    return int(found[0]) if found and found[0] is not None else None

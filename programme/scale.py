@@ -61,6 +61,7 @@ from indemnities.models import (
 )
 from labparcours.bulk import insert_select
 from labparcours.models import AccessLogEntry, Role, User
+from labparcours.partitions import ensure_access_log_partitions
 from opinions.models import OpinionRequest, OpinionStatus, Urgency
 from patients.criteria import COMPLEXITY, DIABETES, HEART_FAILURE
 from patients.models import (
@@ -817,6 +818,9 @@ class ScaleSeeder:
                         ip_address=f"10.59.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}",
                     )
                 )
+        # On PostgreSQL, each past month its own partition, as the nightly upkeep would have
+        # made it: else the back-dated reads would all land in the default partition.
+        ensure_access_log_partitions(since=min((row.at for row in rows), default=None))
         self.append("access log", AccessLogEntry, rows)
 
     def threads(self, plans: list[PatientPlan]) -> None:

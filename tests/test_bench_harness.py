@@ -114,3 +114,15 @@ def test_a_partial_run_keeps_the_rows_it_did_not_measure(
     assert rows["dashboard"]["median_ms"] == 30
     assert rows["dashboard"]["notes"]["measured"] == "2026-12-01, commit abc1234"
     assert "(measured 2026-12-01, commit abc1234)" in table.read_text()
+
+
+def test_the_prose_under_the_table_survives_a_new_run(tmp_path: Path) -> None:
+    row = harness.Row("dashboard", "floor", "target", 3, 30.0, 1.0, 30.0, True)
+    where = {"date": "2026-12-01", "commit": "abc", "machine": "m", "database": "d", "scale": "1"}
+    table = tmp_path / "BENCH.md"
+    harness.write([row], where, tmp_path / "results.json", table)
+    table.write_text(table.read_text() + "\n## The access log\n\nDropped by month.\n")
+    harness.write([row], {**where, "date": "2026-12-06"}, tmp_path / "results.json", table)
+    text = table.read_text()
+    assert "- date: 2026-12-06" in text
+    assert text.endswith("| met |\n\n## The access log\n\nDropped by month.\n")
