@@ -40,6 +40,9 @@ def test_the_coordinator_includes_a_patient_and_builds_a_complete_team(page) -> 
 
     for last in ("Dubois", "Martin", "Benali", "Leroy"):
         page.fill("input[name=text]", last)
+        # Enter submits the search too: through htmx, or as a plain GET when the typing came
+        # before htmx was listening on the page just loaded (a loaded machine).
+        page.press("input[name=text]", "Enter")
         candidate = (
             page.locator("#candidates .candidate")
             .filter(has_text=last.upper())
