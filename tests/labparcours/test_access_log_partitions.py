@@ -272,3 +272,14 @@ def test_the_admins_estimate_of_the_log_adds_up_its_partitions(
     for (name,) in sql("SELECT relid::text FROM pg_partition_tree(%s) WHERE isleaf", [TABLE]):
         sql(f"ANALYZE {name}")
     assert _estimated_rows(AccessLogEntry.objects.all()) == AccessLogEntry.objects.count() >= 4
+
+
+def test_each_read_logged_writes_one_index_on_the_patient(needs_postgres) -> None:
+    """The (patient, -at) index serves every lookup by patient; no index of the patient alone
+    is written besides it, on the table or on any of its months."""
+    on_patient = sql(
+        "SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'labparcours_accesslogentry%%'"
+        " AND indexdef LIKE '%%(patient_id%%'"
+    )
+    assert on_patient
+    assert all("(patient_id, at DESC)" in indexdef for (indexdef,) in on_patient)
