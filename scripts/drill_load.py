@@ -215,16 +215,10 @@ def _python(*args: str, env: Mapping[str, str]) -> str:
 @contextmanager
 def _database(host: str, port: int, name: str) -> Iterator[str]:
     """A fresh database, dropped on the way out (its connections closed first)."""
-    import psycopg2
+    from drill_support import admin_sql
 
     def admin(sql: str) -> None:
-        connection = psycopg2.connect(host=host, port=port, user="postgres", dbname="postgres")
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-        finally:
-            connection.close()
+        admin_sql(host, port, sql)
 
     admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin(f'CREATE DATABASE "{name}"')

@@ -231,15 +231,9 @@ def drill_env(work: Path, redis_port: int, smtp_port: int) -> dict[str, str]:
 
 
 def admin_sql(statement: str) -> None:
-    import psycopg2
+    from drill_support import admin_sql as run
 
-    connection = psycopg2.connect(host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
+    run(PG_HOST, PG_PORT, statement)
 
 
 def redis_answers(port: int) -> bool:
