@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -157,18 +157,23 @@ def actions_late(now: datetime.datetime) -> list[Candidate]:
     side = patient_side(patients)
     members = patient_audience(patients).members.filter(professional__user__isnull=False)
     counts: dict[tuple[int, uuid.UUID, str], int] = defaultdict(int)
-    rows = actions.annotate(
-        reachable=Exists(members.filter(pk=OuterRef("membership_id")))
-    ).values_list("owner", "plan__patient_id", "membership__professional__user_id", "reachable")
-    for owner, patient_id, member_user, reachable in rows:
+    # Counted by the database: one row per owner, patient and member, not one per action.
+    rows = (
+        actions.annotate(reachable=Exists(members.filter(pk=OuterRef("membership_id"))))
+        .values_list("owner", "plan__patient_id", "membership__professional__user_id", "reachable")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    my_actions, my_plan = page("careplans:my_actions"), page("careplans:my_plan")
+    for owner, patient_id, member_user, reachable, count in rows:
         if owner == Owner.MEMBER:
             if reachable:
-                counts[(member_user, patient_id, page("careplans:my_actions"))] += 1
+                counts[(member_user, patient_id, my_actions)] += count
         elif owner == Owner.PATIENT and patient_id in side.patient:
-            counts[(side.patient[patient_id], patient_id, page("careplans:my_plan"))] += 1
+            counts[(side.patient[patient_id], patient_id, my_plan)] += count
         elif owner == Owner.CAREGIVER:
             for user_id in side.caregivers.get(patient_id, []):
-                counts[(user_id, patient_id, page("careplans:my_plan"))] += 1
+                counts[(user_id, patient_id, my_plan)] += count
     return [
         Candidate(
             ACTIONS_LATE.key,

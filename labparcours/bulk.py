@@ -1,11 +1,135 @@
-"""Rows written by the database from a query: INSERT … SELECT, one statement whatever their
-number, and no row travels through Python."""
+"""Writing many rows in one statement.
+
+`insert_select`: rows written by the database from a query (INSERT … SELECT), one statement
+whatever their number, and no row travels through Python.
+
+`insert_new`: rows computed in Python, without a model instance for each. `bulk_create` builds
+an instance per row and prepares every value of every field through the ORM: for the reminder
+sweep's ten thousand rows that cost more than the rules' own SQL. Here the values come as
+tuples, in the order of the named columns, already of the fields' Python types; only the
+values whose field needs the database's form (JSON; UUIDs and date-times on SQLite) go
+through the field, and every other column takes its default, prepared once for all rows.
+Statements still go through Django's cursor: counted, logged and timed like any other.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db import connection, models
+
+# Fields whose Python value is already what the driver takes, on every backend.
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+# COPY's text format: a backslash, a tab, a newline, a carriage return are escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def insert_new(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """INSERT the rows, leaving out those a unique constraint already holds (ON CONFLICT DO
+    NOTHING); returns how many were written. `columns` are attribute names (`recipient_id`);
+    the other fields, but the automatic primary key, take their default.
+
+    On PostgreSQL the rows are streamed by COPY into a temporary table, then inserted from it
+    in one statement (a VALUES list of thousands of rows costs more to parse and plan than to
+    write); elsewhere (SQLite), one prepared INSERT run for each row."""
+    fields = [_concrete(model, name) for name in columns]
+    others = [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname not in columns and not field.primary_key
+    ]
+    defaults = tuple(field.get_default() for field in others)
+    names = ", ".join(connection.ops.quote_name(str(field.column)) for field in [*fields, *others])
+    table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        return _copy_then_insert(table, names, [*fields, *others], rows, defaults)
+    convert = [_converter(field) for field in [*fields, *others]]
+    values = [
+        tuple(
+            value if c is None else c(value)
+            for c, value in zip(convert, (*row, *defaults), strict=True)
+        )
+        for row in rows
+    ]
+    if not values:
+        return 0
+    marks = ", ".join(["%s"] * len(convert))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608
+            values,
+        )
+        return cursor.rowcount
+
+
+def _copy_then_insert(
+    table: str,
+    names: str,
+    fields: list[models.Field],
+    rows: Iterable[Sequence[Any]],
+    defaults: tuple[Any, ...],
+) -> int:
+    given = [_copy_text(field) for field in fields[: len(fields) - len(defaults)]]
+    # The defaults are the same on every line: written as text once.
+    rest = "".join(
+        "\t" + _copy_text(field)(value)
+        for field, value in zip(fields[len(given) :], defaults, strict=True)
+    )
+    lines = io.StringIO()
+    for row in rows:
+        lines.write("\t".join(t(value) for t, value in zip(given, row, strict=True)))
+        lines.write(rest + "\n")
+    if not lines.tell():
+        return 0
+    lines.seek(0)
+    stage = connection.ops.quote_name(f"new_rows_{uuid.uuid4().hex}")
+    # Names from the model, quoted by the backend; the values travel by COPY, never in SQL.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP"  # noqa: S608
+            f" AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        cursor.copy_expert(f"COPY {stage} FROM STDIN", lines)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ON CONFLICT DO NOTHING"  # noqa: S608
+        )
+        written = cursor.rowcount
+        cursor.execute(f"DROP TABLE {stage}")
+    return written
+
+
+def _copy_text(field: models.Field) -> Callable[[Any], str]:
+    """The value as COPY's text format writes it (None is \\N)."""
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+
+        def text(value: Any) -> str:
+            if value is None:
+                return "\\N"
+            return json.dumps(value, cls=encoder).translate(_COPY_ESCAPES)
+
+    elif isinstance(field, models.BooleanField):
+
+        def text(value: Any) -> str:
+            return "\\N" if value is None else ("t" if value else "f")
+
+    elif isinstance(field, models.DateTimeField | models.DateField):
+
+        def text(value: Any) -> str:
+            return "\\N" if value is None else value.isoformat()
+
+    else:
+
+        def text(value: Any) -> str:
+            return "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
+
+    return text
 
 
 def insert_select(model: type[models.Model], fields: Sequence[str], rows: models.QuerySet) -> None:
@@ -20,3 +144,21 @@ def insert_select(model: type[models.Model], fields: Sequence[str], rows: models
             f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) {select}",
             params,
         )
+
+
+def _concrete(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if isinstance(target, _PLAIN):
+        return None
+
+    def convert(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    return convert

@@ -135,7 +135,10 @@ def page(name: str, *args: int | uuid.UUID | str) -> str:
     )
     if template is None:
         return reverse(name, args=args)
-    return template.format(*(quote(str(arg), safe=_SAFE) for arg in args))
+    # An integer or a UUID is written with characters a path keeps as they are.
+    return template.format(
+        *(arg if isinstance(arg, int | uuid.UUID) else quote(str(arg), safe=_SAFE) for arg in args)
+    )
 
 
 _SAFE = "/~:@!$&'()*+,;="

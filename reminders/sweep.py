@@ -3,10 +3,10 @@
 Each rule (in its domain app's `reminders.py`) reads the programme with a few set-based queries
 (never one per patient) and returns candidates: who is reminded of what, for which cycle. The
 sweep writes them to the ledger (`Reminder`, unique on kind, target, recipient and cycle, so a
-second sweep adds nothing) a slice of `WRITE_BATCH` candidates at a time (one lookup, one
-INSERT each: bounded statements whatever the programme's size) and returns, in batches, what
-is not sent yet: sent here when `inline` (the management command), else queued by the beat
-task after the commit.
+second sweep adds nothing) in one statement (INSERT … ON CONFLICT DO NOTHING, fed by COPY on
+PostgreSQL: the unique index answers "already there?", no model instance is built), and returns,
+in batches, what is not sent yet: sent here when `inline` (the management command), else
+queued by the beat task after the commit.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from labparcours.bulk import insert_new
 from reminders import registry
 from reminders.models import Reminder
 from reminders.registry import Candidate
@@ -27,11 +28,18 @@ from reminders.sending import reminders_send
 
 logger = logging.getLogger(__name__)
 
-# Candidates looked up and written per statement: bounded statements (a few hundred kB) and
-# bounded lookups, whatever the size of the programme.
-WRITE_BATCH = 1000
-
 Key = tuple[str, str, int, str]
+# The ledger's columns a candidate fills: its key, then the rest.
+_COLUMNS = (
+    "kind",
+    "target_key",
+    "recipient_id",
+    "cycle",
+    "patient_id",
+    "link",
+    "context",
+    "created_at",
+)
 
 
 def due_reminders(now: datetime.datetime) -> list[Candidate]:
@@ -50,12 +58,15 @@ def due_reminders(now: datetime.datetime) -> list[Candidate]:
 class SweepResult:
     due: int = 0  # candidates found by the rules
     recorded: int = 0  # new rows in the ledger
-    skipped: int = 0  # due, but already sent (or already waiting for the daily digest)
+    # due, in the ledger already and not to send now: sent, waiting for the daily digest or a
+    # retry, or in a worker's hands
+    skipped: int = 0
     queued: int = 0  # unsent rows handed to sending (new ones and earlier failures)
     cancelled: int = 0  # unsent rows that are no longer due
     sent: int = 0  # sent in this process (inline sweeps only)
     digest: int = 0  # kept for the daily digest (inline sweeps only)
     failed: int = 0  # failed in this process, retried by a later sweep (inline only)
+    queued_due: int = field(default=0, repr=False)  # of `queued`, those a rule found due
     batches: list[list[int]] = field(default_factory=list, repr=False)  # the ids to send
 
 
@@ -69,14 +80,17 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
     # In key order: two sweeps inserting the same rows wait for each other, never deadlock.
     candidates.sort(key=lambda c: c.key)
     with transaction.atomic():
-        for chunk in _slices(candidates, WRITE_BATCH):
-            existing = _existing_states(chunk)
-            new = [c for c in chunk if c.key not in existing]
-            # One bounded INSERT per slice; a row another sweep wrote meanwhile is ignored.
-            Reminder.objects.bulk_create([_row(c, now) for c in new], ignore_conflicts=True)
-            result.recorded += len(new)
-            result.skipped += sum(1 for c in chunk if existing.get(c.key) == "done")
+        # A row the ledger holds already (sent, waiting, or written by another sweep meanwhile)
+        # is left out by its unique constraint.
+        result.recorded = insert_new(
+            Reminder,
+            _COLUMNS,
+            ((*c.key, c.patient_id, c.link, c.context, now) for c in candidates),
+        )
         result.batches = _batches_to_send(now, {c.key for c in candidates}, result)
+    # Due and in the ledger already, but not to send now: sent, waiting for the daily digest,
+    # for a retry, or in a worker's hands.
+    result.skipped = result.due - result.queued_due
     if inline:
         for batch in result.batches:
             report = reminders_send(batch)
@@ -94,44 +108,6 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
     return result
 
 
-def _row(candidate: Candidate, now: datetime.datetime) -> Reminder:
-    return Reminder(
-        kind=candidate.kind,
-        recipient_id=candidate.recipient_id,
-        patient_id=candidate.patient_id,
-        target_key=candidate.target_key,
-        cycle=candidate.cycle,
-        link=candidate.link,
-        context=candidate.context,
-        created_at=now,
-    )
-
-
-def _slices(candidates: list[Candidate], size: int) -> Iterator[list[Candidate]]:
-    for start in range(0, len(candidates), size):
-        yield candidates[start : start + size]
-
-
-def _existing_states(candidates: list[Candidate]) -> dict[Key, str]:
-    """Key → "done" (sent, or handed to the digest) or "open", for candidates already in the
-    ledger; one query over their targets and cycles, which the ledger's unique index (target
-    first) answers with a probe per target, whatever the ledger's size."""
-    if not candidates:
-        return {}
-    rows = (
-        Reminder.objects.filter(
-            target_key__in={c.target_key for c in candidates},
-            cycle__in={c.cycle for c in candidates},
-        )
-        .order_by()
-        .values_list("kind", "target_key", "recipient_id", "cycle", "sent_at", "channel")
-    )
-    return {
-        (kind, target, recipient, cycle): "done" if sent_at or channel == "digest" else "open"
-        for kind, target, recipient, cycle, sent_at, channel in rows
-    }
-
-
 def _batches_to_send(now: datetime.datetime, due: set[Key], result: SweepResult) -> list[list[int]]:
     """The unsent rows still due (and manual ones), grouped in batches that keep each
     recipient's rows together; rows no longer due are closed without being sent."""
@@ -141,7 +117,10 @@ def _batches_to_send(now: datetime.datetime, due: set[Key], result: SweepResult)
     keep: list[tuple[int, int]] = []
     stale: list[int] = []
     for pk, kind, target, recipient, cycle in rows.order_by("recipient_id", "pk"):
-        if registry.kind(kind).by_hand or (kind, target, recipient, cycle) in due:
+        if (kind, target, recipient, cycle) in due:
+            keep.append((recipient, pk))
+            result.queued_due += 1
+        elif registry.kind(kind).by_hand:
             keep.append((recipient, pk))
         else:
             stale.append(pk)

@@ -25,8 +25,8 @@ def send_reminders(*args: str) -> str:
 def test_it_prints_what_it_sent_then_sends_nothing_the_second_time(world: World) -> None:
     planned_sic(world.own, due=moment(-3).date())
     with frozen(moment(0)):
-        assert send_reminders() == "2 reminders sent, 0 skipped (already sent)"
-        assert send_reminders() == "0 reminders sent, 2 skipped (already sent)"
+        assert send_reminders() == "2 reminders sent, 0 skipped (already sent or on their way)"
+        assert send_reminders() == "0 reminders sent, 2 skipped (already sent or on their way)"
     assert len(mail.outbox) == 1  # the coordinator's two reminders in one e-mail
 
 
@@ -39,7 +39,7 @@ def test_it_can_send_the_digests_at_once(world: World) -> None:
     with frozen(moment(0)):
         output = send_reminders("--digest")
     assert output.splitlines() == [
-        "0 reminders sent, 0 skipped (already sent), 1 kept for the daily digest",
+        "0 reminders sent, 0 skipped (already sent or on their way), 1 kept for the daily digest",
         "Daily digests: 1 e-mails, 1 reminders in them",
     ]
 
