@@ -23,10 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, digest: bool = False, **options: Any) -> None:
         result = reminders_sweep(inline=True)
-        line = (
-            f"{result.sent} reminders sent,"
-            f" {result.skipped} skipped (already sent or on their way)"
-        )
+        skipped = f"{result.skipped} skipped (already sent or on their way)"
+        line = f"{result.sent} reminders sent, {skipped}"
         if result.digest:
             line += f", {result.digest} kept for the daily digest"
         if result.failed:
