@@ -295,13 +295,14 @@ def contributions_missing(now: datetime.datetime) -> list[Candidate]:
 register(CONTRIBUTION, PATIENT_FORM, find=contributions_missing)
 
 
-def invited_members(sics: SicQuerySet) -> dict[int, list[int]]:
+def invited_members(sic_ids: list[int]) -> dict[int, list[int]]:
     """SIC id → the accounts of the members invited to it who are still in the patient's
-    audience (a member who left the team, or a patient who stopped sharing, is told nothing)."""
+    audience (a member who left the team, or a patient who stopped sharing, is told nothing).
+    For a few SICs, by their ids: their attendances are probed by SIC, never joined whole."""
     invited: dict[int, list[int]] = defaultdict(list)
-    audience = patient_audience(sics.values("patient_id"))
+    audience = patient_audience(Sic.objects.filter(pk__in=sic_ids).values("patient_id"))
     attendances = Attendance.objects.filter(
-        sic__in=sics,
+        sic_id__in=sic_ids,
         membership__in=audience.members,
         membership__professional__user__isnull=False,
     ).order_by("pk")
@@ -335,12 +336,16 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
             scheduled_at__lt=start_of(tomorrow + datetime.timedelta(days=1)),
         )
     )
-    invited = invited_members(sics)
-    side = patient_side(sics.values("patient_id"), attending=True)
+    rows = list(sics.values_list("pk", "patient_id", "scheduled_at", "video_url"))
+    if not rows:
+        return []
+    # Tomorrow's few SICs by their ids, not by a nested selection the planner would join to
+    # every attendance of the programme.
+    ids = [sic_id for sic_id, *_ in rows]
+    invited = invited_members(ids)
+    side = patient_side(Sic.objects.filter(pk__in=ids).values("patient_id"), attending=True)
     candidates = []
-    for sic_id, patient_id, at, video_url in sics.values_list(
-        "pk", "patient_id", "scheduled_at", "video_url"
-    ):
+    for sic_id, patient_id, at, video_url in rows:
         local = timezone.localtime(at)
         cycle = local.isoformat(timespec="minutes")
         context = {
@@ -447,7 +452,7 @@ def _invitees(sic: Sic) -> dict[int, str]:
     in the audience (to the SIC's page), the patient and their caregivers when they agreed to
     attend (to their record)."""
     one = Sic.objects.filter(pk=sic.pk)
-    to = dict.fromkeys(invited_members(one)[sic.pk], page("sic:detail", sic.pk))
+    to = dict.fromkeys(invited_members([sic.pk])[sic.pk], page("sic:detail", sic.pk))
     side = patient_side(one.values("patient_id"), attending=True)
     to |= dict.fromkeys(side.users(sic.patient_id), page("patients:my_record"))
     return to
