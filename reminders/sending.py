@@ -158,7 +158,8 @@ def reminders_send(reminder_ids: Iterable[int]) -> SendReport:
 
 def _notify_in_app(rows: list[Reminder], now: datetime.datetime) -> None:
     Notification.objects.bulk_create(
-        [Notification(user_id=r.recipient_id, reminder=r, created_at=now) for r in rows],
+        # By ids: assigning the instance would also cache each side on the other.
+        [Notification(user_id=r.recipient_id, reminder_id=r.pk, created_at=now) for r in rows],
         ignore_conflicts=True,
     )
 
