@@ -24,8 +24,6 @@ from django.db import connection, models
 
 # Fields whose Python value is already what the driver takes, on every backend.
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
-# COPY's text format: a backslash, a tab, a newline, a carriage return are escaped.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def insert_new(
@@ -75,15 +73,18 @@ def _copy_then_insert(
     rows: Iterable[Sequence[Any]],
     defaults: tuple[Any, ...],
 ) -> int:
-    given = [_copy_text(field) for field in fields[: len(fields) - len(defaults)]]
+    given = fields[: len(fields) - len(defaults)]
+    json_at = {i: f.encoder for i, f in enumerate(given) if isinstance(f, models.JSONField)}
     # The defaults are the same on every line: written as text once.
     rest = "".join(
-        "\t" + _copy_text(field)(value)
+        "\t" + copy_text(_dumped(field, value))
         for field, value in zip(fields[len(given) :], defaults, strict=True)
     )
     lines = io.StringIO()
     for row in rows:
-        lines.write("\t".join(t(value) for t, value in zip(given, row, strict=True)))
+        if json_at:
+            row = [_dumped_with(json_at[i], v) if i in json_at else v for i, v in enumerate(row)]
+        lines.write("\t".join(map(copy_text, row)))
         lines.write(rest + "\n")
     if not lines.tell():
         return 0
@@ -104,32 +105,28 @@ def _copy_then_insert(
     return written
 
 
-def _copy_text(field: models.Field) -> Callable[[Any], str]:
-    """The value as COPY's text format writes it (None is \\N)."""
+def _dumped(field: models.Field, value: Any) -> Any:
+    """A JSON field's value as text (None stays NULL); any other field's as it is."""
     if isinstance(field, models.JSONField):
-        encoder = field.encoder
+        return _dumped_with(field.encoder, value)
+    return value
 
-        def text(value: Any) -> str:
-            if value is None:
-                return "\\N"
-            return json.dumps(value, cls=encoder).translate(_COPY_ESCAPES)
 
-    elif isinstance(field, models.BooleanField):
+def _dumped_with(encoder: type[json.JSONEncoder] | None, value: Any) -> str | None:
+    return None if value is None else json.dumps(value, cls=encoder)
 
-        def text(value: Any) -> str:
-            return "\\N" if value is None else ("t" if value else "f")
 
-    elif isinstance(field, models.DateTimeField | models.DateField):
+# COPY's text format: a backslash, a tab, a newline, a carriage return are escaped.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
-        def text(value: Any) -> str:
-            return "\\N" if value is None else value.isoformat()
 
-    else:
-
-        def text(value: Any) -> str:
-            return "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
-
-    return text
+def copy_text(value: Any) -> str:
+    """One value in COPY's text format (a JSON value dumped to text before)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(COPY_ESCAPES)
 
 
 def insert_select(model: type[models.Model], fields: Sequence[str], rows: models.QuerySet) -> None:

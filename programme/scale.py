@@ -59,7 +59,7 @@ from indemnities.models import (
     LineApproval,
     LineEntry,
 )
-from labparcours.bulk import insert_select
+from labparcours.bulk import copy_text, insert_select
 from labparcours.models import AccessLogEntry, Role, User
 from labparcours.partitions import ensure_access_log_partitions
 from opinions.models import OpinionRequest, OpinionStatus, Urgency
@@ -1117,18 +1117,6 @@ class ScaleSeeder:
         )
 
 
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: Any) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value).translate(COPY_ESCAPES)
-
-
 def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     """Write `rows` (unsaved instances, their related rows saved before they were assigned,
     so that each foreign key's id is set) with one COPY, the id left to the database. The
@@ -1148,7 +1136,7 @@ def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
             value = f.pre_save(row, add=True) if f.attname in stamped else getattr(row, f.attname)
             if f.attname in json_fields:
                 value = json.dumps(value, cls=json_fields[f.attname].encoder)
-            values.append(_copy_text(value))
+            values.append(copy_text(value))
         buffer.write("\t".join(values) + "\n")
     buffer.seek(0)
     quote = connection.ops.quote_name
