@@ -34,6 +34,10 @@ from sic.models import Sic
 SCALE = int(os.environ.get("BENCH_SCALE", "1"))
 # BENCH_PATIENTS: a smaller cohort, to try the benchmark itself quickly (not a measure).
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", 10_000 * SCALE))
+# BENCH_SEEDED=1: the test database was written before by `seed_scale --patients N` (on an
+# empty database, N = PATIENTS) and is kept (--reuse-db): at 10× the writing takes longer than
+# the benchmark, and one programme serves several runs.
+SEEDED = os.environ.get("BENCH_SEEDED") == "1"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,11 @@ def programme(module_world, django_db_blocker) -> ScaleSeeder:
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         pytest.skip("the benchmark at scale runs on PostgreSQL (set DATABASE_URL)")
     with django_db_blocker.unblock():
+        if SEEDED:
+            seeder = ScaleSeeder(patients=PATIENTS, existing=0)
+            if not User.objects.filter(email=seeder.coordinator_email).exists():
+                pytest.fail(f"BENCH_SEEDED=1, but no programme of {PATIENTS} patients was seeded")
+            return seeder
         seeder = ScaleSeeder(patients=PATIENTS)
         start = time.perf_counter()
         seeder.run()

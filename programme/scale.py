@@ -293,6 +293,7 @@ class ScaleSeeder:
         today: datetime.date | None = None,
         chunk: int = CHUNK,
         progress: Callable[[str], None] | None = None,
+        existing: int | None = None,
     ) -> None:
         self.n = patients
         self.seed = seed
@@ -304,7 +305,9 @@ class ScaleSeeder:
         self.report = Report()
         # Ids and e-mails must not collide with an earlier run (--force): they depend on what
         # is there already; the names, dates and choices do not.
-        self.existing = Patient.objects.count()
+        # `existing`: the patients there before this run, counted unless given (a seeder that
+        # describes an earlier run on this database, without writing, gives what was there).
+        self.existing = Patient.objects.count() if existing is None else existing
         self.ids = random.Random(f"ids:{seed}:{self.existing}")  # noqa: S311 — same
         self.tag = f"s{seed}r{self.existing}"
 
