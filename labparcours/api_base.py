@@ -11,7 +11,7 @@ from typing import Any, cast
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Model
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
@@ -165,6 +165,15 @@ class ConditionalWrites:
     def etag_of(self, obj: Any) -> str:
         return row_etag(obj)
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # A write naming a version runs in one transaction, and `get_object` locks the row
+        # before comparing: from the comparison to the write nobody else changes it. A second
+        # write naming the same version waits for the first, then sees the new one: 412.
+        if request.method not in permissions.SAFE_METHODS and "If-Match" in request.headers:
+            with transaction.atomic():
+                return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
     def honours_if_match(self) -> bool:
         action = getattr(self, "action", None)
         return (
@@ -175,9 +184,14 @@ class ConditionalWrites:
     def get_object(self) -> Any:
         obj = super().get_object()  # type: ignore[misc]
         if self.honours_if_match():
-            etag = self.etag_of(obj)
             wanted = self.request.headers.get("If-Match")  # type: ignore[attr-defined]
             if wanted is not None:
+                # Locked (in `dispatch`'s transaction), then read again: the version compared
+                # and written is the last one committed, and stays so until this write ends.
+                manager = type(obj)._default_manager
+                list(manager.select_for_update().filter(pk=obj.pk).values_list("pk"))
+                obj = super().get_object()  # type: ignore[misc]
+                etag = self.etag_of(obj)
                 tags = parse_etags(wanted)
                 if "*" not in tags and etag not in tags:
                     raise PreconditionFailed(etag)

@@ -4,9 +4,14 @@ without If-Match is accepted as before."""
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+from django.db import connection
 from django.test import Client
 
 from labparcours.models import ApiToken, Role
+from patients.api import PatientSerializer
 from patients.models import Patient
 from sic.models import Sic, SicStatus
 from tests.conftest import World
@@ -126,3 +131,49 @@ def test_the_schema_documents_if_match_and_412(world: World) -> None:
     # A creation under the patient (a consent) changes no version of the patient.
     consents = paths["/api/v1/patients/{id}/consents/"]["post"]
     assert "412" not in consents["responses"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_writes_naming_the_same_version_at_once_one_is_refused(
+    needs_postgres, fresh_world: World, monkeypatch
+) -> None:
+    """The second write arrives while the first is between its check and its commit: it
+    waits for the row, then finds the version it named gone (412); nothing is lost."""
+    first, second = bearer(fresh_world.coordinator), bearer(fresh_world.coordinator)
+    etag = first.get(url(fresh_world.own))["ETag"]
+    writing, go_on = threading.Event(), threading.Event()
+    update = PatientSerializer.update
+
+    def slow_update(self, instance, validated_data):
+        if validated_data.get("city") == "Roubaix":
+            writing.set()
+            go_on.wait(timeout=5)
+        return update(self, instance, validated_data)
+
+    monkeypatch.setattr(PatientSerializer, "update", slow_update)
+    answers: dict[str, int] = {}
+
+    def patch(client: Client, city: str) -> None:
+        try:
+            answers[city] = client.patch(
+                url(fresh_world.own),
+                {"city": city},
+                content_type="application/json",
+                HTTP_IF_MATCH=etag,
+            ).status_code
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=patch, args=(first, "Roubaix"))
+    one.start()
+    assert writing.wait(timeout=10)
+    two = threading.Thread(target=patch, args=(second, "Tourcoing"))
+    two.start()
+    two.join(timeout=1)  # without the lock it would be done by now, its change then lost
+    go_on.set()
+    one.join(timeout=20)
+    two.join(timeout=20)
+    assert answers == {"Roubaix": 200, "Tourcoing": 412}
+    fresh_world.own.refresh_from_db()
+    assert fresh_world.own.city == "Roubaix"
