@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from labparcours.models import Role, User
 from labparcours.roles import PATIENT_SIDE
-from threads.models import Audience, Message
+from patients.models import PatientStatus
+from threads.models import Audience, Message, Thread
 
 # Who writes in a thread they may read: everyone but programme management.
 WRITERS = frozenset({Role.COORDINATOR, Role.CLINICIAN, *PATIENT_SIDE})
@@ -31,6 +32,12 @@ def may_read(user: User, audience: str) -> bool:
 
 def can_post(user: User) -> bool:
     return user.role in WRITERS
+
+
+def is_open(thread: Thread) -> bool:
+    """A thread takes new messages while its patient is in the programme: once they have left
+    it (death, move, withdrawal), it is kept and read, no longer written to."""
+    return thread.patient.status != PatientStatus.EXITED
 
 
 def takes_part(user: User) -> bool:

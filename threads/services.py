@@ -116,6 +116,14 @@ def _receipt_move(thread: Thread, user: User, last_id: int) -> bool:
 def message_post(*, thread: Thread, author: User, text: str, files: Sequence[Any] = ()) -> Message:
     """A new message, its files and mentions; the other participants are told."""
     require(rules.can_post(author))
+    if not rules.is_open(thread):
+        raise DomainError(
+            _(
+                "This patient has left the programme: their thread is kept and can be read, "
+                "but no longer written to."
+            ),
+            code="thread_closed",
+        )
     text = _clean_text(text, has_files=bool(files))
     message = Message.objects.create(thread=thread, author=author, text=text)
     for file in files:

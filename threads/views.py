@@ -98,7 +98,7 @@ def _render_thread(
     thread_mark_read(thread=thread, user=user, up_to=page.last_id)
     mark_readers(page.messages, receipts_of(thread))
     patient_side = is_patient_side(user)
-    can_post = rules.can_post(user)
+    can_post = rules.can_post(user) and rules.is_open(thread)
     unread = unread_counts(user, [thread.patient_id]).get(thread.patient_id, Unread())
     if form is None:
         placeholder = (
@@ -116,6 +116,7 @@ def _render_thread(
         "poll_after": page.last_id or 0,
         "form": form,
         "can_post": can_post,
+        "closed": not rules.is_open(thread),
         "tabs": [] if patient_side else _tabs(thread, unread),
         "mentionable": (
             [u for u in mentionable(thread) if u.pk != user.pk]

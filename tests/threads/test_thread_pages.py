@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from labparcours.models import AccessLogEntry, Role
+from patients.models import ExitReason, Patient, PatientStatus
 from sic.models import SicStatus
 from tests.conftest import World, client_for
 from tests.factories import ProfessionalFactory, UserFactory, held_sic
@@ -207,3 +208,29 @@ def test_the_sic_page_lists_the_messages_pinned_since_the_previous_sic(world: Wo
     assert "Œdème" not in held_page
     patient_page = client_for(world.patient_user).get(f"/sic/{next_sic.pk}/").content.decode()
     assert "Œdème" not in patient_page
+
+
+def test_the_thread_of_a_patient_who_left_is_read_not_written(world: World) -> None:
+    post(world.own, world.nurse, "Avant la sortie")
+    Patient.objects.filter(pk=world.own.pk).update(
+        status=PatientStatus.EXITED,
+        exit_reason=ExitReason.MOVED,
+        exit_date=timezone.localdate(),
+    )
+    client = client_for(world.gp)
+    page = client.get(team(world))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Avant la sortie" in html
+    assert 'class="composer"' not in html
+    assert "sorti du programme" in html
+    refused = client.post(team(world, "ecrire/"), {"text": "Encore un mot"})
+    assert "sorti du programme" in refused.content.decode()
+    api = client.post(
+        f"/api/v1/patients/{world.own.pk}/thread/messages/",
+        {"text": "Encore un mot"},
+        content_type="application/json",
+    )
+    assert api.status_code == 409
+    assert api.json()["code"] == "thread_closed"
+    assert not Message.objects.filter(text="Encore un mot").exists()
