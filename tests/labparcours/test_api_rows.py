@@ -1,6 +1,7 @@
 """The API's serializers read each row in one pass (`labparcours.api_base.ModelSerializer`),
 and a page of plans or SICs reads its nested parts as plain rows: what they answer is what
-DRF's own reading of the model instances answers, field for field."""
+DRF's own reading of the model instances answers, field for field. A list read without its
+filters skips their form, and still refuses a filter it cannot read."""
 
 from __future__ import annotations
 
@@ -140,3 +141,14 @@ def test_a_row_without_an_annotation_leaves_its_field_out_as_drf_does(
     assert "contributions_submitted" not in answer
     assert answer["decisions"] == ["Adapter le diurétique", "Revoir la marche"]
     assert answer == serializers.Serializer.to_representation(SicSerializer(sic), sic)
+
+
+def test_a_list_read_without_its_filters_still_refuses_a_filter_it_cannot_read(
+    world: World, shown: dict[str, Any]
+) -> None:
+    client = client_for(world.coordinator)
+    assert client.get("/api/v1/sics/?page_size=1").status_code == 200
+    assert client.get("/api/v1/sics/?due_after=demain").status_code == 400
+    assert client.get("/api/v1/sics/?status=perdue").status_code == 400
+    held = client.get("/api/v1/sics/?status=held").json()["results"]
+    assert [sic["id"] for sic in held] == [shown["sic"].pk]
