@@ -450,7 +450,10 @@ class Action(models.Model):
             return member
         if owner == Owner.PROVIDER:
             return provider
-        return str(Owner(owner).label) if owner in Owner.values else owner
+        try:
+            return str(Owner(owner).label)
+        except ValueError:  # outside the choices: shown as it is, as get_owner_display does
+            return owner
 
     @property
     def is_recurring(self) -> bool:

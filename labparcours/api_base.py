@@ -25,6 +25,7 @@ from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from labparcours.access import log_access
@@ -154,12 +155,20 @@ class DateTimeField(serializers.DateTimeField):
         return moment
 
 
-# DRF's conversions that are a built-in alone: `CharField` (and e-mail, URL…) answers
-# `str(value)`, `IntegerField` `int(value)`.
-PLAIN_CONVERSIONS: dict[Callable[..., Any], Callable[[Any], Any]] = {
-    serializers.CharField.to_representation: str,
-    serializers.IntegerField.to_representation: int,
-}
+def conversion(field: serializers.Field) -> Callable[[Any], Any]:
+    """DRF's conversion of a value (not None) of `field`, or the built-in it amounts to, called
+    without going through the field: `CharField` (e-mail, URL…) answers `str(value)`,
+    `IntegerField` `int(value)`, `BigIntegerField` (the keys) one or the other."""
+    method = type(field).to_representation
+    if method is serializers.CharField.to_representation:
+        return str
+    if method is serializers.IntegerField.to_representation:
+        return int
+    if method is serializers.BigIntegerField.to_representation:
+        as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return str if as_text else int
+    return field.to_representation
+
 
 # How a serializer reads one field of a row: the field's name in the answer, the row's key
 # read directly (None: only DRF's own path reads it right), the conversion of a value that
@@ -262,8 +271,7 @@ class ModelSerializer(serializers.ModelSerializer):
             zone = field.default_timezone()
             if zone is not None:
                 field.timezone = zone
-        # DRF's own conversion, or the built-in it amounts to (without a call through it).
-        return source, PLAIN_CONVERSIONS.get(type(field).to_representation, field.to_representation)
+        return source, conversion(field)
 
 
 class FilterBackend(DjangoFilterBackend):
