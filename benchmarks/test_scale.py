@@ -25,11 +25,11 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from benchmarks import harness
-from careplans.models import CarePlan
+from careplans.models import Action, CarePlan, Goal
 from labparcours.models import User
 from patients.models import Patient
 from programme.scale import ScaleSeeder
-from sic.models import Sic
+from sic.models import Decision, Sic
 
 SCALE = int(os.environ.get("BENCH_SCALE", "1"))
 # BENCH_PATIENTS: a smaller cohort, to try the benchmark itself quickly (not a measure).
@@ -97,8 +97,18 @@ def measure_page(name: str, client: Client, url: str, max_ratio: float) -> harne
     )
 
 
+# The rows of other tables that an API page shows inside each of its rows (a SIC's decisions,
+# a plan's goals and actions), by the key that names their parent: the issue's floor is "the
+# same page", and the page is these rows too.
+NESTED: dict[type[Model], dict[str, tuple[type[Model], str]]] = {
+    Sic: {"decisions": (Decision, "sic")},
+    CarePlan: {"goals": (Goal, "plan"), "actions": (Action, "plan")},
+}
+
+
 def measure_api(name: str, client: Client, url: str, model: type[Model]) -> harness.Row:
-    """An API page against the issue's floor: the same rows as `.values()` and `json.dumps`."""
+    """An API page against the issue's floor: the same rows as `.values()` and `json.dumps`,
+    with the rows of other tables it shows inside them (`NESTED`)."""
 
     def get() -> object:
         response = client.get(url)
@@ -106,15 +116,20 @@ def measure_api(name: str, client: Client, url: str, model: type[Model]) -> harn
         return response
 
     ids = [row["id"] for row in get().json()["results"]]  # type: ignore[attr-defined]
+    nested = NESTED.get(model, {})
 
     def floor() -> str:
-        return json.dumps(list(model.objects.filter(pk__in=ids).values()), default=str)
+        page = {"results": list(model.objects.filter(pk__in=ids).values())}
+        for part, (table, parent) in nested.items():
+            page[part] = list(table._default_manager.filter(**{f"{parent}__in": ids}).values())
+        return json.dumps(page, default=str)
 
+    shown = f"the page's rows and their {', '.join(nested)}" if nested else "the page's rows"
     return harness.measure(
         f"{name} ({SCALE}×)",
         full=get,
         floor=floor,
-        floor_is="the page's rows, .values() + json.dumps",
+        floor_is=f"{shown}, .values() + json.dumps",
         max_ratio=2,
         notes={"patients": PATIENTS, "url": url},
     )

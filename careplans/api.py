@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -17,9 +17,16 @@ from careplans.models import Action, CarePlan, Goal, ValidationMethod
 from careplans.pdf import careplan_pdf
 from careplans.selectors import visible_plans
 from careplans.services import careplan_changes_request, careplan_validation_record
-from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, ModelSerializer, PdfRenderer
+from labparcours.api_base import (
+    AccessLoggedMixin,
+    ConditionalWrites,
+    ModelSerializer,
+    PdfRenderer,
+    attach_rows,
+)
 from labparcours.http import api_user
 from labparcours.uploads import UploadSerializerField, serve_upload
+from teams.models import Membership, Professional
 
 
 class GoalSerializer(ModelSerializer):
@@ -49,9 +56,46 @@ class ActionSerializer(ModelSerializer):
         )
 
 
+class CarePlanListSerializer(serializers.ListSerializer):
+    """A page of plans: the goals and actions of all of them read in one query each, as
+    plain rows."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        plans = list(data)
+        with_part_rows(plans)
+        return super().to_representation(plans)
+
+
+def with_part_rows(plans: list[CarePlan]) -> None:
+    """Give each plan `goal_rows` and `action_rows`: its goals and actions, in their order, as
+    rows holding what the plan's answer shows of them (an action's `who` included)."""
+    goals = Goal.objects.values("plan_id", *GoalSerializer.row_columns())
+    attach_rows(plans, goals, by="plan_id", to="goal_rows")
+    actions = Action.objects.values("plan_id", *ActionSerializer.row_columns())
+    attach_rows(plans, actions, by="plan_id", to="action_rows")
+    rows = [row for plan in plans for row in plan.action_rows]  # type: ignore[attr-defined]
+    members = member_names({row["membership_id"] for row in rows} - {None})
+    for row in rows:
+        row["who"] = Action.who_label(
+            owner=row["owner"], member=members.get(row["membership_id"]), provider=row["provider"]
+        )
+
+
+def member_names(membership_ids: set[int]) -> dict[int, str]:
+    """The name of the professional of each of these team memberships, in one query."""
+    if not membership_ids:
+        return {}
+    names = (
+        Membership.objects.filter(pk__in=membership_ids)
+        .order_by()
+        .values_list("pk", "professional__first_name", "professional__last_name")
+    )
+    return {pk: Professional.full_name(first, last) for pk, first, last in names}
+
+
 class CarePlanSerializer(ModelSerializer):
-    goals = GoalSerializer(many=True, read_only=True)
-    actions = ActionSerializer(many=True, read_only=True)
+    goals = GoalSerializer(many=True, read_only=True, source="goal_rows")
+    actions = ActionSerializer(many=True, read_only=True, source="action_rows")
 
     class Meta:
         model = CarePlan
@@ -70,6 +114,12 @@ class CarePlanSerializer(ModelSerializer):
             "actions",
         )
         read_only_fields = fields
+        list_serializer_class = CarePlanListSerializer
+
+    def to_representation(self, instance: CarePlan) -> dict[str, Any]:
+        if not hasattr(instance, "goal_rows"):  # one plan, not a page's
+            with_part_rows([instance])
+        return super().to_representation(instance)
 
 
 class ValidateSerializer(serializers.Serializer):
@@ -102,21 +152,16 @@ class CarePlanViewSet(
     permission_classes = (permissions.IsAuthenticated,)
     filterset_class = CarePlanFilter
     access_what = "care plan"
-    patient_of = staticmethod(lambda plan: plan.patient)
+    patient_of = staticmethod(lambda plan: plan.patient_id)
     queryset = CarePlan.objects.none()
 
     def get_queryset(self) -> QuerySet[CarePlan]:
-        return (
-            visible_plans(api_user(self.request))
-            .select_related("patient")
-            .prefetch_related(
-                "goals",
-                Prefetch("actions", Action.objects.select_related("membership__professional")),
-            )
-            # By the patient's id, not their name: read in the order of the unique index
-            # (patient, version) instead of joining and sorting every plan of the programme.
-            .order_by("patient_id", "-version")
-        )
+        # By the patient's id, not their name: read in the order of the unique index
+        # (patient, version) instead of joining and sorting every plan of the programme.
+        plans = visible_plans(api_user(self.request)).order_by("patient_id", "-version")
+        if getattr(self, "detail", False):  # its actions read the patient (the PDF, a validation…)
+            plans = plans.select_related("patient")
+        return plans
 
     def _answer(self, plan: CarePlan) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)

@@ -435,11 +435,25 @@ class Action(models.Model):
 
     @property
     def who(self) -> str:
-        if self.owner == Owner.MEMBER and self.membership is not None:
-            return str(self.membership.professional)
-        if self.owner == Owner.PROVIDER:
-            return self.provider
-        return str(self.get_owner_display())
+        member = self.membership if self.owner == Owner.MEMBER else None
+        return self.who_label(
+            owner=self.owner,
+            member=None if member is None else str(member.professional),
+            provider=self.provider,
+        )
+
+    @staticmethod
+    def who_label(*, owner: str, member: str | None, provider: str) -> str:
+        """Who carries an action, in words: the team member (`member`, their name, when the
+        action is a member's), the provider, or the owner's label (the patient…)."""
+        if owner == Owner.MEMBER and member is not None:
+            return member
+        if owner == Owner.PROVIDER:
+            return provider
+        try:
+            return str(Owner(owner).label)
+        except ValueError:  # outside the choices: shown as it is, as get_owner_display does
+            return owner
 
     @property
     def is_recurring(self) -> bool:

@@ -5,26 +5,33 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, cast
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, cast
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, status
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from labparcours.access import log_access
 from labparcours.api_errors import PreconditionFailed
 from labparcours.http import api_user
+from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_manage_patients
 
 
@@ -50,7 +57,8 @@ class AccessLoggedMixin:
 
     What a handler fetched is what it read: the rows of a list page, and the object of every
     detail route — retrieve, update and each detail `@action` — through `get_object`;
-    `patient_of` maps a row to its patient. The reads are written once the answer is known,
+    `patient_of` maps a row to its patient, or to its patient's key (`sic.patient_id`: a page
+    need not join the patients to log them). The reads are written once the answer is known,
     in `finalize_response`, and only for a success (2xx): a refusal (403), a 404 or a
     rejected payload (400) writes no read, even when the object was fetched before the
     refusal. `access_what` names the read; an action names its own with
@@ -65,8 +73,12 @@ class AccessLoggedMixin:
         read = self.__dict__.setdefault("_patients_read", {})
         for row in rows:
             patient = self.patient_of(row)
-            if patient is not None:  # a row about no patient (an indemnity item) reads none
+            if patient is None:  # a row about no patient (an indemnity item) reads none
+                continue
+            if isinstance(patient, Model):
                 read[patient.pk] = patient
+            else:
+                read.setdefault(patient, None)
 
     def get_object(self) -> Any:
         obj = super().get_object()  # type: ignore[misc]
@@ -91,8 +103,33 @@ class AccessLoggedMixin:
         if read and status.is_success(response.status_code):
             # A list route reads a list, however many rows its page holds.
             listed = not getattr(self, "detail", False)
-            log_access(request, read.values(), f"{self.access_what} (api)", listed=listed)
+            patients = [
+                patient if patient is not None else _patient_known_by(key)
+                for key, patient in read.items()
+            ]
+            log_access(request, patients, f"{self.access_what} (api)", listed=listed)
         return response
+
+
+def attach_rows(parents: Sequence[Model], rows: QuerySet[Any, Any], *, by: str, to: str) -> None:
+    """Give each of `parents` the list of `rows` (a `.values()` queryset, in its order) whose
+    column `by` holds the parent's key, as its attribute `to`: what `prefetch_related` does,
+    in one query too, for the nested parts of a page that shows a few columns of many rows,
+    without building a model instance for each."""
+    found: dict[Any, list[dict[str, Any]]] = {parent.pk: [] for parent in parents}
+    if found:
+        for row in rows.filter(**{f"{by}__in": list(found)}):
+            found[row[by]].append(row)
+    for parent in parents:
+        setattr(parent, to, found[parent.pk])
+
+
+def _patient_known_by(key: Any) -> Model:
+    """A patient of whom only the key is known, for the access log (which reads nothing else):
+    built as the database would return it with every other column deferred, without
+    loading a row."""
+    model = AccessLogEntry._meta.get_field("patient").related_model
+    return cast("type[Model]", model).from_db(None, [model._meta.pk.attname], [key])
 
 
 MAX_ID = 2**63 - 1
@@ -118,6 +155,27 @@ class DateTimeField(serializers.DateTimeField):
         return moment
 
 
+def conversion(field: serializers.Field) -> Callable[[Any], Any]:
+    """DRF's conversion of a value (not None) of `field`, or the built-in it amounts to, called
+    without going through the field: `CharField` (e-mail, URL…) answers `str(value)`,
+    `IntegerField` `int(value)`, `BigIntegerField` (the keys) one or the other."""
+    method = type(field).to_representation
+    if method is serializers.CharField.to_representation:
+        return str
+    if method is serializers.IntegerField.to_representation:
+        return int
+    if method is serializers.BigIntegerField.to_representation:
+        as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return str if as_text else int
+    return field.to_representation
+
+
+# How a serializer reads one field of a row: the field's name in the answer, the row's key
+# read directly (None: only DRF's own path reads it right), the conversion of a value that
+# is not None (None: the value as it is), and the field.
+Reader = tuple[str, str | None, Callable[[Any], Any] | None, serializers.Field]
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """The base of the API's model serializers: DRF's, with the date-time above."""
 
@@ -125,6 +183,113 @@ class ModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: DateTimeField,
     }
+    _row_columns: ClassVar[list[str] | None] = None  # each class's own, in its __dict__
+
+    @classmethod
+    def row_columns(cls) -> list[str]:
+        """The columns of its model that it shows, by their keys in a row (`patient_id`): what
+        a `.values()` row needs to hold (a property, such as an action's `who`, is for the
+        code that builds the rows to add). Worked out once per class."""
+        found: list[str] | None = cls.__dict__.get("_row_columns")
+        if found is None:
+            model = cast("type[Model]", cls.Meta.model)
+            columns = {field.attname for field in model._meta.concrete_fields}
+            found = [key for _, key, _, _ in cls().readers() if key is not None and key in columns]
+            cls._row_columns = found
+        return found
+
+    def readers(self) -> list[Reader]:
+        """How it reads each field it shows (`Reader`), compiled once."""
+        readers: list[Reader] | None = self.__dict__.get("_readers")
+        if readers is None:
+            readers = self.__dict__["_readers"] = [
+                (field.field_name, *self._direct_read(field), field)
+                for field in self._readable_fields
+            ]
+        return readers
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        """DRF's answer for a row, read in one pass.
+
+        DRF reads every field of every row through several layers (the source's path, a test
+        for a callable, a stand-in object for a related key): on a page of a hundred rows with
+        their nested parts, most of the answer's time. Here each readable field is compiled
+        once per serializer into a reader (`Reader`): a column, an annotation or a property is
+        read from the row and converted by the field's own `to_representation`; a foreign key
+        is read as its column, which is what DRF's `PrimaryKeyRelatedField` answers; anything
+        else (a method field, a dotted source, a field with its own `get_attribute`) goes
+        through DRF's path, as does a value that is missing (DRF knows the field's default,
+        or skips it).
+
+        A row is a model instance or a plain dict keyed like the instance's attributes (a
+        foreign key by its column, `patient_id`): a page may hand its nested parts as
+        `.values()` rows instead of building a model instance for each.
+        """
+        read: Callable[[Any, str], Any] = (
+            operator.getitem if isinstance(instance, Mapping) else getattr
+        )
+        answer: dict[str, Any] = {}
+        for name, key, convert, field in self.readers():
+            if key is not None:
+                try:
+                    value = read(instance, key)
+                except (KeyError, AttributeError, ObjectDoesNotExist):
+                    pass  # DRF's path below: the field's default, None, or no key at all
+                else:
+                    answer[name] = value if value is None or convert is None else convert(value)
+                    continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            shown = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            answer[name] = None if shown is None else field.to_representation(attribute)
+        return answer
+
+    def _direct_read(self, field: serializers.Field) -> tuple[str | None, Any]:
+        """The key `field` is read by, and the conversion of its value (see `Reader`)."""
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        if len(field.source_attrs) != 1:  # a dotted source, or the whole row ("*")
+            return None, None
+        source = field.source_attrs[0]
+        if type(field) is PrimaryKeyRelatedField and field.pk_field is None and model:
+            try:
+                column = model._meta.get_field(source)
+            except FieldDoesNotExist:
+                return None, None
+            if column.concrete and (column.many_to_one or column.one_to_one):
+                return column.attname, None
+            return None, None
+        if type(field).get_attribute is not serializers.Field.get_attribute:
+            return None, None  # a relation, or a field that reads its row its own way
+        if callable(getattr(model, source, None)):
+            return None, None  # a method of the model: DRF calls it
+        if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+            # The time zone of the answer, read once for all its rows: DRF reads the current
+            # one for each value (two thirds of a date-time's conversion), and it does not
+            # change while one answer is written.
+            zone = field.default_timezone()
+            if zone is not None:
+                field.timezone = zone
+        return source, conversion(field)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds and validates the filters' form for every request
+    (a good part of a short page's time): a list asked for with none of its filters — a
+    parameter named by none of them, `cursor` or `page_size` alone — is its queryset as it
+    is, which is what the form would have answered. A range filter's parameters carry a
+    suffix (`due_after`): a parameter is a filter's when it begins with the filter's name."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            parameter.startswith(name)
+            for parameter in request.query_params
+            for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})

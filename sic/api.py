@@ -17,18 +17,33 @@ from labparcours.api_base import (
     ConditionalWrites,
     ModelSerializer,
     PdfRenderer,
+    attach_rows,
     drf_errors,
 )
 from labparcours.api_errors import ErrorSerializer
 from labparcours.http import api_user
 from labparcours.permissions import is_patient_side, require
 from sic.forms import content_as_form_data, content_errors, contribution_form
-from sic.models import Contribution, Sic
+from sic.models import Contribution, Decision, Sic
 from sic.pdf import sic_report_pdf
 from sic.rules import can_read_sic_report
 from sic.selectors import contribution_for, visible_sics, with_contribution_counts
 from sic.services import contribution_save, sic_cancel, sic_hold, sic_schedule
 from teams.rules import can_lead_team
+
+
+class SicListSerializer(serializers.ListSerializer):
+    """A page of SICs: the decisions of all of them read in one query, as plain rows."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        sics = list(data)
+        with_decision_rows(sics)
+        return super().to_representation(sics)
+
+
+def with_decision_rows(sics: list[Sic]) -> None:
+    """Give each SIC `decision_rows`: the texts of its decisions, in their order."""
+    attach_rows(sics, Decision.objects.values("sic_id", "text"), by="sic_id", to="decision_rows")
 
 
 class SicSerializer(ModelSerializer):
@@ -54,9 +69,15 @@ class SicSerializer(ModelSerializer):
             "contributions_submitted",
         )
         read_only_fields = fields
+        list_serializer_class = SicListSerializer
+
+    def to_representation(self, instance: Sic) -> dict[str, Any]:
+        if not hasattr(instance, "decision_rows"):  # one SIC, not a page's
+            with_decision_rows([instance])
+        return super().to_representation(instance)
 
     def get_decisions(self, sic: Sic) -> list[str]:
-        return [d.text for d in sic.decisions.all()]
+        return [row["text"] for row in sic.decision_rows]  # type: ignore[attr-defined]
 
 
 class PatientSideSicSerializer(ModelSerializer):
@@ -161,16 +182,16 @@ class SicViewSet(
     filterset_class = SicFilter
     access_what = "SIC"
     if_match_exempt = frozenset({"contributions"})  # writes a contribution, not the SIC
-    patient_of = staticmethod(lambda sic: sic.patient)
+    patient_of = staticmethod(lambda sic: sic.patient_id)
     queryset = Sic.objects.none()
 
     def get_queryset(self) -> QuerySet[Sic]:
-        return (
-            with_contribution_counts(visible_sics(api_user(self.request)))
-            .select_related("patient")
-            .prefetch_related("decisions")
-            .order_by("due_date", "pk")
+        sics = with_contribution_counts(visible_sics(api_user(self.request))).order_by(
+            "due_date", "pk"
         )
+        if getattr(self, "detail", False):  # its actions read the patient (the team's lead…)
+            sics = sics.select_related("patient")
+        return sics
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if is_patient_side(api_user(self.request)):

@@ -133,7 +133,13 @@ class Professional(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.full_name(self.first_name, self.last_name)
+
+    @staticmethod
+    def full_name(first_name: str, last_name: str) -> str:
+        """A professional's name as the application shows it (a list may hold only the two
+        columns, not the professional)."""
+        return f"{first_name} {last_name}"
 
     @property
     def default_team_role(self) -> str:

@@ -71,18 +71,19 @@ def add_patients_with_sics(world: World, n: int) -> None:
 
     from django.utils import timezone
 
-    from sic.models import Sic
+    from sic.models import Decision, Sic
 
     gp = world.gp.professional
     for _ in range(n):
         patient = PatientFactory(coordinator=world.coordinator)
         full_team(patient, gp=gp)
-        Sic.objects.create(
+        held = Sic.objects.create(
             patient=patient,
             due_date=datetime.date(2024, 7, 1),
             status="held",
             held_at=timezone.now(),
         )
+        Decision.objects.create(sic=held, text="Adapter le traitement")
         Sic.objects.create(patient=patient, due_date=datetime.date(2025, 1, 1))
 
 
