@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -26,12 +27,23 @@ _SAFE = "/~:@!$&'()*+,;="
 
 def page(name: str, *args: int | uuid.UUID | str) -> str:
     """`reverse(name, args=args)`, the path made once per name and filled in."""
-    template = _page_template(
-        name, tuple(type(arg) for arg in args), get_urlconf(), get_script_prefix()
-    )
+    return pages(name, *(type(arg) for arg in args))(*args)
+
+
+def pages(name: str, *types: type) -> Callable[..., str]:
+    """The links to `name` for arguments of these types, as a function: `page(name, …)` for
+    the rows of a list, with the URL conf looked up once for them all."""
+    template = _page_template(name, types, get_urlconf(), get_script_prefix())
     if template is None:
-        return reverse(name, args=args)
-    return template.format(*(quote(str(arg), safe=_SAFE) for arg in args))
+        return lambda *args: reverse(name, args=args)
+    return lambda *args: template.format(*map(_quoted, args))
+
+
+def _quoted(arg: object) -> str:
+    # A number or a UUID needs no quoting: its text is made of characters a path keeps.
+    if isinstance(arg, int | uuid.UUID):
+        return str(arg)
+    return quote(str(arg), safe=_SAFE)
 
 
 @functools.cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -197,6 +199,26 @@ def team_incomplete() -> Q:
 def missing_roles_counted(row: object) -> list[TeamRole]:
     """The required roles with no active member, read from `role_counts` annotations."""
     return [TeamRole(role) for role in REQUIRED_ROLES if not getattr(row, f"n_{role}", 0)]
+
+
+def missing_roles_of(patient_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[TeamRole]]:
+    """Patient id → the required roles with no active member in their team (every role for a
+    patient without a team), in one query: which required roles each team has, no count. For
+    a page of a list, cheaper to build than a count subquery per role (`role_counts`)."""
+    present: dict[uuid.UUID, set[str]] = {patient_id: set() for patient_id in patient_ids}
+    rows = (
+        Membership.objects.active()
+        .filter(team__patient_id__in=present, role__in=REQUIRED_ROLES)
+        .order_by()
+        .values_list("team__patient_id", "role")
+        .distinct()
+    )
+    for patient_id, role in rows:
+        present[patient_id].add(role)
+    return {
+        patient_id: [TeamRole(role) for role in REQUIRED_ROLES if role not in roles]
+        for patient_id, roles in present.items()
+    }
 
 
 class CareTeamQuerySet(models.QuerySet["CareTeam"]):
