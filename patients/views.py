@@ -53,7 +53,7 @@ from programme.workflows import patient_include, patient_leave, patient_record
 from sic.charts import clinical_context
 from sic.models import Sic
 from sic.selectors import open_sic_by_patient
-from teams.models import Membership, team_incomplete
+from teams.models import Membership, missing_roles_among, team_incomplete
 from threads.selectors import unread_counts
 
 PAGE_SIZE = 25
@@ -163,20 +163,23 @@ def my_patients(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _patient_context(patient: Patient) -> dict[str, Any]:
-    memberships = (
+    memberships = list(
         Membership.objects.filter(team__patient=patient)
         .select_related("professional")
         .order_by("left_at", "role", "joined_at")
     )
+    active = [m for m in memberships if m.is_active]
     return {
         "patient": patient,
         "consents": Consent.objects.filter(patient=patient)
         .select_related("recorded_by", "caregiver")
         .order_by("withdrawn_at", "kind"),
         "caregivers": Caregiver.objects.filter(patient=patient).select_related("user"),
-        "active_members": [m for m in memberships if m.is_active],
+        "active_members": active,
         "former_members": [m for m in memberships if not m.is_active],
-        "missing_roles": patient.care_team.missing_roles() if hasattr(patient, "care_team") else [],
+        # Every patient has a team from their record on (patients.services): the roles of its
+        # active members are those just read.
+        "missing_roles": missing_roles_among({m.role for m in active}),
     }
 
 

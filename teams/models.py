@@ -196,6 +196,11 @@ def team_incomplete() -> Q:
     return ~Q(care_team__in=complete_teams())
 
 
+def missing_roles_among(present: Collection[str]) -> list[TeamRole]:
+    """The required roles not in `present` (the roles of a team's active members)."""
+    return [TeamRole(role) for role in REQUIRED_ROLES if role not in present]
+
+
 def missing_roles_counted(row: object) -> list[TeamRole]:
     """The required roles with no active member, read from `role_counts` annotations."""
     return [TeamRole(role) for role in REQUIRED_ROLES if not getattr(row, f"n_{role}", 0)]
@@ -215,10 +220,7 @@ def missing_roles_of(patient_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list
     )
     for patient_id, role in rows:
         present[patient_id].add(role)
-    return {
-        patient_id: [TeamRole(role) for role in REQUIRED_ROLES if role not in roles]
-        for patient_id, roles in present.items()
-    }
+    return {patient_id: missing_roles_among(roles) for patient_id, roles in present.items()}
 
 
 class CareTeamQuerySet(models.QuerySet["CareTeam"]):
@@ -247,8 +249,7 @@ class CareTeam(models.Model):
         """Required roles with no active member; read from `with_role_counts` when annotated."""
         if hasattr(self, "n_gp"):
             return missing_roles_counted(self)
-        present = set(self.memberships.active().values_list("role", flat=True))
-        return [TeamRole(role) for role in REQUIRED_ROLES if role not in present]
+        return missing_roles_among(set(self.memberships.active().values_list("role", flat=True)))
 
     @property
     def is_complete(self) -> bool:
