@@ -40,7 +40,9 @@ class Select(forms.Select):
         renderer: BaseRenderer | None = None,
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        html = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        html: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))
+        ]
         for group, options, _index in widget["optgroups"]:
             if group:
                 html.append(format_html('\n  <optgroup label="{}">', group))
