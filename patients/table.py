@@ -1,15 +1,18 @@
 """The table of patients of two lists, the programme dashboard and a clinician's « Mes patients »:
-each row's links and badges made here, in a few queries for the whole page.
+its rows made here, in a few queries for the whole page.
 
-A row of the table shows three to five links and four badges. Made in the template, with a
-`{% url %}` and a template tag per cell, they cost more than the page's SQL; here a link is
-one `str.format` of a path reversed once (`labparcours.links.page`), and a badge is made once
-per distinct value on the page (a page of 50 patients has a handful of pathways, statuses and
-team states).
+A row shows three to five links and four badges. Made in the template, with a `{% url %}` and
+a template tag per cell, they cost more than the page's SQL; a template loop over precomputed
+values still cost 100 µs a row (a page of 50 patients: more than its SQL). So each row is
+written here, cell by cell, as the template wrote it: a link is one `str.format` of a path
+reversed once (`labparcours.links.pages`), a badge is made once per distinct value on the
+page (a page of 50 patients has a handful of pathways, statuses and team states), and
+`templates/partials/patient_table.html` keeps the table around the rows.
 """
 
 from __future__ import annotations
 
+import html
 import uuid
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -17,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,26 +44,35 @@ PATIENT_FIELDS = ("pk", "last_name", "first_name", "city", "birth_date", "pathwa
 @dataclass(frozen=True)
 class PatientRow:
     """One row: the patient, what their team lacks, their open SIC and (« Mes patients ») the
-    state of the reader's own contribution to it, with the row's links and badges."""
+    state of the reader's own contribution to it; `html`, the row as the table shows it."""
 
     patient: Patient
     missing: list[TeamRole]
     sic: Sic | None
     contribution: str | None
     unread: Unread
-    my_roles: str
-    name: str
-    age: str
-    link: str
-    team_link: str
-    sic_link: str
-    thread_link: str
-    pathway_badge: SafeString
-    status_badge: SafeString
-    team_badge: SafeString
-    sic_badge: SafeString
-    unread_badge: SafeString
-    contribution_badge: SafeString
+    html: SafeString
+
+
+# The cells of a row. The patient: a link to their page, the unread messages of their threads
+# (a link to the thread), their city.
+_PATIENT = (
+    '<td><a href="{}"><strong>{}</strong></a>{}<div class="small muted">{}</div></td>'
+    '<td class="nowrap">{}</td><td>{}</td><td>{}</td><td><a href="{}">{}</a></td>'
+)
+_SIC = '<td class="small"><a href="{}">{}</a><br>{}</td>'
+_NO_SIC = SafeString('<td class="small">—</td>')
+
+
+def _html(template: str, *args: object) -> SafeString:
+    """`format_html` for the cells of many rows: the same escaping (`html.escape` of each
+    value that is not already HTML), without Django's checks for lazy translations on every
+    value, which cost more than the escaping (a row formats a dozen values)."""
+    return mark_safe(  # noqa: S308 — every value escaped, unless it is HTML already
+        template.format(
+            *(arg.__html__() if hasattr(arg, "__html__") else html.escape(str(arg)) for arg in args)
+        )
+    )
 
 
 class _Once:
@@ -80,7 +91,7 @@ class _Once:
 
 
 def _unread_badge(link: str, unread: Unread, sprite: str) -> SafeString:
-    return format_html(
+    return _html(
         ' <a class="badge badge--danger thread-badge" href="{}"><svg class="icon" '
         'aria-hidden="true"><use href="{}#message"></use></svg>{}<span class="sr-only"> {}'
         "</span></a>",
@@ -101,7 +112,7 @@ _CONTRIBUTION: dict[str | None, tuple[str, StrOrPromise]] = {
 def _contribution_badge(link: str, state: str | None) -> SafeString:
     """The state of the reader's contribution to a scheduled SIC, linking to its page."""
     css, label = _CONTRIBUTION.get(state, _CONTRIBUTION[None])
-    return format_html('<a href="{}"><span class="badge {}">{}</span></a>', link, css, label)
+    return _html('<a href="{}"><span class="badge {}">{}</span></a>', link, css, label)
 
 
 def patient_rows(
@@ -126,15 +137,43 @@ def patient_rows(
     age = gettext("%(age)s y.")
     today = timezone.localdate()
     once = _Once()
-    nothing, no_news = SafeString(), Unread()
+    no_news = Unread()
     rows = []
     for patient, pk in zip(shown, ids, strict=True):
         sic = sics.get(pk)
         lacking = missing[pk]
         news = unread.get(pk, no_news)
-        sic_link = sic_detail(sic.pk) if sic else ""
-        thread_link = thread(pk, news.slug) if news.total else ""
         contribution = states.get(sic.pk) if sic else None
+        cells = [
+            _html(
+                _PATIENT,
+                detail(pk),
+                str(patient),
+                _unread_badge(thread(pk, news.slug), news, sprite) if news.total else "",
+                patient.city,
+                age % {"age": patient.age_on(today)},
+                once("pathway", patient.pathway, pathway_badge, patient),
+                # The clinician's role in the team, or the patient's status.
+                "".join(roles.get(pk, ()))
+                if mine
+                else once("status", patient.status, status_badge, patient),
+                team(pk),
+                once("team", tuple(lacking), team_badge, lacking),
+            )
+        ]
+        if sic is None:
+            cells.append(_NO_SIC)
+        else:
+            badge = once("sic", _sic_state(sic), sic_status_badge, sic)
+            cells.append(_html(_SIC, sic_detail(sic.pk), badge, sic.when))
+        if mine:
+            # The state of the clinician's contribution, while the SIC is scheduled.
+            state = (
+                _contribution_badge(sic_detail(sic.pk), contribution)
+                if sic is not None and sic.status == SicStatus.SCHEDULED
+                else ""
+            )
+            cells.append(_html("<td>{}</td>", state))
         rows.append(
             PatientRow(
                 patient=patient,
@@ -142,23 +181,8 @@ def patient_rows(
                 sic=sic,
                 contribution=contribution,
                 unread=news,
-                my_roles="".join(roles.get(pk, ())),
-                name=str(patient),
-                age=age % {"age": patient.age_on(today)},
-                link=detail(pk),
-                team_link=team(pk),
-                sic_link=sic_link,
-                thread_link=thread_link,
-                pathway_badge=once("pathway", patient.pathway, pathway_badge, patient),
-                status_badge=once("status", patient.status, status_badge, patient),
-                team_badge=once("team", tuple(lacking), team_badge, lacking),
-                sic_badge=(once("sic", _sic_state(sic), sic_status_badge, sic) if sic else nothing),
-                unread_badge=_unread_badge(thread_link, news, sprite) if news.total else nothing,
-                contribution_badge=(
-                    _contribution_badge(sic_link, contribution)
-                    if mine and sic and sic.status == SicStatus.SCHEDULED
-                    else nothing
-                ),
+                # Each cell made by _html (its values escaped).
+                html=mark_safe(f"<tr>{''.join(cells)}</tr>"),  # noqa: S308
             )
         )
     return rows
