@@ -188,7 +188,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     if has_own_record(request.user):
         get_object_or_404(visible_patients(request.user), pk=pk)
         return redirect("patients:my_record")
-    patient = access_patient(request, pk, what="patient record")
+    patient = access_patient(request, pk, what="patient record", related=("coordinator",))
     context = _patient_context(patient)
     context.update(
         can_manage=can_manage_patients(request.user),
