@@ -54,8 +54,9 @@ class PatientRow:
     html: SafeString
 
 
-# The cells of a row. The patient: a link to their page, the unread messages of their threads
-# (a link to the thread), their city.
+# The cells of a row: the patient (a link to their page, the unread messages of their threads
+# linking to the thread, their city), their age, pathway, status (or the reader's role in the
+# team), their team's state (a link to it); then their next SIC.
 _PATIENT = (
     '<td><a href="{}"><strong>{}</strong></a>{}<div class="small muted">{}</div></td>'
     '<td class="nowrap">{}</td><td>{}</td><td>{}</td><td><a href="{}">{}</a></td>'
