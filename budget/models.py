@@ -9,6 +9,8 @@ mistake is corrected by a new row. Balances are sums the database computes
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -153,13 +155,11 @@ class BudgetEnvelopeQuerySet(models.QuerySet["BudgetEnvelope"]):
     def with_balances(self) -> BudgetEnvelopeQuerySet:
         """Each envelope with `allotted`, `committed` (approved, not yet spent), `spent`,
         `paid` and `remaining` (allotted − committed − spent), summed by the database."""
-        committed = _kind_sum(MovementKind.COMMIT) + _kind_sum(MovementKind.RELEASE)
-        return self.annotate(
-            allotted=_kind_sum(MovementKind.ALLOT),
-            committed=committed,
-            spent=_kind_sum(MovementKind.SPEND),
-            paid=_kind_sum(MovementKind.PAY),
-        ).annotate(remaining=F("allotted") - F("committed") - F("spent"))
+        sums = {
+            name: functools.reduce(operator.add, (_kind_sum(kind) for kind in kinds))
+            for name, kinds in BALANCE_KINDS.items()
+        }
+        return self.annotate(**sums).annotate(remaining=F("allotted") - F("committed") - F("spent"))
 
     def visible_to(self, user: User) -> BudgetEnvelopeQuerySet:
         return self.filter(patient__in=Patient.objects.visible_to(user))
@@ -201,6 +201,27 @@ class BudgetEnvelope(models.Model):
             "patient": self.patient.initials,
             "year": self.year,
         }
+
+    def read_balances(self) -> None:
+        """Set on this envelope the balances `with_balances` annotates, from its movements
+        summed by the database per kind (and kind corrected) in one grouped query: for one
+        envelope, many times cheaper to build than the annotations' filtered sums."""
+        by_kind: dict[str, Decimal] = {}
+        sums = (
+            self.movements.order_by()
+            .values_list("kind", "corrects__kind")
+            .annotate(total=Sum("amount"))
+        )
+        for kind, corrected, total in sums:
+            counted = corrected if kind == MovementKind.CORRECTION else kind
+            by_kind[counted] = by_kind.get(counted, ZERO) + total
+        balances = {
+            name: sum((by_kind.get(kind, ZERO) for kind in kinds), ZERO)
+            for name, kinds in BALANCE_KINDS.items()
+        }
+        balances["remaining"] = balances["allotted"] - balances["committed"] - balances["spent"]
+        for name, value in balances.items():
+            setattr(self, name, value)
 
     def category_used(self, category: BudgetCategory) -> Decimal:
         """What the category has taken of this envelope: committed and spent, corrections
@@ -466,6 +487,15 @@ class MovementKind(models.TextChoices):
     SPEND = "spend", _("Spent")
     PAY = "pay", _("Paid")
     CORRECTION = "correction", _("Correction")
+
+
+# The balances of an envelope: the kinds of movement each one sums (with their corrections).
+BALANCE_KINDS: dict[str, tuple[str, ...]] = {
+    "allotted": (MovementKind.ALLOT,),
+    "committed": (MovementKind.COMMIT, MovementKind.RELEASE),  # approved, not yet spent
+    "spent": (MovementKind.SPEND,),
+    "paid": (MovementKind.PAY,),
+}
 
 
 class BudgetMovementQuerySet(AppendOnlyQuerySet):

@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetEnvelope, CareRequestStatus, Expense, SupplementaryCare
+from labparcours.links import page
 from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS
 from patients.models import PatientStatus
 from patients.recipients import coordinator_of, member_users
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, page, register
+from reminders.registry import Candidate, Kind, day, register
 
 
 def _patient_page(patient_id: uuid.UUID) -> str:

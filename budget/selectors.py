@@ -95,17 +95,19 @@ class PatientBudget:
 
 
 def patient_budget(patient: Patient, on: datetime.date | None = None) -> PatientBudget | None:
-    """The patient's envelope of the year `on` falls in (today), with its requests and their
-    expenses, in three queries whatever their number; None before the envelope is open.
+    """The patient's envelope of the year `on` falls in (today), with its balances, its
+    requests and their expenses, in four queries whatever their number; None before the
+    envelope is open.
     The caller has fetched `patient` through the scope."""
     on = on or timezone.localdate()
     envelope = (
-        BudgetEnvelope.objects.with_balances()
-        .filter(patient=patient, starts_on__lte=on, ends_on__gt=on)
+        BudgetEnvelope.objects.filter(patient=patient, starts_on__lte=on, ends_on__gt=on)
+        .order_by("year")
         .first()
     )
     if envelope is None:
         return None
+    envelope.read_balances()
     requests = list(
         with_sessions_done(
             SupplementaryCare.objects.filter(envelope=envelope).select_related(

@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from careplans.models import Action, CarePlan, Owner, PlanStatus
+from labparcours.links import page
 from labparcours.models import Role, User
 from labparcours.roles import PATIENT_SIDE
 from patients.models import Patient, PatientStatus
 from patients.recipients import coordinator_of, patient_side
 from patients.selectors import patient_audience
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, page, register, start_of
+from reminders.registry import Candidate, Kind, day, register, start_of
 
 # --- A care plan waiting for the patient's answer -------------------------------------------
 

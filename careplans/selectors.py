@@ -204,6 +204,19 @@ def plan_awaiting_patient(patient: Patient) -> CarePlan | None:
     ).first()
 
 
+# What the dashboard's list of requests for changes shows of a plan (on every page view).
+CHANGES_FIELDS = (
+    "pk",
+    "version",
+    "patient_id",
+    "patient__last_name",
+    "patient__first_name",
+    "changes_requested_at",
+    "changes_requested_by__role",
+    "changes_answer",
+)
+
+
 def changes_to_answer(coordinator: User, *, limit: int = 10) -> tuple[list[CarePlan], int]:
     """The plans of the coordinator's patients whose patient asked for changes, the oldest
     request first (at most `limit`), and how many there are: the dashboard's task. Counted
@@ -212,8 +225,8 @@ def changes_to_answer(coordinator: User, *, limit: int = 10) -> tuple[list[CareP
         status=PlanStatus.CHANGES_REQUESTED, patient__coordinator=coordinator
     )
     shown = list(
-        plans.select_related("patient", "changes_requested_by").order_by(
-            "changes_requested_at", "pk"
-        )[:limit]
+        plans.select_related("patient", "changes_requested_by")
+        .only(*CHANGES_FIELDS)
+        .order_by("changes_requested_at", "pk")[:limit]
     )
     return shown, (plans.count() if len(shown) == limit else len(shown))

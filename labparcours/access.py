@@ -22,7 +22,7 @@ from django.db.models import (
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from labparcours.bulk import insert_select
+from labparcours.bulk import insert_rows, insert_select
 from labparcours.models import AccessLogEntry, User
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -107,18 +107,18 @@ def log_access(
     ip = client_ip(request)
     # Every caller is behind a login (a page, the API, the admin): the reader is a User.
     user = cast(User, request.user)
-    entries = [
-        AccessLogEntry(patient_id=p.pk, user=user, what=what[:120], listed=listed, ip_address=ip)
-        for p in items
-    ]
+    now = timezone.now()
+    entries = [(p.pk, user.pk, now, what[:120], listed, ip) for p in items]
     pending = getattr(request, _PENDING, None)
     if pending is None:
-        AccessLogEntry.objects.bulk_create(entries)
+        insert_rows(AccessLogEntry, _COLUMNS, entries)
     else:
         pending.extend(entries)
 
 
 _PENDING = "_access_log_pending"
+# An entry as `log_access` keeps it until it is written: the values of these fields.
+_COLUMNS = ("patient", "user", "at", "what", "listed", "ip_address")
 
 
 def log_access_query(request: HttpRequest, patient_ids: QuerySet, what: str) -> None:
@@ -157,9 +157,9 @@ class AccessLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        pending: list[AccessLogEntry] = []
+        pending: list[tuple[object, ...]] = []
         setattr(request, _PENDING, pending)
         response = self.get_response(request)
         if pending and shown(response.status_code):
-            AccessLogEntry.objects.bulk_create(pending)
+            insert_rows(AccessLogEntry, _COLUMNS, pending)
         return response

@@ -3,13 +3,17 @@
 `insert_select`: rows written by the database from a query (INSERT … SELECT), one statement
 whatever their number, and no row travels through Python.
 
-`insert_new`: rows computed in Python, without a model instance for each. `bulk_create` builds
-an instance per row and prepares every value of every field through the ORM: for the reminder
-sweep's ten thousand rows that cost more than the rules' own SQL. Here the values come as
-tuples, in the order of the named columns, already of the fields' Python types; only the
-values whose field needs the database's form (JSON; UUIDs and date-times on SQLite) go
-through the field, and every other column takes its default, prepared once for all rows.
-Statements still go through Django's cursor: counted, logged and timed like any other.
+`insert_rows`: rows computed in Python, without a model instance for each. `bulk_create`
+builds an instance per row and prepares every value of every field through the ORM: for the
+access log written on every list page, and for the reminder sweep's ten thousand rows, that
+cost several times the statement itself. Here the values come as tuples, in the order of the
+named fields, already of the fields' Python types; only the values whose field needs the
+database's form (JSON; UUIDs and date-times on SQLite) go through the field, and every other
+column takes its default, prepared once for all rows. On PostgreSQL a few rows go in one
+INSERT … VALUES, thousands by COPY into a temporary table and one INSERT … SELECT from it (a
+VALUES list of thousands of rows costs more to parse and plan than to write); on SQLite, one
+prepared INSERT run for each row. Statements go through Django's cursor (counted, logged and
+timed like any other), but for COPY's stream itself.
 """
 
 from __future__ import annotations
@@ -17,37 +21,45 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
 
 # Fields whose Python value is already what the driver takes, on every backend.
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+# Rows per INSERT … VALUES on PostgreSQL; from this many rows on, COPY.
+ROWS_PER_INSERT = 500
+COPY_FROM = 1000
 
 
-def insert_new(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ignore_conflicts: bool = False,
 ) -> int:
-    """INSERT the rows, leaving out those a unique constraint already holds (ON CONFLICT DO
-    NOTHING); returns how many were written. `columns` are attribute names (`recipient_id`);
-    the other fields, but the automatic primary key, take their default.
-
-    On PostgreSQL the rows are streamed by COPY into a temporary table, then inserted from it
-    in one statement (a VALUES list of thousands of rows costs more to parse and plan than to
-    write); elsewhere (SQLite), one prepared INSERT run for each row."""
-    fields = [_concrete(model, name) for name in columns]
+    """Insert `rows`, each a tuple of values of `fields` (names, or a foreign key's `…_id`);
+    the other fields, but the automatic primary key, take their default. With
+    `ignore_conflicts`, a row a unique constraint already holds is left out (ON CONFLICT DO
+    NOTHING). Returns how many rows were written."""
+    if not rows:
+        return 0
+    given = [_concrete(model, name) for name in fields]
     others = [
         field
         for field in model._meta.concrete_fields
-        if field.attname not in columns and not field.primary_key
+        if field not in given and not field.primary_key
     ]
     defaults = tuple(field.get_default() for field in others)
-    names = ", ".join(connection.ops.quote_name(str(field.column)) for field in [*fields, *others])
-    table = connection.ops.quote_name(model._meta.db_table)
-    if connection.vendor == "postgresql":
-        return _copy_then_insert(table, names, [*fields, *others], rows, defaults)
-    convert = [_converter(field) for field in [*fields, *others]]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(field.column)) for field in [*given, *others])
+    table = quote(model._meta.db_table)
+    conflicts = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        return _copy_then_insert(table, names, given, others, rows, defaults, conflicts)
+    convert = [_converter(field) for field in [*given, *others]]
     values = [
         tuple(
             value if c is None else c(value)
@@ -55,30 +67,37 @@ def insert_new(
         )
         for row in rows
     ]
-    if not values:
-        return 0
-    marks = ", ".join(["%s"] * len(convert))
+    one = "(" + ", ".join(["%s"] * len(convert)) + ")"
+    written = 0
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608
-            values,
-        )
-        return cursor.rowcount
+        if connection.vendor != "postgresql":
+            # Names from the model, quoted by the backend; every value is a bound parameter.
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {one}{conflicts}", values)  # noqa: S608
+            return cursor.rowcount
+        for start in range(0, len(values), ROWS_PER_INSERT):
+            batch = values[start : start + ROWS_PER_INSERT]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(batch))}{conflicts}",  # noqa: S608
+                [value for row in batch for value in row],
+            )
+            written += cursor.rowcount
+    return written
 
 
 def _copy_then_insert(
     table: str,
     names: str,
-    fields: list[models.Field],
-    rows: Iterable[Sequence[Any]],
+    given: list[models.Field],
+    others: list[models.Field],
+    rows: Sequence[Sequence[Any]],
     defaults: tuple[Any, ...],
+    conflicts: str,
 ) -> int:
-    given = fields[: len(fields) - len(defaults)]
     json_at = {i: f.encoder for i, f in enumerate(given) if isinstance(f, models.JSONField)}
     # The defaults are the same on every line: written as text once.
     rest = "".join(
         "\t" + copy_text(_dumped(field, value))
-        for field, value in zip(fields[len(given) :], defaults, strict=True)
+        for field, value in zip(others, defaults, strict=True)
     )
     lines = io.StringIO()
     for row in rows:
@@ -86,8 +105,6 @@ def _copy_then_insert(
             row = [_dumped_with(json_at[i], v) if i in json_at else v for i, v in enumerate(row)]
         lines.write("\t".join(map(copy_text, row)))
         lines.write(rest + "\n")
-    if not lines.tell():
-        return 0
     lines.seek(0)
     stage = connection.ops.quote_name(f"new_rows_{uuid.uuid4().hex}")
     # Names from the model, quoted by the backend; the values travel by COPY, never in SQL.
@@ -98,7 +115,7 @@ def _copy_then_insert(
         )
         cursor.copy_expert(f"COPY {stage} FROM STDIN", lines)
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ON CONFLICT DO NOTHING"  # noqa: S608
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}{conflicts}"  # noqa: S608
         )
         written = cursor.rowcount
         cursor.execute(f"DROP TABLE {stage}")

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labparcours.links import page
 from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS
 from opinions.models import OpinionRequest, OpinionStatus
 from patients.models import Patient, PatientStatus
 from patients.recipients import member_users
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, page, register
+from reminders.registry import Candidate, Kind, day, register
 
 
 def opinion_target(request: OpinionRequest | int) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from labparcours.widgets import Select
 from patients import criteria
 from patients.models import (
     CARE_EVENTS,
@@ -121,11 +122,19 @@ class DashboardFilterForm(forms.Form):
     """Filters of the dashboard; sent by POST so that names never appear in a URL."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # The selects are written in Python (labparcours.widgets): the page renders them on every
+    # view, Django's templates include one more template per option.
     pathway = forms.ChoiceField(
-        label=_("Pathway"), choices=[("", _("All pathways")), *Pathway.choices], required=False
+        label=_("Pathway"),
+        choices=[("", _("All pathways")), *Pathway.choices],
+        required=False,
+        widget=Select,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All statuses")), *PatientStatus.choices], required=False
+        label=_("Status"),
+        choices=[("", _("All statuses")), *PatientStatus.choices],
+        required=False,
+        widget=Select,
     )
     team = forms.ChoiceField(
         label=_("Team"),
@@ -135,6 +144,7 @@ class DashboardFilterForm(forms.Form):
             ("complete", _("Complete")),
         ],
         required=False,
+        widget=Select,
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

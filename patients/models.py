@@ -235,9 +235,11 @@ class Patient(models.Model):
 
     @property
     def age(self) -> int:
-        today = timezone.localdate()
+        return self.age_on(timezone.localdate())
+
+    def age_on(self, day: datetime.date) -> int:
         born = self.birth_date
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labparcours.links import page
 from labparcours.models import Role
 from labparcours.roles import CARE_WORKERS
 from patients.models import (
@@ -32,7 +33,7 @@ from patients.models import (
 )
 from patients.recipients import coordinator_of, member_users
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, page, register
+from reminders.registry import Candidate, Kind, day, register
 from teams.models import TeamRole
 
 # Who is reminded of a window: the GPs of a medical contact, the specialists of theirs.

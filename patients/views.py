@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -46,15 +46,15 @@ from patients.selectors import (
     access_patient,
     own_patient,
     visible_patients,
-    with_team_counts,
 )
 from patients.services import caregiver_add, consent_record
+from patients.table import PATIENT_FIELDS, patient_rows
 from programme.workflows import patient_include, patient_leave, patient_record
 from sic.charts import clinical_context
 from sic.models import Sic
-from sic.selectors import my_contribution_states, open_sic_by_patient
-from teams.models import Membership, missing_roles_counted, team_incomplete
-from threads.selectors import unread_counts, with_unread
+from sic.selectors import open_sic_by_patient
+from teams.models import Membership, missing_roles_among, team_incomplete
+from threads.selectors import unread_counts
 
 PAGE_SIZE = 25
 MY_PATIENTS_PAGE_SIZE = 50
@@ -117,19 +117,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DashboardFilterForm(posted(request))
     qs = _filtered_patients(request, form)
     page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
-    # The page's ids first (an index scan cut by LIMIT/OFFSET), then the team counts of those
-    # 25 rows only: counted in the paging query they would be computed for every row skipped.
+    # The page's ids first (an index scan cut by LIMIT/OFFSET), then those 25 rows only: what
+    # the rows show is read for the rows shown, not for every row skipped.
     page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
     shown = list(
-        with_team_counts(visible_patients(request.user).filter(pk__in=list(page)))
-        .select_related("coordinator")
+        visible_patients(request.user)
+        .filter(pk__in=list(page))
+        .only(*PATIENT_FIELDS)
         .order_by(*DASHBOARD_ORDER)
     )
-    sics = open_sic_by_patient([p.pk for p in shown])
-    with_unread(request.user, shown)
-    rows = [
-        (patient, missing_roles_counted(patient), sics.get(patient.pk), None) for patient in shown
-    ]
+    rows = patient_rows(request.user, shown)
     log_access(request, shown, "dashboard")
     context = {
         "form": form,
@@ -152,42 +149,37 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_patients(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A clinician's patients: those whose team they are an active member of."""
     require(has_own_patients(request.user))
-    mine = Membership.objects.active().filter(professional__user=request.user)
     page = Paginator(
-        with_team_counts(visible_patients(request.user).included())
-        .prefetch_related(
-            Prefetch("care_team__memberships", queryset=mine, to_attr="my_memberships")
-        )
+        visible_patients(request.user)
+        .included()
+        .only(*PATIENT_FIELDS)
         .order_by("last_name", "first_name", "pk"),
         MY_PATIENTS_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     patients = list(page)
     log_access(request, patients, "my patients")
-    sics = open_sic_by_patient([p.pk for p in patients])
-    with_unread(request.user, patients)
-    my_states = my_contribution_states(request.user, list(sics.values()))
-    rows = []
-    for p in patients:
-        sic = sics.get(p.pk)
-        rows.append((p, missing_roles_counted(p), sic, my_states.get(sic.pk) if sic else None))
+    rows = patient_rows(request.user, patients, mine=True)
     return render(request, "patients/my_patients.html", {"rows": rows, "page": page})
 
 
 def _patient_context(patient: Patient) -> dict[str, Any]:
-    memberships = (
+    memberships = list(
         Membership.objects.filter(team__patient=patient)
         .select_related("professional")
         .order_by("left_at", "role", "joined_at")
     )
+    active = [m for m in memberships if m.is_active]
     return {
         "patient": patient,
         "consents": Consent.objects.filter(patient=patient)
         .select_related("recorded_by", "caregiver")
         .order_by("withdrawn_at", "kind"),
         "caregivers": Caregiver.objects.filter(patient=patient).select_related("user"),
-        "active_members": [m for m in memberships if m.is_active],
+        "active_members": active,
         "former_members": [m for m in memberships if not m.is_active],
-        "missing_roles": patient.care_team.missing_roles() if hasattr(patient, "care_team") else [],
+        # Every patient has a team from their record on (patients.services): the roles of its
+        # active members are those just read.
+        "missing_roles": missing_roles_among({m.role for m in active}),
     }
 
 
@@ -196,7 +188,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     if has_own_record(request.user):
         get_object_or_404(visible_patients(request.user), pk=pk)
         return redirect("patients:my_record")
-    patient = access_patient(request, pk, what="patient record")
+    patient = access_patient(request, pk, what="patient record", related=("coordinator",))
     context = _patient_context(patient)
     context.update(
         can_manage=can_manage_patients(request.user),

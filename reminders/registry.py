@@ -10,14 +10,11 @@ by name: a new kind is one file in its domain app.
 from __future__ import annotations
 
 import datetime
-import functools
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 
 if TYPE_CHECKING:
@@ -116,51 +113,6 @@ def every_period(first_late: datetime.date, today: datetime.date, every_days: in
     """Which period of `every_days` days `today` falls in, counted from the day after
     `first_late`: a reminder repeated every N days has one cycle per period."""
     return ((today - first_late).days - 1) // every_days
-
-
-# Values no path holds otherwise, one per type of argument the rules' pages take.
-_SAMPLES: tuple[tuple[type, object], ...] = (
-    (int, 7_919_191_979),
-    (uuid.UUID, uuid.UUID("5a5a5a5a-5a5a-4a5a-8a5a-5a5a5a5a5a5a")),
-    (str, "x7sample7x"),
-)
-
-
-def page(name: str, *args: int | uuid.UUID | str) -> str:
-    """`reverse(name, args=args)`, for rules that make thousands of links: the page is
-    reversed once (with sample arguments of the same types), then filled in; `reverse` for
-    each candidate cost more than the rules' SQL."""
-    template = _page_template(
-        name, tuple(type(arg) for arg in args), get_urlconf(), get_script_prefix()
-    )
-    if template is None:
-        return reverse(name, args=args)
-    # An integer or a UUID is written with characters a path keeps as they are.
-    return template.format(
-        *(arg if isinstance(arg, int | uuid.UUID) else quote(str(arg), safe=_SAFE) for arg in args)
-    )
-
-
-_SAFE = "/~:@!$&'()*+,;="
-
-
-@functools.cache
-def _page_template(
-    name: str, types: tuple[type, ...], _urlconf: object, _prefix: str
-) -> str | None:
-    """The path of `name` with `{0}`, `{1}`… for its arguments (None: no sample fits)."""
-    samples = []
-    for kind in types:
-        sample = next((value for base, value in _SAMPLES if issubclass(kind, base)), None)
-        if sample is None:
-            return None
-        samples.append(sample)
-    path = reverse(name, args=samples).replace("{", "{{").replace("}", "}}")
-    for index, sample in enumerate(samples):
-        if path.count(str(sample)) != 1:
-            return None
-        path = path.replace(str(sample), f"{{{index}}}")
-    return path
 
 
 def day(value: str) -> str:

@@ -3,10 +3,11 @@
 Each rule (in its domain app's `reminders.py`) reads the programme with a few set-based queries
 (never one per patient) and returns candidates: who is reminded of what, for which cycle. The
 sweep writes them to the ledger (`Reminder`, unique on kind, target, recipient and cycle, so a
-second sweep adds nothing) in one statement (INSERT … ON CONFLICT DO NOTHING, fed by COPY on
-PostgreSQL: the unique index answers "already there?", no model instance is built), and returns,
-in batches, what is not sent yet: sent here when `inline` (the management command), else
-queued by the beat task after the commit.
+second sweep adds nothing) with `labparcours.bulk.insert_rows`: INSERT … ON CONFLICT DO
+NOTHING, thousands of rows in one statement fed by COPY on PostgreSQL, no lookup before (the
+unique index answers "already there?") and no model instance; then it returns, in batches,
+what is not sent yet: sent here when `inline` (the management command), else queued by the
+beat task after the commit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from labparcours.bulk import insert_new
+from labparcours.bulk import insert_rows
 from reminders import registry
 from reminders.models import Reminder
 from reminders.registry import Candidate
@@ -82,10 +83,11 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
     with transaction.atomic():
         # A row the ledger holds already (sent, waiting, or written by another sweep meanwhile)
         # is left out by its unique constraint.
-        result.recorded = insert_new(
+        result.recorded = insert_rows(
             Reminder,
             _COLUMNS,
-            ((*c.key, c.patient_id, c.link, c.context, now) for c in candidates),
+            [(*c.key, c.patient_id, c.link, c.context, now) for c in candidates],
+            ignore_conflicts=True,
         )
         result.batches = _batches_to_send(now, {c.key for c in candidates}, result)
     # Due and in the ledger already, but not to send now: sent, waiting for the daily digest,

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labparcours.links import page
 from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS, PATIENT_SIDE
 from patients.models import PatientStatus
 from patients.recipients import coordinator_of, member_users, patient_side
 from patients.selectors import patient_audience
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, every_period, page, register, start_of
+from reminders.registry import Candidate, Kind, day, every_period, register, start_of
 from sic.models import (
     KIND_OF_TEAM_ROLE,
     Attendance,

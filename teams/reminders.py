@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labparcours.links import page
 from labparcours.models import Role
 from patients.models import Patient
 from patients.selectors import with_team_counts
-from reminders.registry import Candidate, Kind, page, register
+from reminders.registry import Candidate, Kind, register
 from teams.models import REQUIRED_ROLES, TeamRole, team_incomplete
 
 

@@ -124,3 +124,23 @@ def test_care_plan_lists_run_a_constant_number_of_queries(
     add_patients_with_plans(world, 20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["gp", "coordinator"])
+def test_the_patient_page_reads_a_constant_number_of_queries_whatever_the_team(
+    world: World, role: str, django_assert_max_num_queries
+) -> None:
+    """Its team and its former members grow; its queries do not (a few per card, one for
+    the team with its missing roles, the coordinator read with the patient)."""
+    client = client_for(world.user(role))
+    url = f"/patients/{world.own.pk}/"
+    client.get(url)
+    with django_assert_max_num_queries(18) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(8):
+        MembershipFactory(patient=world.own, role="other").leave()
+        MembershipFactory(patient=world.own, role="specialist")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(page.context["active_members"]) == 4 + 8

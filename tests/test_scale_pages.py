@@ -24,7 +24,7 @@ def _no_cached_figures() -> None:
 
 def _rows(world: World, query: dict[str, str]) -> set:
     response = client_for(world.coordinator).post("/coordination/", query)
-    return {row[0].pk for row in response.context["rows"]}
+    return {row.patient.pk for row in response.context["rows"]}
 
 
 def test_it_filters_the_dashboard_on_complete_and_incomplete_teams(world: World) -> None:
@@ -39,7 +39,7 @@ def test_it_filters_the_dashboard_on_complete_and_incomplete_teams(world: World)
     assert incomplete.pk in _rows(world, {"team": "incomplete"})
     assert complete.pk not in _rows(world, {"team": "incomplete"})
     response = client_for(world.coordinator).post("/coordination/", {"team": "incomplete"})
-    missing = {row[0].pk: row[1] for row in response.context["rows"]}
+    missing = {row.patient.pk: row.missing for row in response.context["rows"]}
     assert missing[incomplete.pk] == ["pharmacist"]
 
 
@@ -58,7 +58,7 @@ def test_the_dashboard_is_sorted_by_name(world: World) -> None:
     for name in ("Zola", "Abel", "Martin"):
         PatientFactory(coordinator=world.coordinator, last_name=name)
     response = client_for(world.coordinator).get("/coordination/")
-    names = [row[0].last_name for row in response.context["rows"]]
+    names = [row.patient.last_name for row in response.context["rows"]]
     assert names == sorted(names)
 
 

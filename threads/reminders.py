@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from labparcours.links import page
 from labparcours.models import Role, User
 from patients.models import Patient
 from patients.recipients import coordinator_of, member_users, patient_side
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Kind, page, register
+from reminders.registry import Kind, register
 from threads.models import Audience, Message, ReadReceipt, Thread
 
 

@@ -45,6 +45,13 @@ def balances(envelope: BudgetEnvelope) -> dict[str, Decimal]:
     return {name: getattr(row, name) for name in balances_by_hand(envelope)}
 
 
+def read_balances(envelope: BudgetEnvelope) -> dict[str, Decimal]:
+    """The balances one envelope reads of itself (the patient page's), in one grouped query."""
+    one = BudgetEnvelope.objects.get(pk=envelope.pk)
+    one.read_balances()
+    return {name: getattr(one, name) for name in balances_by_hand(envelope)}
+
+
 def test_it_sums_every_kind_of_movement_as_an_independent_computation_does(world: World) -> None:
     envelope = envelope_of(world.own, "1000.00")
     first = approved_request(world, sessions=6, unit_price="50.00")  # commit 300
@@ -65,6 +72,7 @@ def test_it_sums_every_kind_of_movement_as_an_independent_computation_does(world
         MovementKind.values
     )
     assert balances(envelope) == balances_by_hand(envelope)
+    assert read_balances(envelope) == balances_by_hand(envelope)
     assert balances(envelope) == {
         "allotted": Decimal("1050.00"),
         "committed": Decimal("80.00"),
@@ -77,6 +85,7 @@ def test_it_sums_every_kind_of_movement_as_an_independent_computation_does(world
 def test_an_envelope_without_movements_has_zero_balances(world: World) -> None:
     envelope = envelope_of(world.own, "0.00")
     assert set(balances(envelope).values()) == {Decimal("0.00")}
+    assert set(read_balances(envelope).values()) == {Decimal("0.00")}
 
 
 def test_the_ledger_refuses_to_change_or_delete_a_row(world: World) -> None:

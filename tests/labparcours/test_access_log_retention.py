@@ -108,7 +108,7 @@ def test_a_read_whose_trace_cannot_be_written_is_not_served(
     client = Client(raise_request_exception=False)
     client.force_login(world.gp)
     assert client.get(path.format(pk=world.own.pk), secure=True).status_code == 200
-    monkeypatch.setattr(AccessLogEntry.objects, "bulk_create", fail)
+    monkeypatch.setattr("labparcours.access.insert_rows", fail)
     response = client.get(path.format(pk=world.own.pk), secure=True)
     assert response.status_code == 500
     assert world.own.last_name not in response.content.decode()

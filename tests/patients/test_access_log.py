@@ -28,6 +28,24 @@ def test_list_reads_are_logged_for_each_patient_shown(world: World) -> None:
     assert logged == {world.own.pk, world.other.pk}
 
 
+def test_a_page_of_a_list_is_logged_in_one_insert_whatever_its_rows(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PatientFactory
+
+    for _ in range(12):
+        PatientFactory(coordinator=world.coordinator)
+    client = client_for(world.coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/coordination/", REMOTE_ADDR="10.1.2.3")
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    logged = AccessLogEntry.objects.filter(user=world.coordinator, what="dashboard")
+    assert logged.count() == 14
+    assert set(logged.values_list("listed", "ip_address")) == {(True, "10.1.2.3")}
+
+
 def test_api_reads_are_logged(world: World) -> None:
     client_for(world.specialist).get("/api/v1/patients/")
     client_for(world.specialist).get(f"/api/v1/teams/{world.own.care_team.pk}/")

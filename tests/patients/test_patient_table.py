@@ -1,7 +1,13 @@
 """The two patient lists — the programme dashboard and a clinician's « Mes patients » — show
 one patient table, with the same columns where they agree."""
 
+import datetime
+
+from django.utils import timezone
+
+from sic.models import Contribution
 from tests.conftest import World, client_for
+from tests.factories import planned_sic
 
 TABLE = "partials/patient_table.html"
 
@@ -39,3 +45,43 @@ def test_it_keeps_the_table_in_the_dashboards_htmx_fragment(world: World) -> Non
     assert 'id="patient-table"' in page
     assert "<html" not in page
     assert world.own.last_name.upper() in page
+
+
+def _row(html: str, last_name: str) -> str:
+    """The table row of the patient named `last_name`."""
+    rows = html.split("<tr>")
+    return next(row.split("</tr>")[0] for row in rows if last_name.upper() in row)
+
+
+def test_each_row_links_to_the_patient_their_team_and_their_open_sic(world: World) -> None:
+    sic = planned_sic(world.own, timezone.localdate() - datetime.timedelta(days=3))
+    page = client_for(world.coordinator).get("/coordination/").content.decode()
+    own = _row(page, world.own.last_name)
+    assert f'href="/patients/{world.own.pk}/"' in own
+    assert f'href="/patients/{world.own.pk}/equipe/"' in own
+    assert f'href="/sic/{sic.pk}/"' in own
+    assert "En retard" in own  # due three days ago
+    assert "Complète" in own
+    other = _row(page, world.other.last_name)
+    # The other patient's team has a GP only: three required roles missing, named on hover.
+    assert "3 rôles manquants" in other
+    assert "Manquant: Infirmier·e, Pharmacien·ne, Spécialiste" in other
+    assert f'href="/patients/{world.other.pk}/equipe/"' in other
+    assert "/sic/" not in other
+
+
+def test_my_patients_shows_my_role_and_my_contribution_to_the_scheduled_sic(
+    world: World,
+) -> None:
+    sic = planned_sic(world.own, timezone.localdate() + datetime.timedelta(days=30))
+    sic.schedule(at=timezone.now() + datetime.timedelta(days=10))
+    sic.save()
+    client = client_for(world.gp)
+    own = _row(client.get("/mes-patients/").content.decode(), world.own.last_name)
+    assert "Médecin traitant" in own
+    assert f'<a href="/sic/{sic.pk}/"><span class="badge badge--danger">À rédiger</span></a>' in own
+    Contribution.objects.create(
+        sic=sic, kind="gp_summary", author=world.gp, entered_by=world.gp, content={}
+    )
+    own = _row(client.get("/mes-patients/").content.decode(), world.own.last_name)
+    assert '<span class="badge badge--warn">Brouillon</span>' in own

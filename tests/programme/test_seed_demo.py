@@ -29,7 +29,7 @@ def test_the_coordinator_dashboard_lists_a_patient_in_each_state(demo) -> None:
     stats = response.context["stats"]
     assert (stats["included"], stats["candidates"]) == (11, 2)
     assert stats["sic_overdue"] >= 1
-    sics = {patient.last_name: sic for patient, _, sic, _ in response.context["rows"]}
+    sics = {row.patient.last_name: row.sic for row in response.context["rows"]}
     assert sics["Wallart"].awaits_record  # held by video, nobody recorded it
     assert sics["Delcroix"].is_overdue
     assert sics["Lambert"].status == "scheduled"

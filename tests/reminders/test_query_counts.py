@@ -62,8 +62,9 @@ def test_a_sweep_reads_as_much_for_2000_patients_as_for_20_and_writes_per_slice(
         "team_incomplete",
     }
     assert recorded_many > 100 * recorded_few / 2
-    reads_few = [q for q in few if not is_ledger_insert(q)]
-    reads_many = [q for q in many if not is_ledger_insert(q)]
+    # (Thousands of rows reach the ledger through a staging table: created, copied, dropped.)
+    reads_few = [q for q in few if q.startswith("SELECT")]
+    reads_many = [q for q in many if q.startswith("SELECT")]
     # A few set-based reads per rule, whatever the programme's size (13 rules: 31 reads),
     # and none of the ledger before writing it: its unique index leaves out what is there.
     assert len(reads_many) == len(reads_few) <= 3 * len(list(registry.rules()))

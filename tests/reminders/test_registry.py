@@ -1,15 +1,9 @@
 """The kinds of reminder come from the domain apps: each registers its own, with the roles
 that receive it; the `reminders` app names none but the one sent by hand."""
 
-import uuid
 from pathlib import Path
 
-import pytest
-from django.urls import reverse
-
 from reminders import registry
-from reminders.registry import page
-from sic.models import ContributionKind
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,21 +75,3 @@ def test_no_kind_is_named_in_the_reminders_app_but_the_manual_one() -> None:
     sources = "".join(path.read_text() for path in (ROOT / "reminders").glob("*.py"))
     named = {kind.key for kind in registry.kinds() if f'"{kind.key}"' in sources}
     assert named == {"manual"}
-
-
-@pytest.mark.parametrize(
-    ("name", "args"),
-    [
-        ("sic:detail", (12,)),
-        ("sic:contribute", (12, "gp")),
-        ("careplans:detail", (3,)),
-        ("careplans:my_plan", ()),
-        ("patients:my_record", ()),
-        ("patients:detail", (uuid.UUID("0c51e5ed-2b4b-4f0e-a419-4677aa2fd7d0"),)),
-        ("teams:team", (uuid.uuid4(),)),
-        ("sic:contribute", (7, ContributionKind.PATIENT_EXPERIENCE)),
-    ],
-)
-def test_a_page_link_made_once_is_the_link_reverse_makes(name: str, args: tuple) -> None:
-    assert page(name, *args) == reverse(name, args=args)
-    assert page(name, *args) == reverse(name, args=args)  # from the template this time
