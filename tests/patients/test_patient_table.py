@@ -85,3 +85,14 @@ def test_my_patients_shows_my_role_and_my_contribution_to_the_scheduled_sic(
     )
     own = _row(client.get("/mes-patients/").content.decode(), world.own.last_name)
     assert '<span class="badge badge--warn">Brouillon</span>' in own
+
+
+def test_a_name_or_city_written_as_html_is_shown_as_text_in_both_lists(world: World) -> None:
+    world.own.last_name = '<img src=x onerror="alert(1)">'
+    world.own.city = "Lille & <b>Roubaix</b>"
+    world.own.save(update_fields=["last_name", "city"])
+    for user, url in ((world.coordinator, "/coordination/"), (world.gp, "/mes-patients/")):
+        page = client_for(user).get(url).content.decode()
+        assert "<img src=x" not in page and "<b>Roubaix</b>" not in page
+        assert "&lt;IMG SRC=X ONERROR=&quot;ALERT(1)&quot;&gt;" in page  # shown in capitals
+        assert "Lille &amp; &lt;b&gt;Roubaix&lt;/b&gt;" in page
