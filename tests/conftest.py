@@ -190,6 +190,18 @@ def _session_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     override.disable()
 
 
+@pytest.fixture(scope="session")
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The OpenAPI schema as `manage.py spectacular` writes it, validated, and failing on a
+    warning (an endpoint the generator cannot describe fails here). Written once per session:
+    it says what the code declares, whatever the data."""
+    import yaml
+
+    path = tmp_path_factory.mktemp("schema") / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    return yaml.safe_load(path.read_text())
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: pytest.FixtureRequest) -> None:
     for name, value in TEST_SETTINGS.items():
