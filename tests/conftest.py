@@ -341,6 +341,15 @@ def world(request: pytest.FixtureRequest, module_world: World, db: None) -> Worl
     return copy.deepcopy(module_world)
 
 
+@pytest.fixture(scope="module")
+def role_sessions(module_world: World, django_db_blocker) -> dict[str, str]:
+    """A session of each role's user in the module's world, opened once with it (a test's
+    requests change theirs only in the test's savepoint): logging in is a sixth of the time of
+    a permission matrix's test (tests/matrix.py)."""
+    with django_db_blocker.unblock():
+        return {role: client_for(module_world.user(role)).session.session_key for role in ROLES}
+
+
 @pytest.fixture
 def fresh_world(db: None) -> World:
     """A world built inside the test, for the tests that commit."""
