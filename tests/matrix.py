@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from labparcours.models import AccessLogEntry
 from tests.conftest import ROLES, World, client_for
@@ -62,11 +64,16 @@ def expected(case: Case, role: str, target: str) -> int:
     return (case.otherwise or {}).get(role, 403)
 
 
-def run(world: World, case: Case, role: str, target: str) -> int:
-    """The status of the answer; a refused answer must have written no read."""
+def run(world: World, case: Case, role: str, target: str, session: str | None = None) -> int:
+    """The status of the answer; a refused answer must have written no read. The request is
+    sent in `session` (a session key of the role's user) when given, else in a new one."""
     if case.before:
         case.before(world, target)
-    client = client_for(world.user(role))
+    if session is None:
+        client = client_for(world.user(role))
+    else:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
     reads_before = AccessLogEntry.objects.count()
     url = case.url(world, target)
     data = case.data(world) if case.data else None
@@ -98,11 +105,15 @@ def matrix_tests(pages: list[Case], api: list[Case]) -> tuple[Callable | None, C
     (or no endpoint) gets None there, which pytest does not collect (no empty test skipped)."""
 
     @pytest.mark.parametrize(("case", "role", "target"), params(pages))
-    def test_page(world: World, case: Case, role: str, target: str) -> None:
-        assert run(world, case, role, target) == expected(case, role, target)
+    def test_page(
+        world: World, role_sessions: dict[str, str], case: Case, role: str, target: str
+    ) -> None:
+        assert run(world, case, role, target, role_sessions[role]) == expected(case, role, target)
 
     @pytest.mark.parametrize(("case", "role", "target"), params(api))
-    def test_endpoint(world: World, case: Case, role: str, target: str) -> None:
-        assert run(world, case, role, target) == expected(case, role, target)
+    def test_endpoint(
+        world: World, role_sessions: dict[str, str], case: Case, role: str, target: str
+    ) -> None:
+        assert run(world, case, role, target, role_sessions[role]) == expected(case, role, target)
 
     return (test_page if pages else None), (test_endpoint if api else None)

@@ -7,9 +7,12 @@ import importlib
 from fnmatch import fnmatch
 from pathlib import Path
 
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
 
 MATRICES = sorted(Path(__file__).parent.glob("*/test_*matrix.py"))
 
@@ -63,18 +66,23 @@ def allowed(name: str) -> bool:
     return any(fnmatch(name, pattern) for pattern in NOT_IN_A_MATRIX)
 
 
-def test_every_url_is_in_a_permission_matrix(world: World) -> None:
+@pytest.fixture(scope="module")
+def in_matrix(module_world: World, django_db_blocker) -> set[str]:
+    """`covered`, worked out once for the module's tests: dressing the world for every
+    matrix is the costly part."""
+    with django_db_blocker.unblock():
+        return covered(module_world)
+
+
+def test_every_url_is_in_a_permission_matrix(in_matrix: set[str]) -> None:
     missing = sorted(
-        name
-        for name in url_names(get_resolver().url_patterns) - covered(world)
-        if not allowed(name)
+        name for name in url_names(get_resolver().url_patterns) - in_matrix if not allowed(name)
     )
     assert missing == [], "URLs no permission matrix covers: add rows to its app's matrix"
 
 
-def test_the_allow_list_names_only_urls_that_exist_and_need_it(world: World) -> None:
+def test_the_allow_list_names_only_urls_that_exist_and_need_it(in_matrix: set[str]) -> None:
     names = url_names(get_resolver().url_patterns)
-    in_matrix = covered(world)
     stale = [
         pattern
         for pattern in NOT_IN_A_MATRIX

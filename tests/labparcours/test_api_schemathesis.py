@@ -7,6 +7,9 @@ Half of the drawn paths name a row that exists (a SIC, a plan, a request of the 
 the answers are not all 404s; writes change the demo as they go, and the whole run is rolled
 back with the test.
 
+Four requests are drawn per operation (six until the suite had to fit its time budget): every
+operation is still sent, with both tokens, about 720 requests in all.
+
 Left out, with their reason:
 - DELETE /api/v1/tokens/{id}/ revokes a token: it would revoke the run's own.
 """
@@ -41,7 +44,7 @@ from labparcours.models import ApiToken, User
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 6  # per operation, each sent with both tokens: ~900 requests, about 30 s
+EXAMPLES = 4  # per operation, each sent with both tokens: ~720 requests
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

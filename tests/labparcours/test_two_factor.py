@@ -92,6 +92,10 @@ def refused_urls(client: Client, setup_url: str) -> list[str]:
             continue
         for method in ("get", "post"):
             response = getattr(client, method)(path)
+            # The refusal's message is for the page the user is sent to, which is not opened
+            # here: left unread, a thousand of them would pile up in the cookie, then the
+            # session, and each request would read and write them all again.
+            client.cookies.pop("messages", None)
             if path.startswith("/api/"):
                 refused = (
                     response.status_code == 403

@@ -1,7 +1,11 @@
 """The demo a newcomer meets on first `make run`: every story shows, loaded through the
-functions users trigger, once."""
+functions users trigger, once.
+
+Every test of the demo's stories lives here, the pages of each app with something in them
+included: the demo is seeded once for the module (tests/conftest.py's `demo`)."""
 
 import io
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -9,10 +13,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from careplans.models import Action, CarePlan, PlanStatus
+from interop.conformance import READABLE
 from labparcours.models import AccessLogEntry, Invitation, User
+from opinions.models import OpinionRequest
 from patients.models import Patient
 from reminders.models import Notification, Reminder
-from sic.models import Sic
+from sic.models import ContributionKind, Sic
+from tests.fhir.validation import valid
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +184,100 @@ def test_the_pathway_stories_show_in_the_patient_pages_and_in_ruptures(demo) -> 
     assert caron.pathway_events.get().kind == "death"
     record = coordinator.get(f"/patients/{Patient.objects.get(last_name='Wallart').pk}/")
     assert "Passage aux urgences sans hospitalisation" in record.content.decode()
+
+
+def test_the_demo_leaves_reminders_in_the_coordinators_bell(demo) -> None:
+    unread = Notification.objects.filter(user__email="coordinatrice@demo.test").unread()
+    assert unread.count() >= 3
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    assert out.getvalue().startswith("0 reminders sent,")
+    rows = Reminder.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Reminder.objects.count() == rows
+
+
+# --- Each app's pages, with something in them ---------------------------------------------------
+
+
+def test_the_demo_has_a_request_to_approve_and_an_envelope_with_an_invoice(demo) -> None:
+    coordinator = login("coordinatrice@demo.test")
+    waiting = coordinator.get("/soins-complementaires/a-valider/").content.decode()
+    assert waiting.count('id="care-') == 1
+    assert "psychologue" in waiting
+    lambert = Patient.objects.get(last_name="Lambert")
+    page = coordinator.get(f"/patients/{lambert.pk}/").content.decode()
+    assert "/facture/" in page
+    assert "Payée" in page or "Payé" in page
+
+
+def test_the_demo_admin_sees_money_over_several_quarters(demo) -> None:
+    """A budget overview that is not empty: money over several quarters, an envelope nearly
+    spent, money committed but unspent for 90 days."""
+    response = login("admin@demo.test").get("/gestion/budget/")
+    assert response.status_code == 200
+    data = response.context["data"]
+    moving = [q for q in data.consumption.quarters if data.consumption.by_quarter(q).spent]
+    assert len(moving) >= 3
+    assert data.nearly_spent_count >= 1
+    assert data.unspent_count >= 1
+    assert len(response.context["quarters_chart"].bars) >= 10
+
+
+def test_the_demo_has_lines_to_approve_a_paid_batch_and_a_gp_paid(demo) -> None:
+    page = login("admin@demo.test").get("/indemnisations/admin/").content.decode()
+    assert "Constitution de l" in page
+    assert "Payé le" in page
+    assert "Dubois" in page
+    page = login("medecin@demo.test").get("/indemnisations/").content.decode()
+    assert '<span class="badge badge--ok">Payée</span>' in page
+    assert "•••• ••••" in page
+    page = login("cardiologue@demo.test").get("/indemnisations/").content.decode()
+    assert "vous n'accumulez pas d'indemnisation" in page
+
+
+def test_the_demo_tells_both_stories_of_mr_lambert(demo) -> None:
+    """Specialist opinions: Mr Lambert's GP asked a cardiologist outside the team, answered in
+    20 hours and pinned to his next SIC; his pharmacist waits for a diabetologist."""
+    done, waiting = OpinionRequest.objects.filter(patient__last_name="Lambert").order_by("asked_at")
+    assert done.time_to_answer_label == "répondu en 20 h"
+    assert done.answer_pinned_at is not None
+    assert done.attachments.count() == 1
+    assert (waiting.status, waiting.urgency) == ("open", "7d")
+    # The outside cardiologist reads it through the grant until it is closed.
+    cardiologist = login("v.lemoine@demo.test")
+    assert cardiologist.get(f"/avis/{done.pk}/").status_code == 200
+    assert cardiologist.get(f"/patients/{done.patient_id}/").status_code == 404
+    # The answer waits on the card of the next SIC.
+    upcoming = Sic.objects.get(patient__last_name="Lambert", status="scheduled")
+    page = login("medecin@demo.test").get(f"/sic/{upcoming.pk}/").content.decode()
+    assert "Avis à discuter en SIC" in page
+    assert "7,5 mg" in page
+    # The diabetologist finds the question in « Avis demandés ».
+    inbox = login("diabetologue@demo.test").get("/avis/")
+    assert [row.pk for row in inbox.context["page"]] == [waiting.pk]
+    # The coordinator follows it.
+    listed = login("coordinatrice@demo.test").get("/avis/en-attente/")
+    assert [row.pk for row in listed.context["page"]] == [waiting.pk]
+
+
+def test_every_resource_of_the_demo_validates_and_reads_alone_as_in_the_record(demo) -> None:
+    """Every resource of the demo, read through /fhir/, is valid FHIR: each patient's record
+    ($everything), each resource of it read alone (and the same as in the record), each
+    questionnaire and the capability statement."""
+    client = login("coordinatrice@demo.test")
+    seen: Counter[str] = Counter()
+    for pk in Patient.objects.values_list("pk", flat=True):
+        bundle = valid(client.get(f"/fhir/Patient/{pk}/$everything").json())
+        assert bundle["entry"][0]["resource"]["id"] == str(pk)
+        for entry in bundle["entry"]:
+            path = entry["fullUrl"].split("/fhir/", 1)[1]
+            alone = client.get(f"/fhir/{path}")
+            assert alone.status_code == 200, path
+            assert alone.json() == entry["resource"], path
+            seen[entry["resource"]["resourceType"]] += 1
+    for kind in ContributionKind.values:
+        valid(client.get(f"/fhir/Questionnaire/{kind.replace('_', '-')}").json())
+    valid(client.get("/fhir/metadata").json())
+    # The demo shows every type of resource the server reads (questionnaires apart).
+    assert set(seen) == set(READABLE) - {"Questionnaire"}

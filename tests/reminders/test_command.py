@@ -1,4 +1,5 @@
-"""`manage.py send_reminders`, the demo data, Celery beat's schedule and the admin."""
+"""`manage.py send_reminders`, Celery beat's schedule and the admin (the demo's reminders:
+tests/programme/test_seed_demo.py)."""
 
 import io
 
@@ -10,7 +11,7 @@ from django.core.management import call_command
 
 from labparcours.celery import app
 from labparcours.models import AccessLogEntry
-from reminders.models import Notification, Reminder
+from reminders.models import Reminder
 from tests.conftest import World, client_for
 from tests.factories import planned_sic
 from tests.reminders.conftest import frozen, moment
@@ -42,17 +43,6 @@ def test_it_can_send_the_digests_at_once(world: World) -> None:
         "0 reminders sent, 0 skipped (already sent or on their way), 1 kept for the daily digest",
         "Daily digests: 1 e-mails, 1 reminders in them",
     ]
-
-
-@pytest.mark.django_db
-def test_the_demo_leaves_reminders_in_the_coordinators_bell() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
-    unread = Notification.objects.filter(user__email="coordinatrice@demo.test").unread()
-    assert unread.count() >= 3
-    assert send_reminders().startswith("0 reminders sent,")
-    rows = Reminder.objects.count()
-    call_command("seed_demo", stdout=io.StringIO())
-    assert Reminder.objects.count() == rows
 
 
 def test_beat_runs_the_sweep_and_the_digest() -> None:
