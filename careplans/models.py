@@ -127,6 +127,15 @@ class CarePlan(models.Model):
         verbose_name = _("care plan")
         verbose_name_plural = _("care plans")
         ordering = ("patient", "-version")
+        indexes: ClassVar = [
+            # « Demandes de modification » on the dashboard, oldest first: the few plans whose
+            # changes are asked, read in order, not every open version of the programme.
+            models.Index(
+                fields=["changes_requested_at", "id"],
+                condition=Q(status="changes_requested"),
+                name="careplan_changes_asked",
+            ),
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["patient", "version"], name="careplan_version_once"),
             models.UniqueConstraint(
