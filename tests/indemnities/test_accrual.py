@@ -158,6 +158,7 @@ def test_a_rate_change_never_alters_what_accrued(world: World, rates: None) -> N
 def test_no_rate_in_force_accrues_nothing_and_names_nobody_in_the_log(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
+    indemnity_kind("gp_summary")  # the kind, without a rate (a test that commits removes it)
     with caplog.at_level(logging.WARNING, logger="indemnities.services"):
         submit(world, "gp", ContributionKind.GP_SUMMARY)
     assert IndemnityLine.objects.count() == 0
