@@ -117,10 +117,8 @@ def browsing(browser, live_server, size: dict) -> Iterator[object]:
 
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.jpg"
-    # A JPEG: Chromium encodes a long page in about half the time of a PNG (at twice the
-    # pixels on a phone), and a person reads it as well.
-    page.screenshot(path=str(path), full_page=True, quality=85)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
     return path
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from labparcours.models import AccessLogEntry
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import ARTIFACTS, log_in
 from tests.conftest import World
 from tests.factories import PASSWORD
 
@@ -35,5 +35,6 @@ def test_the_patient_reads_who_accessed_the_record_on_a_phone_without_scrolling_
         box = cell.bounding_box()
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 375, cell.inner_text()
-    screenshot(page, "patient-access-log-phone")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "patient-access-log-phone.png"), full_page=True)
     context.close()
