@@ -198,6 +198,21 @@ class ModelSerializer(serializers.ModelSerializer):
             cls._row_columns = found
         return found
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """DRF's fields, worked out from the model once per class and copied for each
+        serializer, as DRF copies the declared ones (`copy.deepcopy` builds each field again
+        from its arguments). DRF works them out for every serializer: the model's fields
+        looked up, their labels, help texts and validators made again, on every request (a
+        millisecond for a patient, more than the rows of a small page). What it works out
+        depends on the class only (its model, `Meta`, declared fields); a serializer that
+        changes a field for one request (a queryset narrowed to a patient) changes its
+        own copy."""
+        built: dict[str, serializers.Field] | None = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built  # type: ignore[attr-defined]
+        return copy.deepcopy(built)
+
     def readers(self) -> list[Reader]:
         """How it reads each field it shows (`Reader`), compiled once."""
         readers: list[Reader] | None = self.__dict__.get("_readers")
