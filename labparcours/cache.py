@@ -14,10 +14,13 @@ how long a request waits to find out.
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -109,3 +112,25 @@ class TolerantRedisCache(RedisCache):
             _unreachable("incr", error)
             # As for a missing key: the caller sets the value instead.
             raise ValueError("Key not found while the cache is unreachable") from error
+
+
+# --- Figures that a write makes stale -----------------------------------------------------------
+#
+# A figure counted over the whole programme (the dashboard's) is cached for a while; a write
+# that changes it — a patient included, a team member added — must show at once to the person
+# who made it, not minutes later. Such figures keep their scope's generation in their cache key:
+# a write renews the generation once its transaction commits, and every cached copy, whatever
+# its key (one per user and filter…), is stale at once without being looked for. Their time
+# to live still bounds what no write announces (a SIC that becomes overdue as days pass).
+
+
+def generation(scope: str) -> str:
+    """The current generation of the figures named `scope`, for their cache keys."""
+    return str(cache.get(f"generation:{scope}", "0"))
+
+
+def renew(scope: str) -> None:
+    """Make every cached figure of `scope` stale, once the current transaction commits (a
+    rolled-back write changed nothing; renewed before its commit, a figure counted meanwhile
+    would be cached under the new generation without it)."""
+    transaction.on_commit(lambda: cache.set(f"generation:{scope}", uuid.uuid4().hex, None))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from budget.views import budget_card_context, my_care_context
 from careplans.selectors import changes_to_answer, plan_awaiting_patient
 from labparcours.access import log_access
+from labparcours.cache import generation
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
@@ -48,6 +49,7 @@ from patients.selectors import (
     visible_patients,
 )
 from patients.services import caregiver_add, consent_record
+from patients.signals import PROGRAMME_FIGURES
 from patients.table import PATIENT_FIELDS, patient_rows
 from programme.workflows import patient_include, patient_leave, patient_record
 from sic.charts import clinical_context
@@ -58,8 +60,8 @@ from threads.selectors import unread_counts
 
 PAGE_SIZE = 25
 MY_PATIENTS_PAGE_SIZE = 50
-# The dashboard's figures are the whole programme's: counted at most once per this many
-# seconds (short enough for a coordinator to see the day's changes soon after).
+# The dashboard's figures are the whole programme's: counted again after a write that changes
+# them, and at least once per this many seconds.
 STATS_TTL = 120
 DASHBOARD_ORDER = ("last_name", "first_name", "pk")
 
@@ -70,8 +72,10 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def programme_stats() -> dict[str, int]:
-    """The dashboard's figures over the whole programme, cached for `STATS_TTL` seconds:
-    counting every patient on every page view grows with the cohort."""
+    """The dashboard's figures over the whole programme, cached: counting every patient on
+    every page view grows with the cohort. A write that changes them makes them counted again
+    (`patients.signals`); what changes with time alone (a SIC past its date) shows within
+    `STATS_TTL` seconds."""
 
     def count() -> dict[str, int]:
         return {
@@ -81,10 +85,11 @@ def programme_stats() -> dict[str, int]:
             "sic_overdue": Sic.objects.overdue().count(),
         }
 
-    stats = cache.get("dashboard:programme-stats")
+    key = f"dashboard:programme-stats:{generation(PROGRAMME_FIGURES)}"
+    stats = cache.get(key)
     if stats is None:
         stats = count()
-        cache.set("dashboard:programme-stats", stats, STATS_TTL)
+        cache.set(key, stats, STATS_TTL)
     return dict(stats)
 
 
