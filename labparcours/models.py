@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labparcours.access_labels import read_label
+from labparcours.choices import display
 from labparcours.ledger import AppendOnlyModel, AppendOnlyQuerySet
 
 
@@ -123,9 +124,9 @@ class User(AbstractUser):
         """What the user is, as a patient is told: their profession when they are in the
         directory (« Médecin généraliste »), else their role (« Coordinatrice »)."""
         try:
-            return str(self.professional.get_profession_display())
+            return display(self.professional, "profession")
         except ObjectDoesNotExist:
-            return str(self.get_role_display())
+            return display(self, "role")
 
 
 class ApiToken(models.Model):
