@@ -14,6 +14,7 @@ from budget.models import BudgetCategory, CareProvider
 from careplans.models import Action, PlanStatus
 from labparcours.models import User
 from labparcours.uploads import UploadField
+from labparcours.widgets import Select
 from patients.forms import DateInput
 from patients.models import Pathway, Patient
 
@@ -91,15 +92,20 @@ class WaitingFilterForm(forms.Form):
         queryset=BudgetCategory.objects.all(),
         required=False,
         empty_label=_("All kinds of care"),
+        widget=Select,
     )
     pathway = forms.ChoiceField(
-        label=_("Pathway"), choices=[("", _("All pathways")), *Pathway.choices], required=False
+        label=_("Pathway"),
+        choices=[("", _("All pathways")), *Pathway.choices],
+        required=False,
+        widget=Select,
     )
     prescriber = forms.ModelChoiceField(
         label=_("Prescriber"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("All prescribers"),
+        widget=Select,
     )
     older = forms.BooleanField(label=_("Waiting for more than 7 days"), required=False)
 
