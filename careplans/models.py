@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from careplans.rules import can_answer_for_patient, can_record_validation
 from labparcours.errors import InvalidTransition, NotAllowed
 from labparcours.uploads import GeneratedName, private_storage
+from teams.rules import can_lead_team
 
 if TYPE_CHECKING:
     from labparcours.models import User
@@ -441,6 +442,11 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+    def can_be_followed_by(self, user: User) -> bool:
+        """Mark it done or dropped: who carries it, or who leads the team."""
+        own = self.membership is not None and self.membership.professional.user_id == user.pk
+        return own or can_lead_team(user, self.plan.patient)
 
     @property
     def who(self) -> str:

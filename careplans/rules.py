@@ -1,17 +1,12 @@
 """Who may do what with a care plan, once the scope let them see it.
 
-Writing the plan (new version, goals, actions, proposal) is `teams.rules.can_lead_team`."""
+Writing the plan (new version, goals, actions, proposal) is `teams.rules.can_lead_team`;
+following an action, `Action.can_be_followed_by`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from labparcours.models import Role, User
 from labparcours.permissions import is_patient_side
-from teams.rules import can_lead_team
-
-if TYPE_CHECKING:
-    from careplans.models import Action
 
 
 def can_answer_for_patient(user: User) -> bool:
@@ -28,9 +23,3 @@ def can_record_validation(user: User) -> bool:
 def can_see_my_actions(user: User) -> bool:
     """« Mes actions »: the actions a clinician carries across their patients."""
     return user.role == Role.CLINICIAN
-
-
-def can_follow_action(user: User, action: Action) -> bool:
-    """Mark an action done or dropped: who carries it, or who leads the team."""
-    own = action.membership is not None and action.membership.professional.user_id == user.pk
-    return own or can_lead_team(user, action.plan.patient)

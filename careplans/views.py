@@ -27,7 +27,6 @@ from careplans.models import Action, ActionStatus, CarePlan, Goal, PlanStatus, V
 from careplans.pdf import careplan_pdf
 from careplans.rules import (
     can_answer_for_patient,
-    can_follow_action,
     can_record_validation,
     can_see_my_actions,
 )
@@ -463,7 +462,7 @@ def _followed_action(request: AuthenticatedHttpRequest, pk: int) -> Action:
         .prefetch_related("occurrences"),
         pk=pk,
     )
-    require(can_follow_action(request.user, action))
+    require(action.can_be_followed_by(request.user))
     return action
 
 

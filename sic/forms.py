@@ -18,7 +18,6 @@ from sic.validators import (
     MAX_DURATION_MINUTES,
     MIN_DURATION_MINUTES,
     validate_hospitalisation,
-    validate_measure,
 )
 
 if TYPE_CHECKING:
@@ -103,7 +102,7 @@ class HoldForm(forms.Form):
 
 class MeasureField(forms.DecimalField):
     """A measure typed as a French reader writes it (82,4), in its unit, checked by the one
-    rule of measures (`sic.validators.validate_measure`)."""
+    rule of measures (`Measure.validate`)."""
 
     def __init__(self, measure: Measure, **kwargs: Any) -> None:
         self.measure = measure
@@ -118,7 +117,7 @@ class MeasureField(forms.DecimalField):
                 "invalid": _("%(measure)s: enter a number, in %(unit)s.")
                 % {"measure": measure.label, "unit": measure.unit}
             },
-            validators=[lambda value: validate_measure(measure, value)],
+            validators=[measure.validate],
             **kwargs,
         )
 

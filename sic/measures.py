@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,20 @@ class Measure:
 
     def range_message(self) -> str:
         return str(self.out_of_range) % {"low": _bound(self.low), "high": _bound(self.high)}
+
+    def validate(self, value: Decimal) -> None:
+        """A measure is a number of its unit, in its plausible range, with no more decimals
+        than it is measured with: the one rule of the page's forms and the API's
+        contributions."""
+        if not value.is_finite() or not self.low <= value <= self.high:
+            raise ValidationError(self.range_message(), code="out_of_range")
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.decimals:
+            if self.decimals == 0:
+                message = _("%(measure)s: a whole number is expected.")
+            else:
+                message = _("%(measure)s: at most one decimal is expected.")
+            raise ValidationError(message % {"measure": self.label}, code="decimals")
 
     def stored(self, value: Decimal) -> int | str:
         """How the content keeps it (JSON): whole numbers as numbers, decimals as text so

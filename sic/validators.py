@@ -7,17 +7,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Collection
-from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from sic.measures import Measure
 
 MIN_DURATION_MINUTES = 10
 MAX_DURATION_MINUTES = 120
@@ -138,20 +133,6 @@ def validate_held_at(
 # --- What the contributions record ------------------------------------------------------------
 
 MAX_STAY_DAYS = 365
-
-
-def validate_measure(measure: Measure, value: Decimal) -> None:
-    """A measure is a number of its unit, in its plausible range, with no more decimals than
-    it is measured with: the one rule of the page's forms and the API's contributions."""
-    if not value.is_finite() or not measure.low <= value <= measure.high:
-        raise ValidationError(measure.range_message(), code="out_of_range")
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > measure.decimals:
-        if measure.decimals == 0:
-            message = _("%(measure)s: a whole number is expected.")
-        else:
-            message = _("%(measure)s: at most one decimal is expected.")
-        raise ValidationError(message % {"measure": measure.label}, code="decimals")
 
 
 def validate_hospitalisation(*, day: datetime.date | None, days: int | None) -> None:
