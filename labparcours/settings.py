@@ -464,6 +464,10 @@ LABPARCOURS_REMINDER_SWEEP_HOURS = env_str("LABPARCOURS_REMINDER_SWEEP_HOURS", "
 LABPARCOURS_REMINDER_DIGEST_HOUR = env_int("LABPARCOURS_REMINDER_DIGEST_HOUR", 7)
 LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE", 30)
 
+# The patients' experience summary (programme.experience): a count below this is shown
+# « < N », a count that holds one is rounded (le secret statistique).
+LABPARCOURS_SMALL_COUNT = env_int("LABPARCOURS_SMALL_COUNT", 5)
+
 # Specialist opinions: a specialist outside the team reads the request until it is closed, and
 # at the latest N days after its deadline; they are reminded N hours before the deadline.
 LABPARCOURS_OPINION_GRANT_DAYS = env_int("LABPARCOURS_OPINION_GRANT_DAYS", 14)

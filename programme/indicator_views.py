@@ -14,6 +14,7 @@ from labparcours.access import log_access, log_access_query
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.paging import uncounted_page
 from labparcours.permissions import require
+from labparcours.roles import PROGRAMME_STAFF
 from labparcours.tabular import XLSX_TYPE
 from programme.dashboard import context, dashboard
 from programme.evaluation import evaluation_zip
@@ -176,24 +177,34 @@ def experience(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_read_experience_summary(request.user))
     form = ExperienceFilterForm(request.GET or None)
     f = form.filters() if form.is_valid() else Filters.default()
-    summary = experience_summary(f)
+    # The coordination reads the forms of its teams' patients anyway; a patient partner reads
+    # finished quarters only (programme.experience).
+    current = request.user.role in PROGRAMME_STAFF
+    summary = experience_summary(f, current=current)
+    forms = summary.total_forms.shown or 0
     charts = {
         "priorities": shares_chart(
             _("What matters most"),
-            [(t.label, t.total) for t in summary.priorities],
-            summary.total_forms,
+            [(t.label, t.total.shown) for t in summary.priorities if t.total.shown is not None],
+            forms,
             "#priorities-table",
         ),
         "difficulties": shares_chart(
             _("Difficulties named"),
-            [(t.label, t.total) for t in summary.difficulties],
-            summary.total_forms,
+            [(t.label, t.total.shown) for t in summary.difficulties if t.total.shown is not None],
+            forms,
             "#difficulties-table",
         ),
     }
     return render(
         request,
         "programme/experience_summary.html",
-        {"form": form, "filters": f, "summary": summary, "charts": charts},
+        {
+            "form": form,
+            "filters": f,
+            "summary": summary,
+            "charts": charts,
+            "current": current,
+        },
         status=200 if not form.is_bound or form.is_valid() else 400,
     )
