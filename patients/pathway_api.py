@@ -25,9 +25,9 @@ from patients.models import (
     PathwayEvent,
     Patient,
 )
-from patients.pathway import followup_contact_record, pathway_event_correct
+from patients.pathway import followup_contact_record
 from patients.rules import can_read_pathway, can_record_pathway
-from programme.workflows import pathway_event_record
+from programme.workflows import pathway_event_correct_record, pathway_event_record
 
 
 class FollowUpWindowSerializer(ModelSerializer):
@@ -194,7 +194,7 @@ class PathwayEventViewSet(
         require(can_record_pathway(api_user(request)))
         payload = DischargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        corrected = pathway_event_correct(
+        corrected = pathway_event_correct_record(
             event=event, by=api_user(request), discharged_on=payload.validated_data["discharged_on"]
         )
         return self._answer(corrected)

@@ -28,12 +28,11 @@ from patients.pathway import (
     event_of,
     followup_contact_record,
     open_breaks,
-    pathway_event_correct,
     patient_pathway,
 )
 from patients.rules import can_read_pathway, can_record_pathway, can_see_breaks
 from patients.selectors import access_patient, visible_patients
-from programme.workflows import pathway_event_record
+from programme.workflows import pathway_event_correct_record, pathway_event_record
 
 BREAKS_PAGE_SIZE = 50
 
@@ -101,7 +100,7 @@ def event_edit(request: AuthenticatedHttpRequest, pk: str, event_pk: int) -> Htt
         event.refresh_from_db()
         if attempt(
             request,
-            lambda: pathway_event_correct(event=event, by=request.user, **fields),
+            lambda: pathway_event_correct_record(event=event, by=request.user, **fields),
             form=form,
             success=_("The event has been updated."),
         ):

@@ -19,7 +19,7 @@ from careplans.services import careplan_archive_current
 from labparcours.models import User
 from patients import reminders as pathway_reminders
 from patients.models import EXIT_EVENTS, ExitReason, PathwayEvent, Patient, PatientStatus
-from patients.pathway import pathway_event_create
+from patients.pathway import pathway_event_correct, pathway_event_create
 from patients.recipients import coordinator_of
 from patients.services import patient_create
 from reminders.events import reminders_stop
@@ -59,6 +59,28 @@ def pathway_event_record(*, patient: Patient, by: User, **fields: Any) -> Pathwa
     if reason is not None:
         patient_leave(patient=patient, reason=reason, on=event.occurred_on, by=by)
     return event
+
+
+@transaction.atomic
+def pathway_event_correct_record(*, event: PathwayEvent, by: User, **fields: Any) -> PathwayEvent:
+    """Correct an event (`patients.pathway.pathway_event_correct`); when the patient left the
+    programme by it (a death, a move, on its date), their exit date follows its corrected date:
+    the record, the FHIR Patient's date of death, the indicators and the evaluators' export
+    read the exit date."""
+    before = PathwayEvent.objects.select_for_update().get(pk=event.pk)
+    corrected = pathway_event_correct(event=before, by=by, **fields)
+    patient = Patient.objects.select_for_update().get(pk=corrected.patient_id)
+    reason = EXIT_EVENTS.get(corrected.kind)
+    left_by_it = (
+        reason is not None
+        and patient.status == PatientStatus.EXITED
+        and patient.exit_reason == reason
+        and patient.exit_date == before.occurred_on
+    )
+    if left_by_it and patient.exit_date != corrected.occurred_on:
+        patient.exit_date = corrected.occurred_on
+        patient.save(update_fields=["exit_date"])
+    return corrected
 
 
 @transaction.atomic

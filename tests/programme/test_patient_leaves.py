@@ -1,6 +1,7 @@
 """A death closes everything: the patient exits (reason death), their open SIC is cancelled,
 their care plan archived, their reminders stopped, and the team is told, soberly, with the
-initials only. A move out of the territory does the same, in neutral words."""
+initials only. A move out of the territory does the same, in neutral words. A corrected date
+of death moves the exit date with it."""
 
 from __future__ import annotations
 
@@ -144,3 +145,48 @@ def test_the_exit_form_stops_the_sics_and_the_plan_too(world: World, sics: dict)
     assert [p.status for p in world.own.care_plans.all()] == [PlanStatus.ARCHIVED]
     # A withdrawal is not announced to the team as a death or a move.
     assert not Reminder.objects.filter(kind__in=["pathway_death", "pathway_moved"]).exists()
+
+
+def correct_through_the_page(world: World, event, **changes) -> None:
+    fields = {
+        "occurred_on": event.occurred_on.isoformat(),
+        "source": event.source,
+        "source_detail": event.source_detail,
+        **changes,
+    }
+    response = client_for(world.gp).post(
+        f"/patients/{world.own.pk}/parcours/{event.pk}/modifier/", fields
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_corrected_date_of_death_moves_the_exit_date(world: World) -> None:
+    death = record(world, "death")
+    world.own.refresh_from_db()
+    assert world.own.exit_date == yesterday()
+    earlier = yesterday() - datetime.timedelta(days=3)
+
+    correct_through_the_page(world, death, occurred_on=earlier.isoformat())
+
+    world.own.refresh_from_db()
+    assert world.own.status == PatientStatus.EXITED
+    assert world.own.exit_date == earlier
+    fhir = client_for(world.gp).get(
+        f"/fhir/Patient/{world.own.pk}", HTTP_ACCEPT="application/fhir+json"
+    )
+    assert fhir.status_code == 200
+    assert fhir.json()["deceasedDateTime"] == earlier.isoformat()
+
+
+def test_a_death_recorded_after_a_withdrawal_leaves_the_withdrawal_date(world: World) -> None:
+    left = yesterday() - datetime.timedelta(days=10)
+    world.own.exit(reason="withdrawal", on=left)
+    death = record(world, "death")
+
+    correct_through_the_page(
+        world, death, occurred_on=(yesterday() - datetime.timedelta(days=2)).isoformat()
+    )
+
+    world.own.refresh_from_db()
+    assert world.own.exit_reason == "withdrawal"
+    assert world.own.exit_date == left
