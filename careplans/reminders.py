@@ -45,6 +45,14 @@ PLAN_TO_ANSWER = Kind(
         )
         % {"initials": initials, "date": day(context["date"])}
     ),
+    own_title=gettext_lazy("Your care plan is waiting for your answer"),
+    own_text=lambda context: (
+        _(
+            "Your care plan was proposed on %(date)s: please read it, then validate it or ask "
+            "for changes."
+        )
+        % {"date": day(context["date"])}
+    ),
 )
 PLAN_UNANSWERED = Kind(
     key="plan_unanswered",
@@ -142,6 +150,15 @@ ACTIONS_LATE = Kind(
     roles=(Role.CLINICIAN, *PATIENT_SIDE),
     title=gettext_lazy("Actions past their date — %(initials)s"),
     text=_actions_late_text,
+    own_title=gettext_lazy("Actions of your care plan past their date"),
+    own_text=lambda context: (
+        ngettext(
+            "%(count)s action of your care plan is past its date.",
+            "%(count)s actions of your care plan are past their date.",
+            context["count"],
+        )
+        % {"count": context["count"]}
+    ),
 )
 
 
@@ -224,6 +241,18 @@ PLAN_PROPOSED = Kind(
     title=gettext_lazy("Care plan to read — %(initials)s"),
     text=_plan_proposed_text,
     by_hand=True,
+    own_title=gettext_lazy("Your care plan to read"),
+    own_text=lambda context: (
+        _(
+            "Your care team revised your care plan after the changes you asked for: please "
+            "read it and its answer, then validate it or ask for changes."
+        )
+        if context.get("revised")
+        else _(
+            "Your care team proposes you a care plan: please read it, then validate it or ask "
+            "for changes."
+        )
+    ),
 )
 
 
@@ -262,6 +291,11 @@ PLAN_CHANGES_ANSWERED = Kind(
         % {"initials": initials}
     ),
     by_hand=True,
+    own_title=gettext_lazy("Answer about your care plan"),
+    own_text=lambda context: _(
+        "Your care team answered the changes you asked to your care plan: read their answer in "
+        "Lab Parcours."
+    ),
 )
 
 

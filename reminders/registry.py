@@ -29,6 +29,10 @@ class Kind:
     the row's context (dates, counts: never a health detail). E-mails give the initials; the
     bell, behind the login, may give the name of a patient in the reader's scope instead.
 
+    `own_title` and `own_text(context)` are what the patient reads of a reminder about
+    themself (« Your care plan… »), where the sentence for the team or a caregiver names them
+    in the third person; a kind without them says the same to everyone.
+
     A kind `by_hand` is written when something happens — a person sends it, or a service
     writes it at the moment of an event (`reminders.events`) — not found by a rule: the sweep
     sends it without asking a rule whether it is due. A kind not `by_email` goes to the bell
@@ -42,6 +46,8 @@ class Kind:
     text: Callable[[Mapping[str, Any], str], str]
     by_hand: bool = False
     by_email: bool = True
+    own_title: StrOrPromise | None = None
+    own_text: Callable[[Mapping[str, Any]], str] | None = None
 
 
 @dataclass(frozen=True)

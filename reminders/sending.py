@@ -65,14 +65,19 @@ class Message:
 def message_for(reminder: Reminder, *, name: str = "") -> Message:
     """The words of a reminder, in the active language, from its kind in the registry: the
     patient's initials, or `name` instead where it may be read (the bell of a reader in the
-    patient's scope; never an e-mail)."""
-    who = name or reminder.patient.initials
+    patient's scope; never an e-mail); to the patient themself, the kind's own words
+    (« Your care plan… »)."""
     kind = registry.kind(reminder.kind)
+    video_url = reminder.context.get("video_url", "")
+    if kind.own_text is not None and reminder.recipient_id == reminder.patient.user_id:
+        title = str(kind.own_title or kind.title)
+        return Message(title, kind.own_text(reminder.context), reminder.link, video_url)
+    who = name or reminder.patient.initials
     return Message(
         title=str(kind.title) % {"initials": who},
         text=kind.text(reminder.context, who),
         link=reminder.link,
-        video_url=reminder.context.get("video_url", ""),
+        video_url=video_url,
     )
 
 

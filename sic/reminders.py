@@ -221,6 +221,14 @@ PATIENT_FORM = Kind(
         )
         % {"initials": initials, "date": day(context["date"])}
     ),
+    own_title=gettext_lazy("Your experience form to fill in"),
+    own_text=lambda context: (
+        _(
+            "Your experience form for the SIC of %(date)s has not been filled in yet. It helps "
+            "your team prepare the meeting with you."
+        )
+        % {"date": day(context["date"])}
+    ),
 )
 
 
@@ -323,6 +331,11 @@ SIC_TOMORROW = Kind(
         _("The SIC of patient %(initials)s takes place tomorrow, %(date)s at %(time)s, by video.")
         % {"initials": initials, "date": day(context["date"]), "time": context["time"]}
     ),
+    own_title=gettext_lazy("Your SIC is tomorrow"),
+    own_text=lambda context: (
+        _("Your SIC takes place tomorrow, %(date)s at %(time)s, by video.")
+        % {"date": day(context["date"]), "time": context["time"]}
+    ),
 )
 
 
@@ -404,6 +417,21 @@ SIC_INVITED = Kind(
     text=_invited_text,
     by_hand=True,
     by_email=False,
+    own_title=gettext_lazy("Invitation to your SIC"),
+    own_text=lambda context: (
+        (
+            _(
+                "Your SIC is moved to %(date)s at %(time)s, by video. The new calendar "
+                "invitation was sent by e-mail."
+            )
+            if context.get("rescheduled")
+            else _(
+                "You are invited to your SIC on %(date)s at %(time)s, by video. The calendar "
+                "invitation was sent by e-mail."
+            )
+        )
+        % {"date": day(context["date"]), "time": context["time"]}
+    ),
 )
 SIC_CANCELLED = Kind(
     key="sic_cancelled",
@@ -416,6 +444,11 @@ SIC_CANCELLED = Kind(
     ),
     by_hand=True,
     by_email=False,
+    own_title=gettext_lazy("Your SIC is cancelled"),
+    own_text=lambda context: (
+        _("Your SIC planned on %(date)s at %(time)s is cancelled.")
+        % {"date": day(context["date"]), "time": context["time"]}
+    ),
 )
 
 

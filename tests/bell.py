@@ -40,6 +40,16 @@ def assert_initials_only(message: mail.EmailMessage, patient: object) -> None:
         assert patient.first_name not in text
 
 
+def assert_speaks_to_the_patient(message: mail.EmailMessage, patient: object) -> None:
+    """An e-mail to the patient about themself says « votre », and names nobody."""
+    html = message.alternatives[0][0] if getattr(message, "alternatives", None) else ""
+    assert "votre" in message.subject.lower()
+    for text in (message.subject, message.body, html):
+        assert patient.last_name not in text
+        assert patient.first_name not in text
+        assert patient.initials not in text
+
+
 def outsider_coordinator() -> User:
     """A coordinator of the programme who coordinates neither of the world's patients."""
     return UserFactory(role=Role.COORDINATOR)

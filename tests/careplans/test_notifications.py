@@ -16,6 +16,7 @@ from reminders.models import Channel, NotificationPreference, Reminder
 from reminders.sweep import reminders_sweep
 from tests.bell import (
     assert_initials_only,
+    assert_speaks_to_the_patient,
     kinds,
     outsider_coordinator,
     reminder_mails_to,
@@ -66,7 +67,10 @@ def test_it_tells_the_patient_and_the_caregiver_when_a_plan_is_proposed(
         (notification,) = unread(user, "plan_proposed")
         assert notification.reminder.link == "/mon-plan/"
         (message,) = reminder_mails_to(user)
-        assert_initials_only(message, world.own)
+        if user == world.patient_user:
+            assert_speaks_to_the_patient(message, world.own)
+        else:
+            assert_initials_only(message, world.own)
         assert "http://127.0.0.1:8000/mon-plan/" in message.body
     for user in (world.coordinator, outsider, world.gp, world.nurse, world.former_member):
         assert "plan_proposed" not in kinds(user)
@@ -222,7 +226,10 @@ def test_the_coordinator_answers_and_the_patient_is_told(
         (notification,) = unread(user, "plan_changes_answered")
         assert notification.reminder.link == "/mon-plan/"
         (message,) = reminder_mails_to(user)
-        assert_initials_only(message, world.own)
+        if user == world.patient_user:
+            assert_speaks_to_the_patient(message, world.own)
+        else:
+            assert_initials_only(message, world.own)
         assert "piscine" not in message.body
     # Answered: the request leaves the coordinator's list.
     assert unread(world.coordinator, "plan_changes_requested") == []
