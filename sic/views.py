@@ -33,6 +33,7 @@ from sic.pdf import sic_report_pdf
 from sic.rules import can_read_sic_report, can_write_patient_form
 from sic.selectors import (
     access_sic,
+    calendar_figures,
     contribution_for,
     expected_contributions,
     pinned_for,
@@ -90,11 +91,7 @@ def sic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         page = Paginator(sics, PAGE_SIZE).get_page(request.GET.get("page"))
     log_access(request, [s.patient for s in page], "SIC calendar")
-    counts = {
-        "overdue": visible_sics(request.user).overdue(today).count(),
-        "due": visible_sics(request.user).due_within(30, today).count(),
-        "to_record": visible_sics(request.user).to_record().count(),
-    }
+    counts = calendar_figures(request.user, today)
     return render(
         request,
         "sic/sic_list.html",
