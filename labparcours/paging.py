@@ -92,7 +92,7 @@ def counted(rows: QuerySet, *, key: str, page_size: int) -> RowCount:
     kept = cache.get(cache_key)
     if kept is not None:
         return RowCount(rows=kept, page_size=page_size, approximate=True)
-    unordered = rows.order_by()
+    unordered = rows.order_by().values("pk")  # the rows' annotations are not counted
     first = unordered[: EXACT_UP_TO + 1].count()
     if first <= EXACT_UP_TO:
         return RowCount(rows=first, page_size=page_size, approximate=False)
