@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its index expressions (pg_trgm's operator classes for the dashboard's search); on
+    # SQLite it does nothing.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -221,7 +221,8 @@ class Patient(models.Model):
             ),
         ]
         # The dashboard and « Mes patients » list by name: read in index order and cut by
-        # LIMIT, instead of sorting the whole cohort for each page.
+        # LIMIT, instead of sorting the whole cohort for each page. The dashboard's search has
+        # trigram indexes on PostgreSQL, in the database only (migration 0005).
         indexes: ClassVar = [
             models.Index(fields=["last_name", "first_name", "id"], name="patient_by_name"),
         ]

@@ -22,7 +22,7 @@ from labparcours.cache import generation
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
-from labparcours.paging import uncounted_page
+from labparcours.paging import RowCount, UncountedPage, counted_page, uncounted_page
 from labparcours.permissions import can_manage_patients, can_see_programme, require
 from opinions.views import opinions_card_context
 from patients.forms import (
@@ -115,16 +115,30 @@ def _filtered_patients(
     return qs
 
 
+def _dashboard_page(
+    request: AuthenticatedHttpRequest, form: DashboardFilterForm, qs: QuerySet[Patient]
+) -> tuple[UncountedPage, RowCount]:
+    """The ids of the page asked for (an index scan cut by LIMIT/OFFSET: what the rows show is
+    then read for the rows shown only) and the count of the list. Counting every visible
+    patient on each view grows with the programme: the count is exact when small, else
+    counted once a minute for this reader and these filters (`labparcours.paging`)."""
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    key = repr(sorted((name, value) for name, value in filters.items() if name != "page"))
+    return counted_page(
+        qs.values_list("pk", flat=True),
+        filters.get("page") or 1,
+        PAGE_SIZE,
+        key=f"dashboard:{request.user.pk}:{key}",
+    )
+
+
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's dashboard: every patient, their pathway, status and team."""
     require(can_see_programme(request.user))
     form = DashboardFilterForm(posted(request))
     qs = _filtered_patients(request, form)
-    page_number = form.cleaned_data.get("page") if form.is_bound and form.is_valid() else 1
-    # The page's ids first (an index scan cut by LIMIT/OFFSET), then those 25 rows only: what
-    # the rows show is read for the rows shown, not for every row skipped.
-    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    page, row_count = _dashboard_page(request, form, qs)
     shown = list(
         visible_patients(request.user)
         .filter(pk__in=list(page))
@@ -136,6 +150,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "row_count": row_count,
         "rows": rows,
         "stats": programme_stats(),
     }

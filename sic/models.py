@@ -149,6 +149,18 @@ class Sic(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["due_date", "id"], name="sic_by_due_date"),
             models.Index(fields=["-held_at"], condition=Q(status="held"), name="sic_held_latest"),
+            # The calendar's figures on every tab (overdue, due within 30 days, past but not
+            # recorded): the open SICs in that range only, not every open SIC of the programme.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=["planned", "scheduled"]),
+                name="sic_open_by_due_date",
+            ),
+            models.Index(
+                fields=["scheduled_at"],
+                condition=Q(status="scheduled"),
+                name="sic_scheduled_by_time",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -37,6 +39,26 @@ if TYPE_CHECKING:
 
 def visible_sics(user: User) -> SicQuerySet:
     return Sic.objects.visible_to(user)
+
+
+# The calendar's figures are the whole scope's: counted at most once per this many seconds (as
+# the dashboard's), not on every page of 25 SICs: each grows with the programme.
+FIGURES_TTL = 120
+
+
+def calendar_figures(user: User, today: datetime.date) -> dict[str, int]:
+    """The SICs overdue, due within 30 days and past but not recorded, in `user`'s scope."""
+    key = f"sic-calendar-figures:{user.pk}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        sics = visible_sics(user)
+        figures = {
+            "overdue": sics.overdue(today).count(),
+            "due": sics.due_within(30, today).count(),
+            "to_record": sics.to_record().count(),
+        }
+        cache.set(key, figures, FIGURES_TTL)
+    return dict(figures)
 
 
 def access_sic(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> Sic:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
+from labparcours.paging import RowCount, UncountedPage, counted_page
 from labparcours.permissions import acts_for_patient, can_see_programme, is_patient_side, require
 from opinions.rules import can_read_opinions
 from opinions.selectors import pinned_for_sic
@@ -32,6 +33,7 @@ from sic.pdf import sic_report_pdf
 from sic.rules import can_read_sic_report, can_write_patient_form
 from sic.selectors import (
     access_sic,
+    calendar_figures,
     contribution_for,
     expected_contributions,
     pinned_for,
@@ -48,6 +50,7 @@ from sic.services import (
 )
 from teams.rules import can_lead_team
 
+PAGE_SIZE = 25
 VIEWS = {
     "overdue": gettext_lazy("Overdue"),
     "to_record": gettext_lazy("To record"),
@@ -78,17 +81,28 @@ def sic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         sics = sics.filter(status=SicStatus.HELD).order_by("-held_at")
     else:
         view, sics = "overdue", sics.overdue(today)
-    page = Paginator(sics, 25).get_page(request.GET.get("page"))
+    page: Page | UncountedPage
+    row_count: RowCount | None = None
+    if view == "held":
+        # Every SIC ever held: counted exactly only while few (labparcours.paging).
+        page, row_count = counted_page(
+            sics, request.GET.get("page"), PAGE_SIZE, key=f"sic-held:{request.user.pk}"
+        )
+    else:
+        page = Paginator(sics, PAGE_SIZE).get_page(request.GET.get("page"))
     log_access(request, [s.patient for s in page], "SIC calendar")
-    counts = {
-        "overdue": visible_sics(request.user).overdue(today).count(),
-        "due": visible_sics(request.user).due_within(30, today).count(),
-        "to_record": visible_sics(request.user).to_record().count(),
-    }
+    counts = calendar_figures(request.user, today)
     return render(
         request,
         "sic/sic_list.html",
-        {"page": page, "view": view, "views": VIEWS, "counts": counts, "today": today},
+        {
+            "page": page,
+            "row_count": row_count,
+            "view": view,
+            "views": VIEWS,
+            "counts": counts,
+            "today": today,
+        },
     )
 
 

@@ -62,6 +62,101 @@ def test_the_dashboard_is_sorted_by_name(world: World) -> None:
     assert names == sorted(names)
 
 
+def _text(response: object) -> str:
+    return " ".join(response.content.decode().split())  # type: ignore[attr-defined]
+
+
+def test_the_dashboard_counts_a_few_patients_exactly_on_every_view(world: World) -> None:
+    for i in range(30):
+        PatientFactory(coordinator=world.coordinator, last_name=f"Zorglub{i:02}")
+    client = client_for(world.coordinator)
+    first = client.post("/coordination/", {"q": "orglu"})
+    assert (first.context["row_count"].rows, first.context["row_count"].approximate) == (30, False)
+    assert "Page 1 sur 2 · 30 patients" in _text(first)
+    PatientFactory(coordinator=world.coordinator, last_name="Zorglub30")
+    second = client.post("/coordination/", {"q": "orglu", "page": "2"})
+    assert [row.patient.last_name for row in second.context["rows"]] == [
+        f"Zorglub{i:02}" for i in range(25, 31)
+    ]
+    assert "Page 2 sur 2 · 31 patients" in _text(second)
+    assert not second.context["page"].has_next
+    # A page past the end (a list that shrank meanwhile): its last page.
+    past = client.post("/coordination/", {"q": "orglu", "page": "9"})
+    assert past.context["page"].number == 2
+    assert len(past.context["rows"]) == 6
+
+
+def test_past_a_thousand_the_dashboard_shows_its_count_as_about_and_counts_it_once_a_minute(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from labparcours import paging
+
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 3)
+    for i in range(5):
+        PatientFactory(coordinator=world.coordinator, last_name=f"Zorglub{i}")
+    client = client_for(world.coordinator)
+    first = client.post("/coordination/", {"q": "orglu"})
+    assert (first.context["row_count"].rows, first.context["row_count"].approximate) == (5, True)
+    assert "Page 1 sur environ 1 · environ 5 patients" in _text(first)
+    PatientFactory(coordinator=world.coordinator, last_name="Zorglub5")
+    kept = client.post("/coordination/", {"q": "orglu"})
+    assert kept.context["row_count"].rows == 5  # the count of a minute ago…
+    assert len(kept.context["rows"]) == 6  # …the list, always up to date
+    # Another filter, or another reader, is counted on its own.
+    assert client.post("/coordination/", {"q": "orglub"}).context["row_count"].rows == 6
+    cache.clear()  # what the time-to-live does after a minute
+    assert client.post("/coordination/", {"q": "orglu"}).context["row_count"].rows == 6
+
+
+def test_an_approximate_count_is_rounded_to_three_figures() -> None:
+    from labparcours.paging import RowCount
+
+    assert RowCount(rows=12_437, page_size=25, approximate=True).shown == 12_400
+    assert RowCount(rows=12_437, page_size=25, approximate=True).pages == 498
+    assert RowCount(rows=1_006, page_size=25, approximate=True).shown == 1_010
+    assert RowCount(rows=12_437, page_size=25, approximate=False).shown == 12_437
+
+
+def test_the_dashboards_search_finds_a_part_of_a_name_or_city_whatever_its_case(
+    world: World,
+) -> None:
+    found = PatientFactory(
+        coordinator=world.coordinator,
+        last_name="Dupré-Lefebvre",
+        first_name="Hélène",
+        city="Roubaix",
+    )
+    for words in ("lefeb", "LEFEBV", "pré-le", "hélè", "OUBAI", "hélène dupré"):
+        assert found.pk in _rows(world, {"q": words}), words
+    # Accents are not folded (as the search always was), and every word must be found.
+    for words in ("helene", "lefeb zorglub"):
+        assert found.pk not in _rows(world, {"q": words}), words
+
+
+def test_on_postgresql_the_dashboards_search_can_use_its_trigram_indexes(world: World) -> None:
+    from django.db import connection
+    from django.db.models import Q
+
+    from patients.models import Patient
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's")
+    word = "lefeb"  # as the dashboard filters on each word (patients.views)
+    found = Patient.objects.filter(
+        Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(city__icontains=word)
+    ).order_by()
+    with connection.cursor() as cursor:
+        # A small table costs less to read whole, or through the name's B-tree: without
+        # either (in this test's transaction only), the search must find its trigram indexes.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("DROP INDEX patient_by_name")
+        sql, params = found.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for column in ("last_name", "first_name", "city"):
+        assert f"Bitmap Index Scan on patient_{column}_trgm" in plan, plan
+
+
 def test_the_sic_calendar_counts_the_submitted_contributions_of_each_sic(world: World) -> None:
     patient = PatientFactory(coordinator=world.coordinator)
     sic = Sic.objects.create(
@@ -85,6 +180,39 @@ def test_the_sic_calendar_counts_the_submitted_contributions_of_each_sic(world: 
     body = client_for(world.coordinator).get("/api/v1/sics/", {"page_size": 100}).json()
     counted = {row["id"]: row["contributions_submitted"] for row in body["results"]}
     assert counted[sic.pk] == 2
+
+
+def test_the_sic_calendars_held_tab_lists_the_latest_held_first(world: World) -> None:
+    now = timezone.now()
+    made = []
+    for days in (40, 3, 400, 90, 12):
+        patient = PatientFactory(coordinator=world.coordinator)
+        held_at = now - datetime.timedelta(days=days)
+        made.append(
+            Sic.objects.create(
+                patient=patient, due_date=held_at.date(), status="held", held_at=held_at
+            ).pk
+        )
+    Sic.objects.create(patient=world.own, due_date=now.date(), status="planned")
+    page = client_for(world.coordinator).get("/sic/", {"vue": "held"}).context["page"]
+    held = [sic.held_at for sic in page]
+    assert held == sorted(held, reverse=True)
+    assert {sic.status for sic in page} == {"held"}
+    assert set(made) <= {sic.pk for sic in page}
+
+
+def test_the_sic_calendars_figures_are_counted_again_every_two_minutes(world: World) -> None:
+    client = client_for(world.coordinator)
+    before = client.get("/sic/").context["counts"]
+    late = PatientFactory(coordinator=world.coordinator)
+    Sic.objects.create(
+        patient=late, due_date=timezone.localdate() - datetime.timedelta(days=3), status="planned"
+    )
+    again = client.get("/sic/")
+    assert again.context["counts"] == before
+    assert late.pk in {sic.patient_id for sic in again.context["page"]}  # the list: at once
+    cache.clear()  # what the time-to-live does after two minutes
+    assert client.get("/sic/").context["counts"]["overdue"] == before["overdue"] + 1
 
 
 def test_the_care_plans_api_pages_by_cursor_every_plan_once(world: World) -> None:
