@@ -124,6 +124,11 @@ class TolerantRedisCache(RedisCache):
 # to live still bounds what no write announces (a SIC that becomes overdue as days pass).
 
 
+# The scope of the figures over the programme's patients, teams and SICs (the dashboard's, the
+# SIC calendar's, the lists' counts): renewed by `patients.signals` on every write to them.
+PROGRAMME_FIGURES = "programme-figures"
+
+
 def generation(scope: str) -> str:
     """The current generation of the figures named `scope`, for their cache keys."""
     return str(cache.get(f"generation:{scope}", "0"))

@@ -1,6 +1,6 @@
-"""The dashboard's programme figures (`patients.views.programme_stats`) counted again after a
-write that changes them: a patient recorded, included or exited, a team member added or
-leaving, a SIC planned, held or cancelled (`labparcours.cache.renew`)."""
+"""The programme's figures (the dashboard's, the SIC calendar's, the lists' counts) counted
+again after a write that changes them: a patient recorded, included or exited, a team member
+added or leaving, a SIC planned, held or cancelled (`labparcours.cache.renew`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from labparcours.cache import renew
+from labparcours.cache import PROGRAMME_FIGURES, renew
 from patients.models import Patient
 from sic.models import Sic
 from teams.models import CareTeam, Membership
-
-# The scope of the figures, in their cache keys.
-PROGRAMME_FIGURES = "programme-figures"
 
 
 def _figures_changed(**kwargs: Any) -> None:

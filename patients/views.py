@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from budget.views import budget_card_context, my_care_context
 from careplans.selectors import changes_to_answer, plan_awaiting_patient
 from labparcours.access import log_access
-from labparcours.cache import generation
+from labparcours.cache import PROGRAMME_FIGURES, generation
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
@@ -49,7 +49,6 @@ from patients.selectors import (
     visible_patients,
 )
 from patients.services import caregiver_add, consent_record
-from patients.signals import PROGRAMME_FIGURES
 from patients.table import PATIENT_FIELDS, patient_rows
 from programme.workflows import patient_include, patient_leave, patient_record
 from sic.charts import clinical_context
@@ -121,14 +120,15 @@ def _dashboard_page(
     """The ids of the page asked for (an index scan cut by LIMIT/OFFSET: what the rows show is
     then read for the rows shown only) and the count of the list. Counting every visible
     patient on each view grows with the programme: the count is exact when small, else
-    counted once a minute for this reader and these filters (`labparcours.paging`)."""
+    counted once a minute for this reader and these filters (`labparcours.paging`), and again
+    after a write to the programme (`labparcours.cache.generation`)."""
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     key = repr(sorted((name, value) for name, value in filters.items() if name != "page"))
     return counted_page(
         qs.values_list("pk", flat=True),
         filters.get("page") or 1,
         PAGE_SIZE,
-        key=f"dashboard:{request.user.pk}:{key}",
+        key=f"dashboard:{request.user.pk}:{generation(PROGRAMME_FIGURES)}:{key}",
     )
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from labparcours.access import log_access
+from labparcours.cache import PROGRAMME_FIGURES, generation
 from labparcours.errors import NotAllowed
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
@@ -42,13 +43,14 @@ def visible_sics(user: User) -> SicQuerySet:
 
 
 # The calendar's figures are the whole scope's: counted at most once per this many seconds (as
-# the dashboard's), not on every page of 25 SICs: each grows with the programme.
+# the dashboard's), not on every page of 25 SICs: each grows with the programme; and again
+# after a write to the programme (`labparcours.cache.generation`).
 FIGURES_TTL = 120
 
 
 def calendar_figures(user: User, today: datetime.date) -> dict[str, int]:
     """The SICs overdue, due within 30 days and past but not recorded, in `user`'s scope."""
-    key = f"sic-calendar-figures:{user.pk}:{today.isoformat()}"
+    key = f"sic-calendar-figures:{user.pk}:{today.isoformat()}:{generation(PROGRAMME_FIGURES)}"
     figures = cache.get(key)
     if figures is None:
         sics = visible_sics(user)

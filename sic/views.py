@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from labparcours.access import log_access
+from labparcours.cache import PROGRAMME_FIGURES, generation
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted
 from labparcours.paging import RowCount, UncountedPage, counted_page
 from labparcours.permissions import acts_for_patient, can_see_programme, is_patient_side, require
@@ -86,7 +87,10 @@ def sic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if view == "held":
         # Every SIC ever held: counted exactly only while few (labparcours.paging).
         page, row_count = counted_page(
-            sics, request.GET.get("page"), PAGE_SIZE, key=f"sic-held:{request.user.pk}"
+            sics,
+            request.GET.get("page"),
+            PAGE_SIZE,
+            key=f"sic-held:{request.user.pk}:{generation(PROGRAMME_FIGURES)}",
         )
     else:
         page = Paginator(sics, PAGE_SIZE).get_page(request.GET.get("page"))

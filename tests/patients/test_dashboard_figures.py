@@ -1,6 +1,7 @@
 """The dashboard's programme figures are cached (counting the whole cohort on every view grows
 with it), yet a coordinator who includes a patient, completes a team or sees a patient leave
-finds the figures moved on the next page they open — not two minutes later."""
+finds the figures moved on the next page they open — not two minutes later; so does the SIC
+calendar's."""
 
 from __future__ import annotations
 
@@ -42,3 +43,19 @@ def test_a_team_completed_and_a_patient_who_leaves_count_at_once(world: World, c
         lambda: patient_leave(patient=patient, reason=ExitReason.WITHDRAWAL, by=world.coordinator)
     )
     assert figures(world)["included"] == before["included"] - 1
+
+
+def test_the_sic_calendars_figures_move_at_once(world: World, committed) -> None:
+    from sic.services import sic_ensure_planned
+
+    def overdue() -> int:
+        response = client_for(world.coordinator).get("/sic/")
+        assert response.status_code == 200
+        return response.context["counts"]["overdue"]
+
+    before = overdue()
+    # Included sixty days ago: the first SIC was due six weeks after the inclusion.
+    patient = committed(lambda: PatientFactory(coordinator=world.coordinator))
+    committed(lambda: sic_ensure_planned(patient=patient))
+
+    assert overdue() == before + 1
