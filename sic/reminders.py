@@ -15,18 +15,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models import ExpressionWrapper, IntegerField, QuerySet, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from labparcours.links import page
+from labparcours.links import page, pages
 from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS, PATIENT_SIDE
 from patients.models import PatientStatus
 from patients.recipients import coordinator_of, member_users, patient_side
 from patients.selectors import patient_audience
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, every_period, register, start_of
+from reminders.registry import Candidate, Kind, Selection, day, every_period, register, start_of
+from reminders.sql import DaysSince, joined, page_sql, target, text
 from sic.models import (
     KIND_OF_TEAM_ROLE,
     Attendance,
@@ -49,6 +52,7 @@ def _to_coordinator_and_gp(
 ) -> list[Candidate]:
     """One candidate for the patient's coordinator (when active) and each GP of the team."""
     gps = member_users(sics.values("patient_id"), roles=[TeamRole.GP])
+    sic_page = pages(link, int)
     candidates = []
     for sic_id, patient_id, at, coordinator_id, coordinator_active in sics.values_list(
         "pk", "patient_id", when, "patient__coordinator_id", "patient__coordinator__is_active"
@@ -62,7 +66,7 @@ def _to_coordinator_and_gp(
                 patient_id,
                 f"sic:{sic_id}",
                 cycle_of(at),
-                page(link, sic_id),
+                sic_page(sic_id),
                 context_of(at),
             )
             for user_id in recipients
@@ -84,19 +88,46 @@ SIC_DUE = Kind(
 )
 
 
-def sics_due(now: datetime.datetime) -> list[Candidate]:
+def sics_due(now: datetime.datetime) -> Selection:
     """A SIC due within N days and not scheduled → the coordinator and the GP, once per due
-    date."""
+    date. Written by the database."""
     today = timezone.localdate(now)
     days = settings.LABPARCOURS_REMINDER_SIC_DUE_DAYS
-    sics = _of_included(Sic.objects.due_within(days, today).not_scheduled())
-    return _to_coordinator_and_gp(
-        sics,
-        SIC_DUE,
-        "sic:detail",
-        cycle_of=lambda due: due.isoformat(),
-        context_of=lambda due: {"date": due.isoformat()},
-        when="due_date",
+    sics = _of_included(Sic.objects.due_within(days, today).not_scheduled()).order_by()
+    sic = text("pk")
+    columns = {
+        "kind": Value(SIC_DUE.key),
+        "target": target("sic", sic),
+        "cycle": text("due_date"),
+        "link": page_sql("sic:detail", (int, sic)),
+        "context": JSONObject(date=text("due_date")),
+    }
+    gps = patient_audience(sics.values("patient_id")).members.filter(
+        professional__user__isnull=False, role=TeamRole.GP
+    )
+    coordinators = sics.filter(patient__coordinator__is_active=True)
+    return Selection(
+        (
+            _selected(coordinators, columns, "patient__coordinator_id"),
+            _selected(
+                sics.filter(patient__care_team__memberships__in=gps),
+                columns,
+                "patient__care_team__memberships__professional__user_id",
+            ),
+        )
+    )
+
+
+def _selected(sics: SicQuerySet, columns: dict[str, Any], recipient: str) -> QuerySet:
+    """The ledger's columns (`registry.SELECTED`) of rows about SICs, to `recipient`."""
+    return sics.values_list(
+        columns["kind"],
+        columns["target"],
+        recipient,
+        columns["cycle"],
+        "patient_id",
+        columns["link"],
+        columns["context"],
     )
 
 
@@ -117,30 +148,27 @@ SIC_OVERDUE = Kind(
 )
 
 
-def sics_overdue(now: datetime.datetime) -> list[Candidate]:
+def sics_overdue(now: datetime.datetime) -> Selection:
     """An overdue SIC that is not scheduled yet → the coordinator, every N days from the first
-    day late until it is scheduled (the cycle counts the periods)."""
+    day late until it is scheduled (the cycle counts the periods: `every_period`). Written by
+    the database."""
     today = timezone.localdate(now)
     every = settings.LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS
     sics = _of_included(
         Sic.objects.overdue(today).not_scheduled().filter(patient__coordinator__is_active=True)
-    )
-    candidates = []
-    for sic_id, patient_id, due, coordinator_id in sics.values_list(
-        "pk", "patient_id", "due_date", "patient__coordinator_id"
-    ):
-        candidates.append(
-            Candidate(
-                SIC_OVERDUE.key,
-                coordinator_id,
-                patient_id,
-                f"sic:{sic_id}",
-                f"{due.isoformat()}/{every_period(due, today, every)}",
-                page("sic:detail", sic_id),
-                {"date": due.isoformat(), "days": (today - due).days},
-            )
-        )
-    return candidates
+    ).order_by()
+    late = DaysSince(today, "due_date")
+    # Overdue: a day late at least, so the division of non-negative numbers is `//`.
+    period = ExpressionWrapper((late - 1) / every, output_field=IntegerField())
+    sic = text("pk")
+    columns = {
+        "kind": Value(SIC_OVERDUE.key),
+        "target": target("sic", sic),
+        "cycle": joined(text("due_date"), "/", text(period)),
+        "link": page_sql("sic:detail", (int, sic)),
+        "context": JSONObject(date=text("due_date"), days=late),
+    }
+    return Selection((_selected(sics, columns, "patient__coordinator_id"),))
 
 
 register(SIC_OVERDUE, find=sics_overdue)
@@ -253,6 +281,7 @@ def contributions_missing(now: datetime.datetime) -> list[Candidate]:
     form_done = {
         sic_id for sic_id, kind, _ in submitted if kind == ContributionKind.PATIENT_EXPERIENCE
     }
+    contribute = pages("sic:contribute", int, str)
     candidates = []
     for sic_id, patient_id, at in sics.values_list("pk", "patient_id", "scheduled_at"):
         held_on = timezone.localdate(at)
@@ -271,13 +300,13 @@ def contributions_missing(now: datetime.datetime) -> list[Candidate]:
                     patient_id,
                     f"sic:{sic_id}:{kind}",
                     cycle,
-                    page("sic:contribute", sic_id, kind),
+                    contribute(sic_id, kind),
                     {"date": held_on.isoformat(), "contribution": kind},
                 )
             )
         if sic_id in form_done:
             continue
-        link = page("sic:contribute", sic_id, ContributionKind.PATIENT_EXPERIENCE)
+        link = contribute(sic_id, ContributionKind.PATIENT_EXPERIENCE)
         candidates += [
             Candidate(
                 PATIENT_FORM.key,
@@ -345,6 +374,7 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
     ids = [sic_id for sic_id, *_ in rows]
     invited = invited_members(ids)
     side = patient_side(Sic.objects.filter(pk__in=ids).values("patient_id"), attending=True)
+    sic_page, my_record = pages("sic:detail", int), page("patients:my_record")
     candidates = []
     for sic_id, patient_id, at, video_url in rows:
         local = timezone.localtime(at)
@@ -354,8 +384,8 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
             "time": local.strftime("%H:%M"),
             "video_url": video_url,
         }
-        recipients = [(user_id, page("sic:detail", sic_id)) for user_id in invited[sic_id]]
-        recipients += [(user_id, page("patients:my_record")) for user_id in side.users(patient_id)]
+        recipients = [(user_id, sic_page(sic_id)) for user_id in invited[sic_id]]
+        recipients += [(user_id, my_record) for user_id in side.users(patient_id)]
         candidates += [
             Candidate(SIC_TOMORROW.key, user_id, patient_id, f"sic:{sic_id}", cycle, link, context)
             for user_id, link in recipients
