@@ -16,21 +16,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, QuerySet, Value
-from django.db.models.functions import JSONObject
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from careplans.models import Action, CarePlan, Owner, PlanStatus
-from labparcours.links import page, pages
+from labparcours.links import page
 from labparcours.models import Role, User
 from labparcours.roles import PATIENT_SIDE
 from patients.models import Patient, PatientStatus
 from patients.recipients import coordinator_of, patient_side
 from patients.selectors import patient_audience
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, Selection, day, register, start_of
-from reminders.sql import UUIDText, target
+from reminders.registry import Kind, Selection, day, register, start_of
+from reminders.sql import LocalISO, UUIDText, page_sql, target, text
 
 # --- A care plan waiting for the patient's answer -------------------------------------------
 
@@ -62,9 +62,10 @@ PLAN_UNANSWERED = Kind(
 )
 
 
-def plans_unanswered(now: datetime.datetime) -> list[Candidate]:
+def plans_unanswered(now: datetime.datetime) -> Selection:
     """A care plan proposed to the patient and not answered: after N days → the patient (and
-    their caregivers), after M days → the coordinator. One cycle per proposal."""
+    their caregivers), after M days → the coordinator. One cycle per proposal (the moment it
+    was proposed, local time). Written by the database."""
     today = timezone.localdate(now)
 
     def proposed_before(days: int) -> QuerySet:
@@ -74,54 +75,54 @@ def plans_unanswered(now: datetime.datetime) -> list[Candidate]:
             status=PlanStatus.PROPOSED,
             proposed_at__lt=limit,
             patient__status=PatientStatus.INCLUDED,
+        ).order_by()
+
+    def rows(plans: QuerySet, kind: Kind, recipient: str, link: Any, days: int) -> QuerySet:
+        return plans.values_list(
+            Value(kind.key),
+            target("plan", text("pk")),
+            recipient,
+            LocalISO("proposed_at"),
+            "patient_id",
+            link,
+            JSONObject(date=text(TruncDate("proposed_at")), days=Value(days)),
         )
 
-    def cycle_and_context(proposed_at: datetime.datetime, days: int) -> tuple[str, dict]:
-        local = timezone.localtime(proposed_at)
-        return local.isoformat(timespec="seconds"), {"date": local.date().isoformat(), "days": days}
-
-    candidates = []
     patient_days = settings.LABPARCOURS_REMINDER_PLAN_PATIENT_DAYS
     for_patients = proposed_before(patient_days)
-    side = patient_side(for_patients.values("patient_id"))
-    my_plan = page("careplans:my_plan")
-    for plan_id, patient_id, proposed_at in for_patients.values_list(
-        "pk", "patient_id", "proposed_at"
-    ):
-        cycle, context = cycle_and_context(proposed_at, patient_days)
-        candidates += [
-            Candidate(
-                PLAN_TO_ANSWER.key,
-                user_id,
-                patient_id,
-                f"plan:{plan_id}",
-                cycle,
-                my_plan,
-                context,
-            )
-            for user_id in side.users(patient_id)
-        ]
+    audience = patient_audience(for_patients.values("patient_id"))
+    patients = audience.patients.filter(user__isnull=False)
+    caregivers = audience.caregivers.filter(user__isnull=False)
+    my_plan = Value(page("careplans:my_plan"))
     coordinator_days = settings.LABPARCOURS_REMINDER_PLAN_COORDINATOR_DAYS
     for_coordinators = proposed_before(coordinator_days).filter(
         patient__coordinator__is_active=True
     )
-    plan_page = pages("careplans:detail", int)
-    for plan_id, patient_id, proposed_at, coordinator_id in for_coordinators.values_list(
-        "pk", "patient_id", "proposed_at", "patient__coordinator_id"
-    ):
-        cycle, context = cycle_and_context(proposed_at, coordinator_days)
-        candidates.append(
-            Candidate(
-                PLAN_UNANSWERED.key,
-                coordinator_id,
-                patient_id,
-                f"plan:{plan_id}",
-                cycle,
-                plan_page(plan_id),
-                context,
-            )
+    return Selection(
+        (
+            rows(
+                for_patients.filter(patient__in=patients),
+                PLAN_TO_ANSWER,
+                "patient__user_id",
+                my_plan,
+                patient_days,
+            ),
+            rows(
+                for_patients.filter(patient__caregivers__in=caregivers),
+                PLAN_TO_ANSWER,
+                "patient__caregivers__user_id",
+                my_plan,
+                patient_days,
+            ),
+            rows(
+                for_coordinators,
+                PLAN_UNANSWERED,
+                "patient__coordinator_id",
+                page_sql("careplans:detail", (int, text("pk"))),
+                coordinator_days,
+            ),
         )
-    return candidates
+    )
 
 
 register(PLAN_TO_ANSWER, PLAN_UNANSWERED, find=plans_unanswered)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import CharField, Expression, F, Func, IntegerField, JSONField, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from labparcours.links import page_sql
 
@@ -107,6 +108,52 @@ class PresentList(Func):
         )
 
 
+class LocalISO(Func):
+    """A date-time as `timezone.localtime(value).isoformat(timespec="seconds")` writes it, in
+    the current time zone: 2026-03-12T14:00:00+01:00."""
+
+    output_field = CharField()
+
+    def __init__(self, expression: Expression | str) -> None:
+        super().__init__(_expression(expression))
+        self.zone = timezone.get_current_timezone_name()
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        value, params = compiler.compile(self.source_expressions[0])
+        local = f"DATE_TRUNC('second', {value} AT TIME ZONE %s)"
+        offset = f"({local} - DATE_TRUNC('second', {value} AT TIME ZONE 'UTC'))"
+        sql = (
+            f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f" || CASE WHEN {offset} < INTERVAL '0' THEN '-' ELSE '+' END"
+            f" || to_char(CASE WHEN {offset} < INTERVAL '0' THEN -{offset} ELSE {offset} END,"
+            " 'HH24:MI'))"
+        )
+        zone = [*params, self.zone]
+        return sql, [*zone, *zone, *params, *zone, *params, *zone, *params, *zone, *params]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        value, params = compiler.compile(self.source_expressions[0])
+        # Django's own functions on SQLite: the local time, and UTC, to the second.
+        local = f"django_datetime_trunc('second', {value}, %s, 'UTC')"
+        utc = f"django_datetime_trunc('second', {value}, NULL, NULL)"
+        minutes = f"CAST(round((julianday({local}) - julianday({utc})) * 1440) AS integer)"
+        sql = (
+            f"(replace({local}, ' ', 'T') || printf('%%s%%02d:%%02d',"
+            f" CASE WHEN {minutes} < 0 THEN '-' ELSE '+' END,"
+            f" abs({minutes}) / 60, abs({minutes}) %% 60))"
+        )
+        zone = [*params, self.zone]
+        return sql, [*zone, *zone, *params, *zone, *params, *zone, *params]
+
+
 def target(prefix: str, *parts: Expression) -> Expression:
     """A target key, e.g. "sic:12": the prefix and the parts' text joined by colons."""
     pieces: list[Expression] = [Value(f"{prefix}:")]
@@ -129,4 +176,13 @@ def _expression(expression: Expression | str) -> Any:
     return F(expression) if isinstance(expression, str) else expression
 
 
-__all__ = ["DaysSince", "PresentList", "UUIDText", "joined", "page_sql", "target", "text"]
+__all__ = [
+    "DaysSince",
+    "LocalISO",
+    "PresentList",
+    "UUIDText",
+    "joined",
+    "page_sql",
+    "target",
+    "text",
+]
