@@ -108,29 +108,33 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
 
 class _Due:
     """What the rules find due, in a temporary table of the ledger's columns and the rule's
-    order (the first rule to find a key gives its row, as in `due_reminders`); dropped at the
-    end."""
+    order (the first rule to find a key gives its row, as in `due_reminders`), for the
+    sweep's transaction."""
 
     def __init__(self) -> None:
         self.name = f"due_{uuid.uuid4().hex}"
         self.table = connection.ops.quote_name(self.name)
+        self.postgresql = connection.vendor == "postgresql"
         self.rows: list[tuple] = []
 
     def __enter__(self) -> _Due:
         quote = connection.ops.quote_name
         columns = ", ".join(quote(_column(name)) for name in SELECTED)
         ledger = quote(Reminder._meta.db_table)
+        # On PostgreSQL, dropped by the commit: a DROP inside the transaction would first read
+        # the queue of foreign-key checks the ledger's INSERT deferred (one per row and key).
+        dropped = " ON COMMIT DROP" if self.postgresql else ""
         with connection.cursor() as cursor:
             # The ledger's column types, no row; and the rule that found each row.
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.table} AS SELECT {columns}, 0 AS rule"  # noqa: S608
-                f" FROM {ledger} WHERE 1 = 0"
+                f"CREATE TEMPORARY TABLE {self.table}{dropped} AS"  # noqa: S608
+                f" SELECT {columns}, 0 AS rule FROM {ledger} WHERE 1 = 0"
             )
         return self
 
     def __exit__(self, error: type[BaseException] | None, *exc: object) -> None:
-        if error is not None:
-            return  # the transaction is rolled back, the table with it
+        if error is not None or self.postgresql:
+            return  # dropped by the commit, or rolled back with the transaction
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {self.table}")
 
