@@ -15,8 +15,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import ExpressionWrapper, IntegerField, QuerySet, Value
-from django.db.models.functions import JSONObject
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import JSONObject, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -252,74 +263,75 @@ PATIENT_FORM = Kind(
 )
 
 
-def _threshold_passed(days_left: int) -> int | None:
-    """The tightest "N days before" threshold reached: with 7 and 2, J-7 from 7 days before,
-    J-2 from 2 days before (a late sweep sends the latest one only)."""
-    passed = [n for n in settings.LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE if days_left <= n]
-    return min(passed) if passed else None
-
-
-def contributions_missing(now: datetime.datetime) -> list[Candidate]:
+def contributions_missing(now: datetime.datetime) -> Selection:
     """A contribution not submitted N days before its scheduled SIC → its author; the patient
-    experience form → the patient and their caregivers. One cycle per threshold."""
+    experience form → the patient and their caregivers. One cycle per threshold: the tightest
+    "N days before" reached (with 7 and 2, J-7 from 7 days before, J-2 from 2 days before; a
+    late sweep sends the latest one only). Written by the database."""
     today = timezone.localdate(now)
-    horizon = max(settings.LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE, default=0)
-    sics = _of_included(
-        Sic.objects.filter(
-            status=SicStatus.SCHEDULED,
-            scheduled_at__gt=now,
-            scheduled_at__lt=start_of(today + datetime.timedelta(days=horizon + 1)),
-        )
+    thresholds = sorted(settings.LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE)
+    horizon = max(thresholds, default=0)
+    held_on = TruncDate("scheduled_at")
+    days_left = ExpressionWrapper(DaysSince(today, held_on) * -1, output_field=IntegerField())
+    tightest = Case(
+        *(When(LessThanOrEqual(days_left, n), then=Value(n)) for n in thresholds),
+        output_field=IntegerField(),
     )
-    authors = member_users(sics.values("patient_id"), roles=KIND_OF_TEAM_ROLE)
-    side = patient_side(sics.values("patient_id"))
-    submitted = set(
-        Contribution.objects.filter(sic__in=sics, status=ContributionStatus.SUBMITTED).values_list(
-            "sic_id", "kind", "author_id"
+    sics = (
+        _of_included(
+            Sic.objects.filter(
+                status=SicStatus.SCHEDULED,
+                scheduled_at__gt=now,
+                scheduled_at__lt=start_of(today + datetime.timedelta(days=horizon + 1)),
+            )
         )
+        .annotate(threshold=tightest)
+        .filter(threshold__isnull=False)
+        .order_by()
     )
-    form_done = {
-        sic_id for sic_id, kind, _ in submitted if kind == ContributionKind.PATIENT_EXPERIENCE
+    sic = text("pk")
+    cycle = joined(text(held_on), "/J-", text("threshold"))
+    submitted = Contribution.objects.filter(sic=OuterRef("pk"), status=ContributionStatus.SUBMITTED)
+    authors = patient_audience(sics.values("patient_id")).members.filter(
+        professional__user__isnull=False
+    )
+    author = "patient__care_team__memberships__professional__user_id"
+    selections = []
+    for role, kind in KIND_OF_TEAM_ROLE.items():
+        # In one filter: the author's exclusion reads the membership of this row.
+        to_write = sics.filter(
+            Q(patient__care_team__memberships__in=authors.filter(role=role)),
+            ~Exists(submitted.filter(kind=kind, author_id=OuterRef(author))),
+        )
+        columns = {
+            "kind": Value(CONTRIBUTION.key),
+            "target": target("sic", sic, Value(kind)),
+            "cycle": cycle,
+            "link": page_sql("sic:contribute", (int, sic), (str, Value(kind))),
+            "context": JSONObject(date=text(held_on), contribution=Value(kind)),
+        }
+        selections.append(_selected(to_write, columns, author))
+    form = ContributionKind.PATIENT_EXPERIENCE
+    no_form = sics.exclude(Exists(submitted.filter(kind=form)))
+    audience = patient_audience(no_form.values("patient_id"))
+    columns = {
+        "kind": Value(PATIENT_FORM.key),
+        "target": target("sic", sic),
+        "cycle": cycle,
+        "link": page_sql("sic:contribute", (int, sic), (str, Value(form))),
+        "context": JSONObject(date=text(held_on)),
     }
-    contribute = pages("sic:contribute", int, str)
-    candidates = []
-    for sic_id, patient_id, at in sics.values_list("pk", "patient_id", "scheduled_at"):
-        held_on = timezone.localdate(at)
-        threshold = _threshold_passed((held_on - today).days)
-        if threshold is None:
-            continue
-        cycle = f"{held_on.isoformat()}/J-{threshold}"
-        for role, user_id in authors.get(patient_id, []):
-            kind = KIND_OF_TEAM_ROLE[role]
-            if (sic_id, kind, user_id) in submitted:
-                continue
-            candidates.append(
-                Candidate(
-                    CONTRIBUTION.key,
-                    user_id,
-                    patient_id,
-                    f"sic:{sic_id}:{kind}",
-                    cycle,
-                    contribute(sic_id, kind),
-                    {"date": held_on.isoformat(), "contribution": kind},
-                )
-            )
-        if sic_id in form_done:
-            continue
-        link = contribute(sic_id, ContributionKind.PATIENT_EXPERIENCE)
-        candidates += [
-            Candidate(
-                PATIENT_FORM.key,
-                user_id,
-                patient_id,
-                f"sic:{sic_id}",
-                cycle,
-                link,
-                {"date": held_on.isoformat()},
-            )
-            for user_id in side.users(patient_id)
-        ]
-    return candidates
+    patients = audience.patients.filter(user__isnull=False)
+    caregivers = audience.caregivers.filter(user__isnull=False)
+    selections += [
+        _selected(no_form.filter(patient__in=patients), columns, "patient__user_id"),
+        _selected(
+            no_form.filter(patient__caregivers__in=caregivers),
+            columns,
+            "patient__caregivers__user_id",
+        ),
+    ]
+    return Selection(tuple(selections))
 
 
 register(CONTRIBUTION, PATIENT_FORM, find=contributions_missing)
