@@ -10,13 +10,13 @@ Each kind is registered with its rule, or as written at an event (see `reminders
 from __future__ import annotations
 
 import datetime
-import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -29,7 +29,8 @@ from patients.models import Patient, PatientStatus
 from patients.recipients import coordinator_of, patient_side
 from patients.selectors import patient_audience
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, register, start_of
+from reminders.registry import Kind, Selection, day, register, start_of
+from reminders.sql import LocalISO, UUIDText, page_sql, target, text
 
 # --- A care plan waiting for the patient's answer -------------------------------------------
 
@@ -69,9 +70,10 @@ PLAN_UNANSWERED = Kind(
 )
 
 
-def plans_unanswered(now: datetime.datetime) -> list[Candidate]:
+def plans_unanswered(now: datetime.datetime) -> Selection:
     """A care plan proposed to the patient and not answered: after N days → the patient (and
-    their caregivers), after M days → the coordinator. One cycle per proposal."""
+    their caregivers), after M days → the coordinator. One cycle per proposal (the moment it
+    was proposed, local time). Written by the database."""
     today = timezone.localdate(now)
 
     def proposed_before(days: int) -> QuerySet:
@@ -81,52 +83,54 @@ def plans_unanswered(now: datetime.datetime) -> list[Candidate]:
             status=PlanStatus.PROPOSED,
             proposed_at__lt=limit,
             patient__status=PatientStatus.INCLUDED,
+        ).order_by()
+
+    def rows(plans: QuerySet, kind: Kind, recipient: str, link: Any, days: int) -> QuerySet:
+        return plans.values_list(
+            Value(kind.key),
+            target("plan", text("pk")),
+            recipient,
+            LocalISO("proposed_at"),
+            "patient_id",
+            link,
+            JSONObject(date=text(TruncDate("proposed_at")), days=Value(days)),
         )
 
-    def cycle_and_context(proposed_at: datetime.datetime, days: int) -> tuple[str, dict]:
-        local = timezone.localtime(proposed_at)
-        return local.isoformat(timespec="seconds"), {"date": local.date().isoformat(), "days": days}
-
-    candidates = []
     patient_days = settings.LABPARCOURS_REMINDER_PLAN_PATIENT_DAYS
     for_patients = proposed_before(patient_days)
-    side = patient_side(for_patients.values("patient_id"))
-    for plan_id, patient_id, proposed_at in for_patients.values_list(
-        "pk", "patient_id", "proposed_at"
-    ):
-        cycle, context = cycle_and_context(proposed_at, patient_days)
-        candidates += [
-            Candidate(
-                PLAN_TO_ANSWER.key,
-                user_id,
-                patient_id,
-                f"plan:{plan_id}",
-                cycle,
-                page("careplans:my_plan"),
-                context,
-            )
-            for user_id in side.users(patient_id)
-        ]
+    audience = patient_audience(for_patients.values("patient_id"))
+    patients = audience.patients.filter(user__isnull=False)
+    caregivers = audience.caregivers.filter(user__isnull=False)
+    my_plan = Value(page("careplans:my_plan"))
     coordinator_days = settings.LABPARCOURS_REMINDER_PLAN_COORDINATOR_DAYS
     for_coordinators = proposed_before(coordinator_days).filter(
         patient__coordinator__is_active=True
     )
-    for plan_id, patient_id, proposed_at, coordinator_id in for_coordinators.values_list(
-        "pk", "patient_id", "proposed_at", "patient__coordinator_id"
-    ):
-        cycle, context = cycle_and_context(proposed_at, coordinator_days)
-        candidates.append(
-            Candidate(
-                PLAN_UNANSWERED.key,
-                coordinator_id,
-                patient_id,
-                f"plan:{plan_id}",
-                cycle,
-                page("careplans:detail", plan_id),
-                context,
-            )
+    return Selection(
+        (
+            rows(
+                for_patients.filter(patient__in=patients),
+                PLAN_TO_ANSWER,
+                "patient__user_id",
+                my_plan,
+                patient_days,
+            ),
+            rows(
+                for_patients.filter(patient__caregivers__in=caregivers),
+                PLAN_TO_ANSWER,
+                "patient__caregivers__user_id",
+                my_plan,
+                patient_days,
+            ),
+            rows(
+                for_coordinators,
+                PLAN_UNANSWERED,
+                "patient__coordinator_id",
+                page_sql("careplans:detail", (int, text("pk"))),
+                coordinator_days,
+            ),
         )
-    return candidates
+    )
 
 
 register(PLAN_TO_ANSWER, PLAN_UNANSWERED, find=plans_unanswered)
@@ -162,48 +166,68 @@ ACTIONS_LATE = Kind(
 )
 
 
-def actions_late(now: datetime.datetime) -> list[Candidate]:
+def actions_late(now: datetime.datetime) -> Selection:
     """Actions of the plan in force past their date and not done → their owner, once a week
-    (the cycle is the ISO week), one row per owner and patient with the count."""
+    (the cycle is the ISO week), one row per owner and patient with the count: a member
+    still in the audience, the patient, each of the caregivers they delegated to. Counted and
+    written by the database."""
     today = timezone.localdate(now)
     year, week, _ = today.isocalendar()
-    cycle = f"{year}-W{week:02d}"
     actions = (
-        Action.objects.in_force().late(today).filter(plan__patient__status=PatientStatus.INCLUDED)
-    )
-    patients = actions.values("plan__patient_id")
-    side = patient_side(patients)
-    members = patient_audience(patients).members.filter(professional__user__isnull=False)
-    counts: dict[tuple[int, uuid.UUID, str], int] = defaultdict(int)
-    # Counted by the database: one row per owner, patient and member, not one per action.
-    rows = (
-        actions.annotate(reachable=Exists(members.filter(pk=OuterRef("membership_id"))))
-        .values_list("owner", "plan__patient_id", "membership__professional__user_id", "reachable")
-        .annotate(count=Count("pk"))
+        Action.objects.in_force()
+        .late(today)
+        .filter(plan__patient__status=PatientStatus.INCLUDED)
         .order_by()
     )
-    my_actions, my_plan = page("careplans:my_actions"), page("careplans:my_plan")
-    for owner, patient_id, member_user, reachable, count in rows:
-        if owner == Owner.MEMBER:
-            if reachable:
-                counts[(member_user, patient_id, my_actions)] += count
-        elif owner == Owner.PATIENT and patient_id in side.patient:
-            counts[(side.patient[patient_id], patient_id, my_plan)] += count
-        elif owner == Owner.CAREGIVER:
-            for user_id in side.caregivers.get(patient_id, []):
-                counts[(user_id, patient_id, my_plan)] += count
-    return [
-        Candidate(
-            ACTIONS_LATE.key,
-            user_id,
-            patient_id,
-            f"actions:{patient_id}",
-            cycle,
-            link,
-            {"count": count},
+    audience = patient_audience(actions.values("plan__patient_id"))
+
+    def counted(rows: QuerySet, recipient: str, patient: str, link: str, count: str) -> QuerySet:
+        """One row per recipient and patient, with the count of their late actions."""
+        return (
+            rows.values(recipient, patient)
+            .annotate(count=Count(count))
+            .values_list(
+                Value(ACTIONS_LATE.key),
+                target("actions", UUIDText(patient)),
+                recipient,
+                Value(f"{year}-W{week:02d}"),
+                patient,
+                Value(link),
+                JSONObject(count=F("count")),
+            )
         )
-        for (user_id, patient_id, link), count in counts.items()
-    ]
+
+    members = audience.members.filter(professional__user__isnull=False)
+    patients = audience.patients.filter(user__isnull=False)
+    caregivers = audience.caregivers.filter(user__isnull=False).order_by()
+    my_actions, my_plan = page("careplans:my_actions"), page("careplans:my_plan")
+    return Selection(
+        (
+            counted(
+                actions.filter(owner=Owner.MEMBER, membership__in=members),
+                "membership__professional__user_id",
+                "plan__patient_id",
+                my_actions,
+                "pk",
+            ),
+            counted(
+                actions.filter(owner=Owner.PATIENT, plan__patient__in=patients),
+                "plan__patient__user_id",
+                "plan__patient_id",
+                my_plan,
+                "pk",
+            ),
+            counted(
+                caregivers.filter(
+                    patient__care_plans__actions__in=actions.filter(owner=Owner.CAREGIVER)
+                ),
+                "user_id",
+                "patient_id",
+                my_plan,
+                "patient__care_plans__actions",
+            ),
+        )
+    )
 
 
 register(ACTIONS_LATE, find=actions_late)

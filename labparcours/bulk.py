@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 
 # Fields whose Python value is already what the driver takes, on every backend.
@@ -99,13 +101,7 @@ def _copy_then_insert(
         "\t" + copy_text(_dumped(field, value))
         for field, value in zip(others, defaults, strict=True)
     )
-    lines = io.StringIO()
-    for row in rows:
-        if json_at:
-            row = [_dumped_with(json_at[i], v) if i in json_at else v for i, v in enumerate(row)]
-        lines.write("\t".join(map(copy_text, row)))
-        lines.write(rest + "\n")
-    lines.seek(0)
+    lines = _copy_lines(rows, json_at, len(given), rest)
     stage = connection.ops.quote_name(f"new_rows_{uuid.uuid4().hex}")
     # Names from the model, quoted by the backend; the values travel by COPY, never in SQL.
     with connection.cursor() as cursor:
@@ -122,6 +118,83 @@ def _copy_then_insert(
     return written
 
 
+def stage_rows(
+    table: str, model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Write `rows` into `table` (quoted), a work table of some of `model`'s columns and
+    maybe others (`names`: the model's fields, or a column of the table's own, written as
+    it is): by COPY on PostgreSQL, by one prepared INSERT on SQLite."""
+    if not rows:
+        return
+    fields = [_field_or_none(model, name) for name in names]
+    columns = ", ".join(
+        connection.ops.quote_name(name if field is None else str(field.column))
+        for name, field in zip(names, fields, strict=True)
+    )
+    json_at = {i: f.encoder for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            lines = _copy_lines(rows, json_at, len(names), "")
+            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", lines)
+            return
+        convert = [None if f is None else _converter(f) for f in fields]
+        values = [
+            tuple(value if c is None else c(value) for c, value in zip(convert, row, strict=True))
+            for row in rows
+        ]
+        one = ", ".join(["%s"] * len(names))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({one})", values)  # noqa: S608
+
+
+def insert_defaults_sql(
+    model: type[models.Model], fields: Sequence[str]
+) -> tuple[str, str, list[Any]]:
+    """For an INSERT … SELECT of `fields` into `model`'s table, the other columns with their
+    defaults: the columns' names (`fields`' then the others'), the defaults' SQL to follow
+    the selected values (", CAST(%s AS type)…"), and their parameters."""
+    given = [_concrete(model, name) for name in fields]
+    others = [
+        field
+        for field in model._meta.concrete_fields
+        if field not in given and not field.primary_key
+    ]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(field.column)) for field in [*given, *others])
+    defaults = "".join(f", CAST(%s AS {field.db_type(connection)})" for field in others)
+    params = [field.get_db_prep_save(field.get_default(), connection) for field in others]
+    return names, defaults, params
+
+
+def _field_or_none(model: type[models.Model], name: str) -> models.Field | None:
+    try:
+        return _concrete(model, name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _copy_lines(
+    rows: Sequence[Sequence[Any]],
+    json_at: dict[int, type[json.JSONEncoder] | None],
+    width: int,
+    rest: str,
+) -> io.StringIO:
+    """The rows in COPY's text format, each line ending with `rest` (the defaults' text)."""
+    lines = io.StringIO()
+    tabs = width - 1
+    for row in rows:
+        if json_at:
+            row = [_dumped_with(json_at[i], v) if i in json_at else v for i, v in enumerate(row)]
+        # Most lines need no escape: each value as text, checked once for the line; a line
+        # with a NULL, a boolean or a character to escape is written value by value.
+        line = "\t".join(map(str, row))
+        if line.count("\t") != tabs or _SPECIAL.search(line) or _not_plain(row):
+            line = "\t".join(map(copy_text, row))
+        lines.write(line)
+        lines.write(rest + "\n")
+    lines.seek(0)
+    return lines
+
+
 def _dumped(field: models.Field, value: Any) -> Any:
     """A JSON field's value as text (None stays NULL); any other field's as it is."""
     if isinstance(field, models.JSONField):
@@ -135,6 +208,12 @@ def _dumped_with(encoder: type[json.JSONEncoder] | None, value: Any) -> str | No
 
 # COPY's text format: a backslash, a tab, a newline, a carriage return are escaped.
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = re.compile(r"[\\\n\r]")
+
+
+def _not_plain(row: Sequence[Any]) -> bool:
+    """Whether a value of `row` is NULL or a boolean (whose text COPY spells its own way)."""
+    return any(value is None or value is True or value is False for value in row)
 
 
 def copy_text(value: Any) -> str:

@@ -10,10 +10,13 @@ types, and kept (per URL conf and script prefix); each link is then a `str.forma
 from __future__ import annotations
 
 import functools
+import string
 import uuid
 from collections.abc import Callable
 from urllib.parse import quote
 
+from django.db.models import CharField, Expression, Value
+from django.db.models.functions import Concat
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Values no path holds otherwise, one per type of argument the pages take.
@@ -63,3 +66,19 @@ def _page_template(
             return None
         path = path.replace(str(sample), f"{{{index}}}")
     return path
+
+
+def page_sql(name: str, *args: tuple[type, Expression]) -> Expression:
+    """The link to `name` written by the database: each argument a (type, expression of its
+    text) pair, e.g. (int, Cast("pk", CharField())); for the rows a query writes itself."""
+    types = tuple(kind for kind, _ in args)
+    template = _page_template(name, types, get_urlconf(), get_script_prefix())
+    if template is None:
+        raise ValueError(f"no path of {name} takes these arguments")
+    parts: list[Expression] = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            parts.append(Value(literal))
+        if field is not None:
+            parts.append(args[int(field)][1])
+    return parts[0] if len(parts) == 1 else Concat(*parts, output_field=CharField())

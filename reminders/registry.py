@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 
 if TYPE_CHECKING:
@@ -67,7 +68,30 @@ class Candidate:
         return (self.kind, self.target_key, self.recipient_id, self.cycle)
 
 
-Rule = Callable[[datetime.datetime], list[Candidate]]
+# The ledger's columns a rule fills, in this order: what a `Selection`'s rows hold.
+SELECTED = ("kind", "target_key", "recipient_id", "cycle", "patient_id", "link", "context")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Reminders due, selected by the database: querysets whose rows are the ledger's
+    `SELECTED` columns (a `values_list` of expressions: the recipient joined, the link, the
+    cycle and the context written in SQL). The sweep inserts them into the ledger with INSERT …
+    SELECT: the rows never travel through Python."""
+
+    querysets: tuple[QuerySet, ...]
+
+    def candidates(self) -> list[Candidate]:
+        """The same rows read into Python (to list or test what a rule finds)."""
+        return [
+            Candidate(kind, recipient_id, patient_id, target_key, cycle, link, context)
+            for queryset in self.querysets
+            for kind, target_key, recipient_id, cycle, patient_id, link, context in queryset
+        ]
+
+
+# A rule returns its candidates, computed in Python, or a selection the database writes.
+Rule = Callable[[datetime.datetime], "list[Candidate] | Selection"]
 
 _KINDS: dict[str, Kind] = {}
 _RULES: list[Rule] = []

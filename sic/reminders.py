@@ -15,18 +15,32 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import JSONObject, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from labparcours.links import page
+from labparcours.links import page, pages
 from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS, PATIENT_SIDE
 from patients.models import PatientStatus
 from patients.recipients import coordinator_of, member_users, patient_side
 from patients.selectors import patient_audience
 from reminders.events import reminders_notify, reminders_resolve
-from reminders.registry import Candidate, Kind, day, every_period, register, start_of
+from reminders.registry import Candidate, Kind, Selection, day, every_period, register, start_of
+from reminders.sql import DaysSince, joined, page_sql, target, text
 from sic.models import (
     KIND_OF_TEAM_ROLE,
     Attendance,
@@ -49,6 +63,7 @@ def _to_coordinator_and_gp(
 ) -> list[Candidate]:
     """One candidate for the patient's coordinator (when active) and each GP of the team."""
     gps = member_users(sics.values("patient_id"), roles=[TeamRole.GP])
+    sic_page = pages(link, int)
     candidates = []
     for sic_id, patient_id, at, coordinator_id, coordinator_active in sics.values_list(
         "pk", "patient_id", when, "patient__coordinator_id", "patient__coordinator__is_active"
@@ -62,7 +77,7 @@ def _to_coordinator_and_gp(
                 patient_id,
                 f"sic:{sic_id}",
                 cycle_of(at),
-                page(link, sic_id),
+                sic_page(sic_id),
                 context_of(at),
             )
             for user_id in recipients
@@ -84,19 +99,46 @@ SIC_DUE = Kind(
 )
 
 
-def sics_due(now: datetime.datetime) -> list[Candidate]:
+def sics_due(now: datetime.datetime) -> Selection:
     """A SIC due within N days and not scheduled → the coordinator and the GP, once per due
-    date."""
+    date. Written by the database."""
     today = timezone.localdate(now)
     days = settings.LABPARCOURS_REMINDER_SIC_DUE_DAYS
-    sics = _of_included(Sic.objects.due_within(days, today).not_scheduled())
-    return _to_coordinator_and_gp(
-        sics,
-        SIC_DUE,
-        "sic:detail",
-        cycle_of=lambda due: due.isoformat(),
-        context_of=lambda due: {"date": due.isoformat()},
-        when="due_date",
+    sics = _of_included(Sic.objects.due_within(days, today).not_scheduled()).order_by()
+    sic = text("pk")
+    columns = {
+        "kind": Value(SIC_DUE.key),
+        "target": target("sic", sic),
+        "cycle": text("due_date"),
+        "link": page_sql("sic:detail", (int, sic)),
+        "context": JSONObject(date=text("due_date")),
+    }
+    gps = patient_audience(sics.values("patient_id")).members.filter(
+        professional__user__isnull=False, role=TeamRole.GP
+    )
+    coordinators = sics.filter(patient__coordinator__is_active=True)
+    return Selection(
+        (
+            _selected(coordinators, columns, "patient__coordinator_id"),
+            _selected(
+                sics.filter(patient__care_team__memberships__in=gps),
+                columns,
+                "patient__care_team__memberships__professional__user_id",
+            ),
+        )
+    )
+
+
+def _selected(sics: SicQuerySet, columns: dict[str, Any], recipient: str) -> QuerySet:
+    """The ledger's columns (`registry.SELECTED`) of rows about SICs, to `recipient`."""
+    return sics.values_list(
+        columns["kind"],
+        columns["target"],
+        recipient,
+        columns["cycle"],
+        "patient_id",
+        columns["link"],
+        columns["context"],
     )
 
 
@@ -117,30 +159,27 @@ SIC_OVERDUE = Kind(
 )
 
 
-def sics_overdue(now: datetime.datetime) -> list[Candidate]:
+def sics_overdue(now: datetime.datetime) -> Selection:
     """An overdue SIC that is not scheduled yet → the coordinator, every N days from the first
-    day late until it is scheduled (the cycle counts the periods)."""
+    day late until it is scheduled (the cycle counts the periods: `every_period`). Written by
+    the database."""
     today = timezone.localdate(now)
     every = settings.LABPARCOURS_REMINDER_OVERDUE_EVERY_DAYS
     sics = _of_included(
         Sic.objects.overdue(today).not_scheduled().filter(patient__coordinator__is_active=True)
-    )
-    candidates = []
-    for sic_id, patient_id, due, coordinator_id in sics.values_list(
-        "pk", "patient_id", "due_date", "patient__coordinator_id"
-    ):
-        candidates.append(
-            Candidate(
-                SIC_OVERDUE.key,
-                coordinator_id,
-                patient_id,
-                f"sic:{sic_id}",
-                f"{due.isoformat()}/{every_period(due, today, every)}",
-                page("sic:detail", sic_id),
-                {"date": due.isoformat(), "days": (today - due).days},
-            )
-        )
-    return candidates
+    ).order_by()
+    late = DaysSince(today, "due_date")
+    # Overdue: a day late at least, so the division of non-negative numbers is `//`.
+    period = ExpressionWrapper((late - 1) / every, output_field=IntegerField())
+    sic = text("pk")
+    columns = {
+        "kind": Value(SIC_OVERDUE.key),
+        "target": target("sic", sic),
+        "cycle": joined(text("due_date"), "/", text(period)),
+        "link": page_sql("sic:detail", (int, sic)),
+        "context": JSONObject(date=text("due_date"), days=late),
+    }
+    return Selection((_selected(sics, columns, "patient__coordinator_id"),))
 
 
 register(SIC_OVERDUE, find=sics_overdue)
@@ -232,73 +271,75 @@ PATIENT_FORM = Kind(
 )
 
 
-def _threshold_passed(days_left: int) -> int | None:
-    """The tightest "N days before" threshold reached: with 7 and 2, J-7 from 7 days before,
-    J-2 from 2 days before (a late sweep sends the latest one only)."""
-    passed = [n for n in settings.LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE if days_left <= n]
-    return min(passed) if passed else None
-
-
-def contributions_missing(now: datetime.datetime) -> list[Candidate]:
+def contributions_missing(now: datetime.datetime) -> Selection:
     """A contribution not submitted N days before its scheduled SIC → its author; the patient
-    experience form → the patient and their caregivers. One cycle per threshold."""
+    experience form → the patient and their caregivers. One cycle per threshold: the tightest
+    "N days before" reached (with 7 and 2, J-7 from 7 days before, J-2 from 2 days before; a
+    late sweep sends the latest one only). Written by the database."""
     today = timezone.localdate(now)
-    horizon = max(settings.LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE, default=0)
-    sics = _of_included(
-        Sic.objects.filter(
-            status=SicStatus.SCHEDULED,
-            scheduled_at__gt=now,
-            scheduled_at__lt=start_of(today + datetime.timedelta(days=horizon + 1)),
-        )
+    thresholds = sorted(settings.LABPARCOURS_REMINDER_CONTRIBUTION_DAYS_BEFORE)
+    horizon = max(thresholds, default=0)
+    held_on = TruncDate("scheduled_at")
+    days_left = ExpressionWrapper(DaysSince(today, held_on) * -1, output_field=IntegerField())
+    tightest = Case(
+        *(When(LessThanOrEqual(days_left, n), then=Value(n)) for n in thresholds),
+        output_field=IntegerField(),
     )
-    authors = member_users(sics.values("patient_id"), roles=KIND_OF_TEAM_ROLE)
-    side = patient_side(sics.values("patient_id"))
-    submitted = set(
-        Contribution.objects.filter(sic__in=sics, status=ContributionStatus.SUBMITTED).values_list(
-            "sic_id", "kind", "author_id"
+    sics = (
+        _of_included(
+            Sic.objects.filter(
+                status=SicStatus.SCHEDULED,
+                scheduled_at__gt=now,
+                scheduled_at__lt=start_of(today + datetime.timedelta(days=horizon + 1)),
+            )
         )
+        .annotate(threshold=tightest)
+        .filter(threshold__isnull=False)
+        .order_by()
     )
-    form_done = {
-        sic_id for sic_id, kind, _ in submitted if kind == ContributionKind.PATIENT_EXPERIENCE
+    sic = text("pk")
+    cycle = joined(text(held_on), "/J-", text("threshold"))
+    submitted = Contribution.objects.filter(sic=OuterRef("pk"), status=ContributionStatus.SUBMITTED)
+    authors = patient_audience(sics.values("patient_id")).members.filter(
+        professional__user__isnull=False
+    )
+    author = "patient__care_team__memberships__professional__user_id"
+    selections = []
+    for role, kind in KIND_OF_TEAM_ROLE.items():
+        # In one filter: the author's exclusion reads the membership of this row.
+        to_write = sics.filter(
+            Q(patient__care_team__memberships__in=authors.filter(role=role)),
+            ~Exists(submitted.filter(kind=kind, author_id=OuterRef(author))),
+        )
+        columns = {
+            "kind": Value(CONTRIBUTION.key),
+            "target": target("sic", sic, Value(kind)),
+            "cycle": cycle,
+            "link": page_sql("sic:contribute", (int, sic), (str, Value(kind))),
+            "context": JSONObject(date=text(held_on), contribution=Value(kind)),
+        }
+        selections.append(_selected(to_write, columns, author))
+    form = ContributionKind.PATIENT_EXPERIENCE
+    no_form = sics.exclude(Exists(submitted.filter(kind=form)))
+    audience = patient_audience(no_form.values("patient_id"))
+    columns = {
+        "kind": Value(PATIENT_FORM.key),
+        "target": target("sic", sic),
+        "cycle": cycle,
+        "link": page_sql("sic:contribute", (int, sic), (str, Value(form))),
+        "context": JSONObject(date=text(held_on)),
     }
-    candidates = []
-    for sic_id, patient_id, at in sics.values_list("pk", "patient_id", "scheduled_at"):
-        held_on = timezone.localdate(at)
-        threshold = _threshold_passed((held_on - today).days)
-        if threshold is None:
-            continue
-        cycle = f"{held_on.isoformat()}/J-{threshold}"
-        for role, user_id in authors.get(patient_id, []):
-            kind = KIND_OF_TEAM_ROLE[role]
-            if (sic_id, kind, user_id) in submitted:
-                continue
-            candidates.append(
-                Candidate(
-                    CONTRIBUTION.key,
-                    user_id,
-                    patient_id,
-                    f"sic:{sic_id}:{kind}",
-                    cycle,
-                    page("sic:contribute", sic_id, kind),
-                    {"date": held_on.isoformat(), "contribution": kind},
-                )
-            )
-        if sic_id in form_done:
-            continue
-        link = page("sic:contribute", sic_id, ContributionKind.PATIENT_EXPERIENCE)
-        candidates += [
-            Candidate(
-                PATIENT_FORM.key,
-                user_id,
-                patient_id,
-                f"sic:{sic_id}",
-                cycle,
-                link,
-                {"date": held_on.isoformat()},
-            )
-            for user_id in side.users(patient_id)
-        ]
-    return candidates
+    patients = audience.patients.filter(user__isnull=False)
+    caregivers = audience.caregivers.filter(user__isnull=False)
+    selections += [
+        _selected(no_form.filter(patient__in=patients), columns, "patient__user_id"),
+        _selected(
+            no_form.filter(patient__caregivers__in=caregivers),
+            columns,
+            "patient__caregivers__user_id",
+        ),
+    ]
+    return Selection(tuple(selections))
 
 
 register(CONTRIBUTION, PATIENT_FORM, find=contributions_missing)
@@ -358,6 +399,7 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
     ids = [sic_id for sic_id, *_ in rows]
     invited = invited_members(ids)
     side = patient_side(Sic.objects.filter(pk__in=ids).values("patient_id"), attending=True)
+    sic_page, my_record = pages("sic:detail", int), page("patients:my_record")
     candidates = []
     for sic_id, patient_id, at, video_url in rows:
         local = timezone.localtime(at)
@@ -367,8 +409,8 @@ def sics_tomorrow(now: datetime.datetime) -> list[Candidate]:
             "time": local.strftime("%H:%M"),
             "video_url": video_url,
         }
-        recipients = [(user_id, page("sic:detail", sic_id)) for user_id in invited[sic_id]]
-        recipients += [(user_id, page("patients:my_record")) for user_id in side.users(patient_id)]
+        recipients = [(user_id, sic_page(sic_id)) for user_id in invited[sic_id]]
+        recipients += [(user_id, my_record) for user_id in side.users(patient_id)]
         candidates += [
             Candidate(SIC_TOMORROW.key, user_id, patient_id, f"sic:{sic_id}", cycle, link, context)
             for user_id, link in recipients

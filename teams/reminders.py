@@ -5,19 +5,23 @@ after the patient's inclusion (to the coordinator). Registered with its rule (se
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from labparcours.links import page
+from labparcours.links import page_sql
 from labparcours.models import Role
 from patients.models import Patient
 from patients.selectors import with_team_counts
-from reminders.registry import Candidate, Kind, register
+from reminders.registry import Kind, Selection, register
+from reminders.sql import DaysSince, PresentList, UUIDText, target, text
 from teams.models import REQUIRED_ROLES, TeamRole, team_incomplete
 
 
@@ -41,9 +45,9 @@ TEAM_INCOMPLETE = Kind(
 )
 
 
-def teams_incomplete(now: datetime.datetime) -> list[Candidate]:
+def teams_incomplete(now: datetime.datetime) -> Selection:
     """A care team still missing a required role N days after inclusion → the coordinator,
-    once per inclusion."""
+    once per inclusion. Written by the database."""
     today = timezone.localdate(now)
     limit = today - datetime.timedelta(days=settings.LABPARCOURS_REMINDER_TEAM_INCOMPLETE_DAYS)
     patients = (
@@ -51,24 +55,21 @@ def teams_incomplete(now: datetime.datetime) -> list[Candidate]:
         .filter(inclusion_date__lte=limit, coordinator__is_active=True)
         .filter(team_incomplete())
     )
-    counts = [f"n_{role}" for role in REQUIRED_ROLES]
-    candidates = []
-    for patient_id, included_on, coordinator_id, *numbers in patients.values_list(
-        "pk", "inclusion_date", "coordinator_id", *counts
-    ):
-        missing = [role.value for role, n in zip(REQUIRED_ROLES, numbers, strict=True) if not n]
-        candidates.append(
-            Candidate(
-                TEAM_INCOMPLETE.key,
-                coordinator_id,
-                patient_id,
-                f"team:{patient_id}",
-                included_on.isoformat(),
-                page("teams:team", patient_id),
-                {"missing": missing, "days": (today - included_on).days},
-            )
+    missing = PresentList([(Q(**{f"n_{role}": 0}), role.value) for role in REQUIRED_ROLES])
+    patient = UUIDText("pk")
+    return Selection(
+        (
+            patients.order_by().values_list(
+                Value(TEAM_INCOMPLETE.key),
+                target("team", patient),
+                "coordinator_id",
+                text("inclusion_date"),
+                "pk",
+                page_sql("teams:team", (uuid.UUID, patient)),
+                JSONObject(missing=missing, days=DaysSince(today, "inclusion_date")),
+            ),
         )
-    return candidates
+    )
 
 
 register(TEAM_INCOMPLETE, find=teams_incomplete)
