@@ -28,9 +28,17 @@ def visible_plans(user: User) -> CarePlanQuerySet:
     return plans
 
 
-def access_plan(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> CarePlan:
+def access_plan(
+    request: AuthenticatedHttpRequest, pk: int | str, *, what: str, related: tuple[str, ...] = ()
+) -> CarePlan:
+    """The plan `pk` in the user's scope (404 otherwise), its read logged; with its patient,
+    SIC, who asked for and answered changes, and what `related` names besides."""
     try:
-        plan = visible_plans(request.user).select_related("patient", "sic", *CHANGES_BY).get(pk=pk)
+        plan = (
+            visible_plans(request.user)
+            .select_related("patient", "sic", *CHANGES_BY, *related)
+            .get(pk=pk)
+        )
     except (CarePlan.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     log_access(request, plan.patient, what)
@@ -60,14 +68,24 @@ class OwnerGroup:
 
 
 def actions_by_owner(
-    plan: CarePlan, *, for_patient: bool = False, for_caregiver: bool = False
+    plan: CarePlan,
+    *,
+    for_patient: bool = False,
+    for_caregiver: bool = False,
+    followup: bool = True,
 ) -> list[OwnerGroup]:
     """Actions grouped by who does them: the patient first, then their caregiver, the team
     members, the supplementary-care providers. Written to the patient ("You") on their side,
-    or to their caregiver, who is "You" and reads the patient's actions under their name."""
+    or to their caregiver, who is "You" and reads the patient's actions under their name.
+    Without `followup`, the actions come without their occurrences and supplementary care
+    (the PDF shows neither: two queries fewer)."""
     groups: dict[tuple[int, str], OwnerGroup] = {}
     order = {Owner.PATIENT: 0, Owner.CAREGIVER: 1, Owner.MEMBER: 2, Owner.PROVIDER: 3}
-    for action in with_followup(plan.actions.all()).order_by("position"):
+    actions: QuerySet[Action] = plan.actions.all()
+    actions = (
+        with_followup(actions) if followup else actions.select_related("membership__professional")
+    )
+    for action in actions.order_by("position"):
         if action.owner == Owner.PATIENT:
             label = _("You") if for_patient else _("The patient")
             if for_caregiver:

@@ -509,7 +509,7 @@ def plan_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    plan = access_plan(request, pk, what="care plan (PDF)")
+    plan = access_plan(request, pk, what="care plan (PDF)", related=("patient__coordinator",))
     return FileResponse(
         io.BytesIO(careplan_pdf(plan)),
         content_type="application/pdf",

@@ -225,8 +225,15 @@ class PaymentBatchViewSet(
     permission_classes = (permissions.IsAuthenticated,)
     queryset = PaymentBatch.objects.none()
 
+    # Answers that are files read the batch's own fields and lines, never its totals: summing a
+    # year of lines only to find the batch cost a few hundred milliseconds of the CSV's time.
+    FILE_ACTIONS = frozenset({"sepa", "export_csv", "export_xlsx", "statement"})
+
     def get_queryset(self) -> QuerySet[PaymentBatch]:
-        return visible_batches(api_user(self.request)).with_totals().order_by("-created_at")
+        batches = visible_batches(api_user(self.request))
+        if self.action in self.FILE_ACTIONS:
+            return batches
+        return batches.with_totals().order_by("-created_at")
 
     @extend_schema(responses={201: PaymentBatchSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

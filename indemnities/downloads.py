@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 
-from indemnities.exports import batch_columns, batch_patient_ids, batch_rows
+from indemnities.exports import batch_cells, batch_columns, batch_patient_ids, batch_rows
 from indemnities.models import PaymentBatch
 from indemnities.statements import statement_patients, statement_pdf
 from labparcours.access import log_access, log_access_query
@@ -48,4 +48,5 @@ def listing_response(
         filename=batch.reference,
         title=batch.reference,
         created=batch.created_at,
+        cells=batch_cells(batch),
     )

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, Func, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Concat, Left, Upper
 from django.utils.translation import gettext_lazy as _
 
 from indemnities.models import (
@@ -23,7 +24,7 @@ from indemnities.models import (
     LineState,
     PaymentBatch,
 )
-from labparcours.tabular import Column
+from labparcours.tabular import Column, formula_safe
 from teams.models import Profession
 
 # A row is a tuple of these fields, read straight from the database: no model is built per
@@ -115,12 +116,66 @@ def professional_columns(kinds: list[IndemnityKind]) -> list[Column]:
     ]
 
 
-def batch_rows(batch: PaymentBatch) -> QuerySet[IndemnityLine, tuple[Any, ...]]:
-    return (
-        IndemnityLine.objects.filter(batch_line__batch=batch)
-        .order_by("professional__last_name", "professional__first_name", "professional", "pk")
-        .values_list(*FIELDS)
+def _batch_lines(batch: PaymentBatch) -> QuerySet[IndemnityLine]:
+    return IndemnityLine.objects.filter(batch_line__batch=batch).order_by(
+        "professional__last_name", "professional__first_name", "professional", "pk"
     )
+
+
+def batch_rows(batch: PaymentBatch) -> QuerySet[IndemnityLine, tuple[Any, ...]]:
+    return _batch_lines(batch).values_list(*FIELDS)
+
+
+def _labelled(field: str, labels: dict[str, str]) -> Case:
+    return Case(
+        *(When(**{field: code}, then=Value(label)) for code, label in labels.items()),
+        default=F(field),
+        output_field=TextField(),
+    )
+
+
+def _text(expression: Any) -> Cast:
+    return Cast(expression, TextField())
+
+
+def batch_cells(batch: PaymentBatch) -> QuerySet[IndemnityLine, tuple[Any, ...]]:
+    """The cells of `batch_columns` for `batch_rows`, each written as text by the database
+    (for `labparcours.tabular.csv_copied`): the same bytes as the rows through the columns."""
+    professions = {code: str(label) for code, label in Profession.choices}
+    entries = {code: str(label) for code, label in LineEntry.choices}
+    initials = Upper(
+        Concat(
+            Left("patient__first_name", 1),
+            Value("."),
+            Left("patient__last_name", 1),
+            Value("."),
+            output_field=TextField(),
+        )
+    )
+    cells = {
+        "c_batch": formula_safe(Value(batch.reference)),
+        "c_line": _text("pk"),
+        "c_last": formula_safe(F("professional__last_name")),
+        "c_first": formula_safe(F("professional__first_name")),
+        "c_profession": formula_safe(_labelled("professional__profession", professions)),
+        "c_rpps": formula_safe(F("professional__rpps")),
+        "c_kind": formula_safe(F("kind__label")),
+        "c_entry": formula_safe(_labelled("entry", entries)),
+        "c_worked_on": Func(
+            "worked_on", Value("YYYY-MM-DD"), function="to_char", output_field=TextField()
+        ),
+        "c_initials": formula_safe(
+            Case(
+                When(patient__last_name__isnull=True, then=None),
+                default=initials,
+                output_field=TextField(),
+            )
+        ),
+        "c_reverses": _text("reverses"),
+        # A money field has two places: its text is what `tabular` writes (`1234.50`).
+        "c_amount": _text("amount"),
+    }
+    return _batch_lines(batch).annotate(**cells).values_list(*cells)
 
 
 def batch_patient_ids(batch: PaymentBatch) -> QuerySet[IndemnityLine, uuid.UUID]:

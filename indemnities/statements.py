@@ -7,12 +7,11 @@ every time it is downloaded. Patients appear by their initials only.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from indemnities.models import ZERO, BankAccount, IndemnityLine, PaymentBatch
+from labparcours.pdf import html_to_pdf
 from patients.models import Patient
 from teams.models import Professional
 
@@ -49,4 +48,4 @@ def statement_pdf(batch: PaymentBatch, professional: Professional) -> bytes:
         "account": BankAccount.objects.filter(professional=professional).first(),
     }
     html = render_to_string("pdf/indemnity_statement.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)

@@ -8,7 +8,9 @@ row to a temporary file), both from the same `Column`s.
 - XLSX: amounts are numbers with a euro format, dates are dates. Given `created`, the file's
   properties carry that date rather than now: the same rows give the same bytes.
 
-Memory stays constant whatever the number of rows: callers pass `iterate(queryset)`.
+Memory stays constant whatever the number of rows: callers pass `iterate(queryset)`. On
+PostgreSQL a listing whose cells the database can format (`formula_safe`, `csv_copied`) is
+written by COPY into a temporary file, the same bytes several times faster than row by row.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Case, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Left, NullIf
+from django.db.models.lookups import In
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -82,6 +87,66 @@ def csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode()
+
+
+# --- CSV written by PostgreSQL ------------------------------------------------------------------
+
+# Bytes read from COPY's file at a time.
+COPY_BLOCK = 1 << 16
+
+
+def formula_safe(text: Any) -> Case:
+    """A text cell as `csv_lines` writes it, computed by the database: NULL (an empty cell) for
+    no value or an empty one, an apostrophe before what a spreadsheet takes for a formula."""
+    text = NullIf(text, Value(""), output_field=TextField())
+    return Case(
+        When(
+            In(Left(text, 1), FORMULA_STARTS),
+            then=Concat(Value("'"), text, output_field=TextField()),
+        ),
+        default=text,
+        output_field=TextField(),
+    )
+
+
+def csv_copied(columns: list[Column], cells: QuerySet[Any]) -> Iterator[bytes]:
+    """The bytes of `csv_lines(columns, …)`, written by PostgreSQL's COPY: `cells` is a
+    `values_list` whose every value is already the text of its cell (None for an empty one),
+    in the order of `columns`; COPY quotes them as `csv.writer` does (a cell holding `;`, `"`
+    or a line break). The rows go to a temporary file on disk, not to memory, then stream
+    from it; COPY ends its records with a line feed, rewritten CR LF outside quoted cells."""
+    sql, params = cells.query.sql_with_params()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 — closed by the generator below
+    with connection.cursor() as cursor:
+        # COPY takes no parameters: the driver writes them into the statement, quoted.
+        select = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';')", out)
+    out.seek(0)
+    return _streamed_copy(columns, out)
+
+
+def _streamed_copy(columns: list[Column], out: IO[bytes]) -> Iterator[bytes]:
+    header = io.StringIO()
+    header.write("\ufeff")
+    csv.writer(header, delimiter=";", lineterminator="\r\n").writerow(
+        [str(column.header) for column in columns]
+    )
+    with out:
+        yield header.getvalue().encode()
+        quoted = False  # whether the block starts inside a quoted cell
+        while block := out.read(COPY_BLOCK):
+            # Between two quotes, a cell's own text; outside, the line breaks end records. A
+            # doubled quote inside a cell splits it into two inside parts around an empty one.
+            parts = block.split(b'"')
+            outside = 1 if quoted else 0
+            parts[outside::2] = [part.replace(b"\n", b"\r\n") for part in parts[outside::2]]
+            quoted ^= len(parts) % 2 == 0
+            yield b'"'.join(parts)
+
+
+def copies_csv() -> bool:
+    """Whether the database can write a CSV itself (`csv_copied`)."""
+    return connection.vendor == "postgresql"
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -147,13 +212,17 @@ def table_response(
     filename: str,
     title: str,
     created: datetime.datetime | None = None,
+    cells: QuerySet[Any] | None = None,
 ) -> StreamingHttpResponse | FileResponse:
     """The table as a download: CSV streamed (`fmt` "csv"), else XLSX; `filename` without
-    its extension."""
+    its extension. Given `cells` (see `csv_copied`), PostgreSQL writes the CSV itself."""
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+        lines = (
+            csv_copied(columns, cells)
+            if cells is not None and copies_csv()
+            else csv_lines(columns, rows)
         )
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     return FileResponse(

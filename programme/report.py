@@ -8,12 +8,11 @@ import io
 from typing import Any
 
 import xlsxwriter
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
+from labparcours.pdf import html_to_pdf
 from programme.dashboard import SHORT_PATHWAY, Dashboard, context, shown_ratio, shown_value
 from programme.indicators import CONSUMPTION_DEFINITION, SECTIONS
 
@@ -22,7 +21,7 @@ def report_pdf(board: Dashboard) -> bytes:
     html = render_to_string(
         "pdf/indicators_report.html", {**context(board), "generated_at": timezone.now()}
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 def report_xlsx(board: Dashboard) -> bytes:

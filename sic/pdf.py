@@ -3,13 +3,12 @@ the minutes, who attended, and the contributions that prepared it."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
-from weasyprint import HTML
 
 from labparcours.errors import InvalidTransition
+from labparcours.pdf import html_to_pdf
 from sic.forms import hospitalisation_rows, labelled_content, medication_rows
 from sic.models import ContributionStatus, Sic, SicStatus
 
@@ -44,4 +43,4 @@ def sic_report_pdf(sic: Sic) -> bytes:
             gettext("The SIC report exists once the SIC is recorded as held."), code="not_held"
         )
     html = render_to_string("pdf/sic_report.html", sic_report_context(sic))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import tracemalloc
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import openpyxl
@@ -14,17 +15,20 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from indemnities.exports import batch_columns, batch_rows
+from indemnities.exports import batch_cells, batch_columns, batch_rows
 from indemnities.models import (
     BatchLine,
+    IndemnityKind,
     IndemnityLine,
     LineEntry,
     PaymentBatch,
 )
 from indemnities.services import batch_build, lines_approve
 from labparcours.models import AccessLogEntry
-from labparcours.tabular import csv_lines, iterate
+from labparcours.tabular import csv_copied, csv_lines, iterate
+from patients.models import Patient
 from programme.demo_data import DEMO_IBANS
+from teams.models import Professional
 from tests.conftest import World, client_for
 from tests.factories import bank_account, held_sic, indemnity_kind, indemnity_rate
 
@@ -124,23 +128,33 @@ def _many_lines(world: World, batch: PaymentBatch, count: int) -> None:
         )
 
 
-def _peak_of_export(batch: PaymentBatch) -> int:
+def _by_rows(batch: PaymentBatch) -> Iterator[bytes]:
+    return csv_lines(batch_columns(batch), iterate(batch_rows(batch)))
+
+
+def _by_copy(batch: PaymentBatch) -> Iterator[bytes]:
+    return csv_copied(batch_columns(batch), batch_cells(batch))
+
+
+def _peak_of_export(batch: PaymentBatch, written_by: Callable) -> int:
     tracemalloc.start()
-    for _chunk in csv_lines(batch_columns(batch), iterate(batch_rows(batch))):
+    for _chunk in written_by(batch):
         pass
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak
 
 
+@pytest.mark.parametrize("written_by", [_by_rows, _by_copy])
 def test_the_exports_memory_does_not_grow_with_the_lines(
-    needs_postgres: None, world: World, batch: PaymentBatch
+    needs_postgres: None, world: World, batch: PaymentBatch, written_by: Callable
 ) -> None:
-    # PostgreSQL streams the rows through a server-side cursor, a chunk at a time.
+    # Row by row, PostgreSQL streams the rows through a server-side cursor, a chunk at a
+    # time; by COPY, they go to a file on disk and are read back a block at a time.
     _many_lines(world, batch, 1_000)
-    small = _peak_of_export(batch)
+    small = _peak_of_export(batch, written_by)
     _many_lines(world, batch, 99_000)
-    large = _peak_of_export(batch)
+    large = _peak_of_export(batch, written_by)
     # A hundred times the lines: the peak stays within what one chunk of rows costs.
     assert large < small * 1.5, (small, large)
     assert IndemnityLine.objects.filter(batch_line__batch=batch).count() == 100_002
@@ -171,3 +185,54 @@ def test_the_exports_queries_do_not_grow_with_the_lines(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         b"".join(admin.get(url(batch, "export.csv")).streaming_content)
+
+
+def test_postgresql_writes_the_csv_that_the_rows_give(
+    needs_postgres: None, world: World, batch: PaymentBatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What COPY writes on PostgreSQL is byte for byte what the columns write row by row, for
+    # cells a CSV must quote, formulas, accents, empty cells, reversals and lines without
+    # a patient.
+    nurse = world.nurse.professional
+    Professional.objects.filter(pk=nurse.pk).update(
+        last_name='Du "Pont"; fils', first_name="Anne\nMarie", rpps=""
+    )
+    Professional.objects.filter(pk=world.gp.professional.pk).update(
+        last_name="=SOMME(A1)", first_name="-Zoé\r"
+    )
+    Patient.objects.filter(pk=world.own.pk).update(first_name="élodie", last_name="œuvre")
+    line = IndemnityLine.objects.filter(batch_line__batch=batch).first()
+    kind = indemnity_kind("sic_attendance")
+    IndemnityKind.objects.filter(pk=kind.pk).update(label="@Présence; « SIC »")
+    extra = [
+        IndemnityLine.objects.create(
+            professional=nurse,
+            kind=kind,
+            entry=LineEntry.REVERSAL,
+            amount=Decimal("-1234.50"),
+            worked_on=datetime.date(2026, 1, 9),
+            patient=world.own,
+            reverses=line,
+            why="erreur",
+        ),
+        IndemnityLine.objects.create(
+            professional=nurse,
+            kind=kind,
+            entry=LineEntry.ITEM,
+            amount=Decimal("0.05"),
+            worked_on=datetime.date(2026, 1, 10),
+            why="sans patient",
+        ),
+    ]
+    BatchLine.objects.bulk_create(BatchLine(batch=batch, line=line) for line in extra)
+    by_rows = b"".join(csv_lines(batch_columns(batch), iterate(batch_rows(batch))))
+    response = client_for(world.admin).get(url(batch, "export.csv"))
+    assert b"".join(response.streaming_content) == by_rows
+    # Read back a few bytes at a time, a quoted cell and its line break split across blocks.
+    monkeypatch.setattr("labparcours.tabular.COPY_BLOCK", 5)
+    assert b"".join(csv_copied(batch_columns(batch), batch_cells(batch))) == by_rows
+    assert b'"Du ""Pont""; fils"' in by_rows
+    assert b'"Anne\nMarie"' in by_rows
+    assert by_rows.count(b"\r\n") == 5  # the header, four lines
+    assert "'=SOMME(A1);'-Zoé\r".encode() in by_rows.replace(b'"', b"")
+    assert "É.Œ.".encode() in by_rows
