@@ -39,6 +39,14 @@ def pytest_configure(config: pytest.Config) -> None:
     except ImproperlyConfigured:
         settings.SECRET_KEY = "test-only-not-a-secret"
     TransactionTestCase._fixture_teardown = _empty_the_database  # type: ignore[method-assign]
+    # A test's commits need not survive a crash of the server: PostgreSQL answers a COMMIT
+    # without waiting for its WAL to reach the disk (the tests that commit — the browser's, the
+    # concurrency tests, the emptying after them — wait on the disk less). Only this process's
+    # sessions; a server or worker the tests start keeps the server's setting.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 # --- After a test that commits: empty tables, as `flush` leaves them --------------------------
