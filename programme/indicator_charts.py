@@ -118,12 +118,13 @@ def quarter_filters(f: Filters) -> list[Filters]:
     return f.quarters(most=4)
 
 
-def shares_chart(title: str, rows: list[tuple[str, int]], total: int, href: str) -> Chart:
-    """A horizontal bar per answer: the share of the forms that ticked it."""
+def shares_chart(title: str, rows: list[tuple[str, int, str]], total: int, href: str) -> Chart:
+    """A horizontal bar per answer: the share of the forms that ticked it; each row is its
+    label, its count and the count as written (« ≈ 45 » where it is rounded)."""
     chart = Chart(title, 560, 16 + 26 * max(len(rows), 1))
     left, right = 300.0, 70.0
     width = chart.width - left - right
-    for i, (label, count) in enumerate(rows):
+    for i, (label, count, written) in enumerate(rows):
         y = 8 + i * 26
         share = count * 100 / total if total else 0
         length = share / 100 * width
@@ -136,11 +137,11 @@ def shares_chart(title: str, rows: list[tuple[str, int]], total: int, href: str)
                 16,
                 "chart-series-0",
                 href,
-                f"{label} : {count}",
+                f"{label} : {written}",
             )
         )
         chart.labels.append(
-            Label(left + length + 6, y + 13, f"{pct(share)} ({count})", "start", "chart-axis")
+            Label(left + length + 6, y + 13, f"{pct(share)} ({written})", "start", "chart-axis")
         )
     return chart
 

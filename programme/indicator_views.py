@@ -185,13 +185,21 @@ def experience(request: AuthenticatedHttpRequest) -> HttpResponse:
     charts = {
         "priorities": shares_chart(
             _("What matters most"),
-            [(t.label, t.total.shown) for t in summary.priorities if t.total.shown is not None],
+            [
+                (t.label, t.total.shown, t.total.text)
+                for t in summary.priorities
+                if t.total.shown is not None
+            ],
             forms,
             "#priorities-table",
         ),
         "difficulties": shares_chart(
             _("Difficulties named"),
-            [(t.label, t.total.shown) for t in summary.difficulties if t.total.shown is not None],
+            [
+                (t.label, t.total.shown, t.total.text)
+                for t in summary.difficulties
+                if t.total.shown is not None
+            ],
             forms,
             "#difficulties-table",
         ),
