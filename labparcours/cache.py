@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -139,3 +140,17 @@ def renew(scope: str) -> None:
     rolled-back write changed nothing; renewed before its commit, a figure counted meanwhile
     would be cached under the new generation without it)."""
     transaction.on_commit(lambda: cache.set(f"generation:{scope}", uuid.uuid4().hex, None))
+
+
+T = TypeVar("T")
+
+
+def programme_figures(key: str, count: Callable[[], T], ttl: int) -> T:
+    """`count()`, kept `ttl` seconds under `key` in the programme's current generation: counted
+    again after a write to the programme, or once `ttl` has passed."""
+    kept_key = f"{key}:{generation(PROGRAMME_FIGURES)}"
+    figures = cache.get(kept_key)
+    if figures is None:
+        figures = count()
+        cache.set(kept_key, figures, ttl)
+    return figures

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 from budget.views import budget_card_context, my_care_context
 from careplans.selectors import changes_to_answer, plan_awaiting_patient
 from labparcours.access import log_access
-from labparcours.cache import PROGRAMME_FIGURES, generation
+from labparcours.cache import PROGRAMME_FIGURES, generation, programme_figures
 from labparcours.http import AuthenticatedHttpRequest, attempt, posted, posted_id
 from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
@@ -84,12 +83,7 @@ def programme_stats() -> dict[str, int]:
             "sic_overdue": Sic.objects.overdue().count(),
         }
 
-    key = f"dashboard:programme-stats:{generation(PROGRAMME_FIGURES)}"
-    stats = cache.get(key)
-    if stats is None:
-        stats = count()
-        cache.set(key, stats, STATS_TTL)
-    return dict(stats)
+    return dict(programme_figures("dashboard:programme-stats", count, STATS_TTL))
 
 
 def _filtered_patients(

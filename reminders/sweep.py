@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from labparcours.bulk import insert_defaults_sql, stage_rows
 from reminders import registry
@@ -74,8 +75,6 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
     """Record what is due in the ledger and gather what is not sent in batches: sent here in
     this process when `inline` (the management command), else left for the caller to queue
     (the beat task `sweep_reminders`, after the commit)."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     result = SweepResult()
     with transaction.atomic(), _Due() as due:

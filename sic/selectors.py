@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from labparcours.access import log_access
-from labparcours.cache import PROGRAMME_FIGURES, generation
+from labparcours.cache import programme_figures
 from labparcours.errors import NotAllowed
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
@@ -50,17 +49,17 @@ FIGURES_TTL = 120
 
 def calendar_figures(user: User, today: datetime.date) -> dict[str, int]:
     """The SICs overdue, due within 30 days and past but not recorded, in `user`'s scope."""
-    key = f"sic-calendar-figures:{user.pk}:{today.isoformat()}:{generation(PROGRAMME_FIGURES)}"
-    figures = cache.get(key)
-    if figures is None:
+
+    def count() -> dict[str, int]:
         sics = visible_sics(user)
-        figures = {
+        return {
             "overdue": sics.overdue(today).count(),
             "due": sics.due_within(30, today).count(),
             "to_record": sics.to_record().count(),
         }
-        cache.set(key, figures, FIGURES_TTL)
-    return dict(figures)
+
+    key = f"sic-calendar-figures:{user.pk}:{today.isoformat()}"
+    return dict(programme_figures(key, count, FIGURES_TTL))
 
 
 def access_sic(request: AuthenticatedHttpRequest, pk: int | str, *, what: str) -> Sic:
