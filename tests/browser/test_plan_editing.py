@@ -62,7 +62,13 @@ def test_the_coordinator_rewrites_two_actions_in_place(browser, live_server, fre
         interactions += 1
         field = page.locator(f"#action-{action.pk} input[name=what]")
         field.wait_for()
-        assert field.evaluate("el => el === document.activeElement")  # ready to type
+        # Ready to type: the page puts the cursor in the field once htmx has swapped it in
+        # (a moment after the field appears, on a loaded machine).
+        page.wait_for_function(
+            "selector => document.activeElement === document.querySelector(selector)",
+            arg=f"#action-{action.pk} input[name=what]",
+            timeout=5_000,
+        )
         field.fill(what)
         interactions += 1
         if shot:
