@@ -66,18 +66,25 @@ def client_of(email: str) -> Client:
     return client
 
 
+# The statements of an answer that its floor runs again: its reads and its writes (the access
+# log's rows, a session's last use), not the savepoints around them.
+STATEMENTS = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")
+
+
 def own_sql(get: Callable[[], object]) -> list[str]:
-    """The SELECTs an answer runs (its floor: the same statements through a raw cursor)."""
+    """The SQL an answer runs (its floor: the same statements through a raw cursor), the
+    access log's INSERT included: it is the page's own work as much as its reads."""
     with CaptureQueriesContext(connection) as queries:
         get()
-    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith(STATEMENTS)]
 
 
 def raw(statements: list[str]) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-            cursor.fetchall()
+            if cursor.description is not None:
+                cursor.fetchall()
 
 
 def measure_page(

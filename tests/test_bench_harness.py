@@ -126,3 +126,31 @@ def test_the_prose_under_the_table_survives_a_new_run(tmp_path: Path) -> None:
     text = table.read_text()
     assert "- date: 2026-12-06" in text
     assert text.endswith("| met |\n\n## The access log\n\nDropped by month.\n")
+
+
+def test_pages_are_timed_as_served_without_the_test_clients_instrumentation(
+    world: World,
+) -> None:
+    """The test environment sends a signal for every template rendered, and the test client
+    copies the context at each: production does neither, and the timings leave both out,
+    while the test client's `response.context` still works outside a measure."""
+    from django.test.signals import template_rendered
+
+    client = client_for(world.coordinator)
+    rendered: list[str] = []
+
+    def seen(sender: object, template: object, **kwargs: object) -> None:
+        rendered.append(str(getattr(template, "name", "")))
+
+    template_rendered.connect(seen)
+    try:
+        with harness.as_served():
+            response = client.get("/coordination/")
+        assert response.status_code == 200
+        assert rendered == []
+        assert response.context is None
+        response = client.get("/coordination/")
+        assert rendered  # the test environment is back once the measure is over
+        assert response.context is not None
+    finally:
+        template_rendered.disconnect(seen)
