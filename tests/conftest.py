@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.test import Client, TransactionTestCase
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -129,6 +129,60 @@ def needs_redis() -> str:
     url = os.environ.get("REDIS_URL", "")
     need(bool(url) and _port_open(6379), "Redis is not configured (set REDIS_URL)")
     return url
+
+
+# LABPARCOURS_TEST_DB_ROLE=<name>: each test's own statements run as that role, granted as
+# production grants the application's role (`labparcours.db_roles`): a role that owns nothing.
+# The shared data of a module is written before, as the owner (like `migrate` and the seeds).
+# CI runs the application's tests this way, so that a grant missing for what the application
+# does fails a test (a page, a ledger append, a row lock), not a deployment.
+DB_ROLE = os.environ.get("LABPARCOURS_TEST_DB_ROLE", "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _application_role(request: pytest.FixtureRequest) -> str:
+    """The role, made and granted once, before any module's shared data opens its transaction
+    (autouse, session-wide: it comes first)."""
+    if not DB_ROLE:
+        return ""
+    from labparcours.db_roles import grant_application_role
+
+    request.getfixturevalue("django_db_setup")
+    need(connection.vendor == "postgresql", "database roles need PostgreSQL (set DATABASE_URL)")
+    with request.getfixturevalue("django_db_blocker").unblock(), connection.cursor() as cursor:
+        # A role belongs to the server, shared by the workers' databases: made once.
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {connection.ops.quote_name(DB_ROLE)} NOLOGIN;"
+            " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+        grant_application_role(DB_ROLE)
+    return DB_ROLE
+
+
+@pytest.fixture(autouse=True)
+def _as_application_role(request: pytest.FixtureRequest) -> Iterator[None]:
+    names = set(request.fixturenames)
+    if (
+        not DB_ROLE
+        or not ({"db", "transactional_db", "live_server"} & names)
+        or request.node.get_closest_marker("owner")
+    ):
+        yield
+        return
+    role = request.getfixturevalue("_application_role")
+    # After the test's transaction (or its emptying) is set up, and undone before it ends.
+    request.getfixturevalue("db" if "db" in names else "transactional_db")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+    try:
+        yield
+    finally:
+        if connection.connection is not None:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET ROLE")
+            except DatabaseError:  # a transaction the test broke: its rollback resets it
+                pass
 
 
 @pytest.fixture(scope="session")

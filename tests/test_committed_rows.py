@@ -15,6 +15,7 @@ from tests.conftest import World, client_for
 from tests.factories import envelope_of
 
 
+@pytest.mark.owner
 @pytest.mark.django_db(transaction=True)
 def test_the_end_of_a_test_that_commits_empties_every_table(fresh_world: World) -> None:
     envelope_of(fresh_world.own)

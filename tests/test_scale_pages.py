@@ -133,6 +133,7 @@ def test_the_dashboards_search_finds_a_part_of_a_name_or_city_whatever_its_case(
         assert found.pk not in _rows(world, {"q": words}), words
 
 
+@pytest.mark.owner
 def test_on_postgresql_the_dashboards_search_can_use_its_trigram_indexes(world: World) -> None:
     from django.db import connection
     from django.db.models import Q

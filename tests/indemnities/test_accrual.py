@@ -219,6 +219,7 @@ def test_the_ledger_is_never_changed(world: World, rates: None) -> None:
     assert IndemnityLine.objects.get().amount == Decimal("50.00")
 
 
+@pytest.mark.owner
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_refuses_an_update_whatever_the_door(
     needs_postgres: None, fresh_world: World

@@ -190,6 +190,7 @@ def test_postgresql_drops_a_month_only_for_the_purge_and_only_past_the_floor(
     assert old not in {p.month for p in access_log_partitions()}
 
 
+@pytest.mark.owner
 @pytest.mark.parametrize("where", ["partition", "default partition", "table"])
 def test_postgresql_refuses_an_update_or_a_delete_in_every_partition(
     needs_postgres, world: World, where: str
@@ -261,6 +262,7 @@ def test_the_purge_leaves_an_old_month_to_the_next_night_when_the_table_is_busy(
     assert old in {p.month for p in access_log_partitions()}
 
 
+@pytest.mark.owner
 def test_the_admins_estimate_of_the_log_adds_up_its_partitions(
     needs_postgres, world: World
 ) -> None:

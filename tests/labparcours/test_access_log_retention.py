@@ -76,6 +76,7 @@ def _sql(*statements: tuple[str, list[object]]) -> None:
             cursor.execute(statement, params)
 
 
+@pytest.mark.owner
 def test_postgresql_refuses_an_update_or_a_delete_in_sql(needs_postgres, world: World) -> None:
     entry = read(world, days_ago=400)
     table = AccessLogEntry._meta.db_table

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from django.db import connection
@@ -106,6 +107,7 @@ def test_a_token_cannot_create_another_token(world: World) -> None:
     assert bearer(key).get("/api/v1/tokens/").status_code == 200
 
 
+@pytest.mark.owner
 def test_the_migration_gives_existing_tokens_ninety_days_from_their_creation(
     transactional_db: None,
 ) -> None:

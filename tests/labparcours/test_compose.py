@@ -112,3 +112,30 @@ def test_the_beat_check_follows_the_lock(needs_redis: str, healthcheck, monkeypa
         assert healthcheck.check_beat() == 0
     finally:
         client.delete(key)
+
+
+def _database_user(service: dict) -> str:
+    url = str(service["environment"]["DATABASE_URL"])
+    match = re.match(r"postgres://(\$\{[^}]*\}|[^:]+):", url)
+    assert match, url
+    return default_of(match.group(1))
+
+
+def test_the_application_connects_as_a_role_that_owns_nothing(services: dict) -> None:
+    """`migrate` runs as the tables' owner and grants the application's role; the web, the
+    workers and beat connect as that role, so that none of them can drop, truncate or disarm
+    a ledger (`labparcours.db_roles`)."""
+    owner = default_of(services["postgres"]["environment"]["POSTGRES_USER"])
+    migrate = services["migrate"]
+    assert _database_user(migrate) == owner
+    command = " ".join(migrate["command"])
+    assert command.index("migrate --noinput") < command.index("grant_application_role")
+    assert "--password-env POSTGRES_APP_PASSWORD" in command
+    app_role = default_of(migrate["environment"]["POSTGRES_APP_USER"])
+    assert app_role != owner
+    assert f"${{POSTGRES_APP_USER:-{app_role}}}" in command
+    for name in APPLICATION:
+        assert _database_user(services[name]) == app_role, name
+    # Everything else the application's services are told, `migrate` is told too.
+    shared = set(services["web"]["environment"]) - {"DATABASE_URL"}
+    assert shared <= set(migrate["environment"])
