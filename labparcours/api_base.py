@@ -28,10 +28,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from labparcours.access import log_access
+from labparcours.access import log_access_keys
 from labparcours.api_errors import PreconditionFailed
 from labparcours.http import api_user
-from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_manage_patients
 
 
@@ -75,10 +74,7 @@ class AccessLoggedMixin:
             patient = self.patient_of(row)
             if patient is None:  # a row about no patient (an indemnity item) reads none
                 continue
-            if isinstance(patient, Model):
-                read[patient.pk] = patient
-            else:
-                read.setdefault(patient, None)
+            read.setdefault(patient.pk if isinstance(patient, Model) else patient, None)
 
     def get_object(self) -> Any:
         obj = super().get_object()  # type: ignore[misc]
@@ -103,11 +99,7 @@ class AccessLoggedMixin:
         if read and status.is_success(response.status_code):
             # A list route reads a list, however many rows its page holds.
             listed = not getattr(self, "detail", False)
-            patients = [
-                patient if patient is not None else _patient_known_by(key)
-                for key, patient in read.items()
-            ]
-            log_access(request, patients, f"{self.access_what} (api)", listed=listed)
+            log_access_keys(request, list(read), f"{self.access_what} (api)", listed=listed)
         return response
 
 
@@ -122,14 +114,6 @@ def attach_rows(parents: Sequence[Model], rows: QuerySet[Any, Any], *, by: str, 
             found[row[by]].append(row)
     for parent in parents:
         setattr(parent, to, found[parent.pk])
-
-
-def _patient_known_by(key: Any) -> Model:
-    """A patient of whom only the key is known, for the access log (which reads nothing else):
-    built as the database would return it with every other column deferred, without
-    loading a row."""
-    model = AccessLogEntry._meta.get_field("patient").related_model
-    return cast("type[Model]", model).from_db(None, [model._meta.pk.attname], [key])
 
 
 MAX_ID = 2**63 - 1
