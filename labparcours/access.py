@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import cast
 
 from django.conf import settings
@@ -101,14 +101,22 @@ def log_access(
     """
     if listed is None:
         listed = not isinstance(patients, Model)
-    items = [patients] if isinstance(patients, Model) else list(patients)
-    if not items:
+    items = [patients] if isinstance(patients, Model) else patients
+    log_access_keys(request, [p.pk for p in items], what, listed=listed)
+
+
+def log_access_keys(
+    request: HttpRequest, patient_keys: Sequence[object], what: str, *, listed: bool
+) -> None:
+    """`log_access` for patients known by their keys only (a page of SICs names its
+    patients by `patient_id`): the log reads nothing else of them."""
+    if not patient_keys:
         return
     ip = client_ip(request)
     # Every caller is behind a login (a page, the API, the admin): the reader is a User.
     user = cast(User, request.user)
     now = timezone.now()
-    entries = [(p.pk, user.pk, now, what[:120], listed, ip) for p in items]
+    entries = [(key, user.pk, now, what[:120], listed, ip) for key in patient_keys]
     pending = getattr(request, _PENDING, None)
     if pending is None:
         insert_rows(AccessLogEntry, _COLUMNS, entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import hashlib
 import json
 import operator
@@ -19,7 +20,7 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import permissions, serializers, status
+from rest_framework import ISO_8601, permissions, serializers, status
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -28,10 +29,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from labparcours.access import log_access
+from labparcours.access import log_access_keys
 from labparcours.api_errors import PreconditionFailed
 from labparcours.http import api_user
-from labparcours.models import AccessLogEntry
 from labparcours.permissions import can_manage_patients
 
 
@@ -75,10 +75,7 @@ class AccessLoggedMixin:
             patient = self.patient_of(row)
             if patient is None:  # a row about no patient (an indemnity item) reads none
                 continue
-            if isinstance(patient, Model):
-                read[patient.pk] = patient
-            else:
-                read.setdefault(patient, None)
+            read.setdefault(patient.pk if isinstance(patient, Model) else patient, None)
 
     def get_object(self) -> Any:
         obj = super().get_object()  # type: ignore[misc]
@@ -103,11 +100,7 @@ class AccessLoggedMixin:
         if read and status.is_success(response.status_code):
             # A list route reads a list, however many rows its page holds.
             listed = not getattr(self, "detail", False)
-            patients = [
-                patient if patient is not None else _patient_known_by(key)
-                for key, patient in read.items()
-            ]
-            log_access(request, patients, f"{self.access_what} (api)", listed=listed)
+            log_access_keys(request, list(read), f"{self.access_what} (api)", listed=listed)
         return response
 
 
@@ -122,14 +115,6 @@ def attach_rows(parents: Sequence[Model], rows: QuerySet[Any, Any], *, by: str, 
             found[row[by]].append(row)
     for parent in parents:
         setattr(parent, to, found[parent.pk])
-
-
-def _patient_known_by(key: Any) -> Model:
-    """A patient of whom only the key is known, for the access log (which reads nothing else):
-    built as the database would return it with every other column deferred, without
-    loading a row."""
-    model = AccessLogEntry._meta.get_field("patient").related_model
-    return cast("type[Model]", model).from_db(None, [model._meta.pk.attname], [key])
 
 
 MAX_ID = 2**63 - 1
@@ -167,7 +152,31 @@ def conversion(field: serializers.Field) -> Callable[[Any], Any]:
     if method is serializers.BigIntegerField.to_representation:
         as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
         return str if as_text else int
+    if method is serializers.DateTimeField.to_representation:
+        return _moment_conversion(cast("serializers.DateTimeField", field))
     return field.to_representation
+
+
+def _moment_conversion(field: serializers.DateTimeField) -> Callable[[Any], Any]:
+    """DRF's conversion of a date-time in ISO 8601, in the field's time zone (`Z` for UTC), for
+    an aware date-time (what the database answers): DRF's own steps — the format looked up,
+    the value tested for awareness and for being text — once per field instead of once per
+    value. Anything else, and a format or a zone that is not the usual, goes through DRF."""
+    zone = getattr(field, "timezone", None)
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if zone is None or output_format is None or output_format.lower() != ISO_8601:
+        return field.to_representation
+
+    def convert(value: Any) -> Any:
+        if type(value) is not datetime.datetime or value.utcoffset() is None:
+            return field.to_representation(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return field.to_representation(value)  # DRF's refusal
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
 
 
 # How a serializer reads one field of a row: the field's name in the answer, the row's key

@@ -247,11 +247,23 @@ def _concrete(model: type[models.Model], name: str) -> models.Field:
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """The preparation of `field`'s values for one statement (None: they go as they are)."""
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     if isinstance(target, _PLAIN):
         return None
+    native_uuid = isinstance(target, models.UUIDField) and connection.features.has_native_uuid_field
+    # The rows of one statement often share a value, the very same object (the access log's
+    # reader, moment and address on each of a page's rows): prepared once.
+    last: list[Any] = [_NOTHING, None]
 
     def convert(value: Any) -> Any:
-        return field.get_db_prep_save(value, connection)
+        if native_uuid and isinstance(value, uuid.UUID):
+            return value  # what the field answers for a UUID on such a database
+        if value is not last[0]:
+            last[0], last[1] = value, field.get_db_prep_save(value, connection)
+        return last[1]
 
     return convert
+
+
+_NOTHING = object()

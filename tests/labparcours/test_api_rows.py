@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 
 from careplans.api import ActionSerializer, CarePlanSerializer, GoalSerializer
 from careplans.models import Action, CarePlan, Goal, Owner, PlanStatus
-from labparcours.api_base import ModelSerializer
+from labparcours.api_base import ModelSerializer, conversion
 from sic.api import SicSerializer
 from sic.models import Contribution, Decision, Sic
 from sic.services import sic_ensure_planned
@@ -152,3 +152,20 @@ def test_a_list_read_without_its_filters_still_refuses_a_filter_it_cannot_read(
     assert client.get("/api/v1/sics/?status=perdue").status_code == 400
     held = client.get("/api/v1/sics/?status=held").json()["results"]
     assert [sic["id"] for sic in held] == [shown["sic"].pk]
+
+
+@pytest.mark.parametrize("utc", [False, True])
+def test_a_moment_reads_as_drf_writes_it(utc: bool) -> None:
+    """A date-time converted without DRF's steps: in Paris' time (summer and winter
+    offsets), or in UTC (`Z`), as DRF writes it."""
+    field = SicSerializer().fields["held_at"]
+    field.timezone = datetime.UTC if utc else field.default_timezone()  # type: ignore[attr-defined]
+    convert = conversion(field)
+    summer = datetime.datetime(2025, 7, 1, 8, 30, 15, 120000, tzinfo=datetime.UTC)
+    india = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+    winter = datetime.datetime(2025, 1, 2, 23, 59, tzinfo=india)
+    for moment in (summer, winter, summer.replace(microsecond=0)):
+        assert convert(moment) == field.to_representation(moment)
+    assert convert(summer) == (
+        "2025-07-01T08:30:15.120000Z" if utc else "2025-07-01T10:30:15.120000+02:00"
+    )
