@@ -225,18 +225,30 @@ def copy_text(value: Any) -> str:
     return str(value).translate(COPY_ESCAPES)
 
 
-def insert_select(model: type[models.Model], fields: Sequence[str], rows: models.QuerySet) -> None:
+def insert_select(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: models.QuerySet,
+    *,
+    ignore_conflicts: bool = False,
+) -> int:
     """Insert into `model`'s table, for its `fields` (names), the rows of `rows` — a
-    `values_list` of as many expressions, in that order."""
+    `values_list` of as many expressions, in that order. With `ignore_conflicts`, a row a
+    unique constraint already holds is left out (ON CONFLICT DO NOTHING; the query has a
+    WHERE clause, which SQLite needs to read the clause as the INSERT's). Returns how many
+    rows were written."""
     meta = model._meta
     column = {f.name: str(f.column) for f in meta.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column[name]) for name in fields)
     select, params = rows.query.sql_with_params()
+    conflicts = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) {select}",
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) {select}"
+            f"{conflicts}",
             params,
         )
+        return cursor.rowcount
 
 
 def _concrete(model: type[models.Model], name: str) -> models.Field:

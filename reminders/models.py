@@ -139,8 +139,11 @@ class Reminder(models.Model):
         ]
         indexes: ClassVar = [
             models.Index(fields=["patient", "-created_at"]),
+            # Keyed by id: the sweep reads every unsent row from it, and a worker claims its
+            # batch's unsent rows by id through it (a probe per id, not a read of every unsent
+            # row: its statistics may date from before the sweep added thousands).
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["id"],
                 condition=models.Q(sent_at__isnull=True, cancelled_at__isnull=True),
                 name="reminder_unsent",
             ),
@@ -192,7 +195,10 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """An in-app notification (the bell): one per reminder, read or not by its recipient."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    # Indexed with read_at (Meta.indexes), which answers "this user's notifications" too.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     reminder = models.OneToOneField(Reminder, on_delete=models.CASCADE, related_name="notification")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(_("read on"), null=True, blank=True)

@@ -31,12 +31,13 @@ from itertools import groupby
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import F
+from django.db.models import DateTimeField, F, Value
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from labparcours.bulk import insert_select
 from labparcours.mail import render_text
 from labparcours.models import User
 from reminders import registry
@@ -135,13 +136,9 @@ def reminders_send(reminder_ids: Iterable[int]) -> SendReport:
     token = Reminder.objects.sendable(now).filter(pk__in=ids).claim(now)
     if token is None:
         return SendReport(taken_elsewhere=len(ids))
-    rows = list(
-        Reminder.objects.filter(claim_token=token)
-        .select_related("recipient", "patient")
-        .order_by("recipient_id", "created_at", "pk")
-    )
+    rows, recipients = _claimed(token, "recipient_id", "created_at", "pk")
     report = SendReport(taken_elsewhere=len(ids) - len(rows))
-    _notify_in_app(rows, now)
+    _notify_in_app(token, now)
     preferences = NotificationPreference.objects.channels({r.recipient_id for r in rows})
     by_channel: dict[str, list[Reminder]] = {
         Channel.EMAIL: [],
@@ -156,20 +153,49 @@ def reminders_send(reminder_ids: Iterable[int]) -> SendReport:
     report.digest += Reminder.objects.filter(
         pk__in=[r.pk for r in by_channel[Channel.DIGEST]], claim_token=token
     ).update(channel=Channel.DIGEST, claimed_at=None, claim_token=None)
-    sent, report.failed = _email(by_channel[Channel.EMAIL], token=token, digest=False)
+    sent, report.failed = _email(by_channel[Channel.EMAIL], recipients, token=token, digest=False)
     report.sent += sent
     return report
 
 
-def _notify_in_app(rows: list[Reminder], now: datetime.datetime) -> None:
-    Notification.objects.bulk_create(
-        # By ids: assigning the instance would also cache each side on the other.
-        [Notification(user_id=r.recipient_id, reminder_id=r.pk, created_at=now) for r in rows],
-        ignore_conflicts=True,
+# What a reminder's message and its sending read of a row (`message_for`, `_failed`): the
+# patient's initials and account, not their record.
+_MESSAGE_FIELDS = (
+    "kind",
+    "recipient_id",
+    "link",
+    "context",
+    "attempts",
+    "patient__first_name",
+    "patient__last_name",
+    "patient__user_id",
+)
+
+
+def _claimed(token: uuid.UUID, *ordering: str) -> tuple[list[Reminder], dict[int, User]]:
+    """The rows claimed with `token`, and their recipients, each read once rather than joined
+    to each of their rows: two queries, whatever the rows."""
+    rows = list(
+        Reminder.objects.filter(claim_token=token)
+        .select_related("patient")
+        .only(*_MESSAGE_FIELDS)
+        .order_by(*ordering)
     )
+    return rows, User.objects.in_bulk({row.recipient_id for row in rows})
 
 
-def _email(rows: list[Reminder], *, token: uuid.UUID, digest: bool) -> tuple[int, int]:
+def _notify_in_app(token: uuid.UUID, now: datetime.datetime) -> None:
+    """A notification for each row claimed with `token`, written by the database (a row
+    notified at an earlier attempt keeps its notification)."""
+    rows = Reminder.objects.filter(claim_token=token).values_list(
+        "recipient_id", "pk", Value(now, output_field=DateTimeField())
+    )
+    insert_select(Notification, ("user", "reminder", "created_at"), rows, ignore_conflicts=True)
+
+
+def _email(
+    rows: list[Reminder], recipients: dict[int, User], *, token: uuid.UUID, digest: bool
+) -> tuple[int, int]:
     """One e-mail per recipient (the rows come ordered by recipient), each marked sent at once
     (one UPDATE per e-mail); then the failures released together. (rows marked sent, rows
     failed)."""
@@ -179,9 +205,9 @@ def _email(rows: list[Reminder], *, token: uuid.UUID, digest: bool) -> tuple[int
     connection = get_connection()
     _open(connection)
     try:
-        for _recipient_id, rows_of_one in groupby(rows, key=lambda r: r.recipient_id):
+        for recipient_id, rows_of_one in groupby(rows, key=lambda r: r.recipient_id):
             group = list(rows_of_one)
-            error = _send(group, connection=connection, digest=digest)
+            error = _send(recipients[recipient_id], group, connection=connection, digest=digest)
             if error is not None:
                 failed.append((group, error))
                 continue
@@ -206,12 +232,14 @@ def _open(connection: BaseEmailBackend) -> None:
         logger.warning("Mail server unreachable before a batch: %s", type(exc).__name__)
 
 
-def _send(group: list[Reminder], *, connection: BaseEmailBackend, digest: bool) -> Exception | None:
+def _send(
+    recipient: User, group: list[Reminder], *, connection: BaseEmailBackend, digest: bool
+) -> Exception | None:
     """Send one recipient's e-mail; the failure, if any (the rows are left for a retry). After a
     failure the connection is opened again, so that the next e-mail does not fail on a
     connection the server dropped."""
     try:
-        email = reminder_email(group[0].recipient, group, digest=digest)
+        email = reminder_email(recipient, group, digest=digest)
         email.connection = connection
         email.send()
     except Exception as exc:  # any failure leaves the rows for a retry
@@ -271,10 +299,6 @@ def reminders_send_digest(user_id: int) -> SendReport:
     token = Reminder.objects.awaiting_digest(now).filter(recipient_id=user_id).claim(now)
     if token is None:
         return SendReport()
-    rows = list(
-        Reminder.objects.filter(claim_token=token)
-        .select_related("recipient", "patient")
-        .order_by("created_at", "pk")
-    )
-    sent, failed = _email(rows, token=token, digest=True)
+    rows, recipients = _claimed(token, "created_at", "pk")
+    sent, failed = _email(rows, recipients, token=token, digest=True)
     return SendReport(sent=sent, failed=failed)

@@ -12,7 +12,7 @@ from django.core.mail.backends import locmem
 from django.db import IntegrityError, connection, transaction
 from kombu.exceptions import OperationalError
 
-from reminders.models import Reminder
+from reminders.models import Notification, Reminder
 from reminders.sending import reminders_send
 from reminders.sweep import reminders_sweep
 from sic.services import sic_schedule
@@ -125,6 +125,8 @@ def test_a_sweep_after_a_failure_resends_exactly_the_unsent(
     assert again.sent == 1
     assert [m.to for m in mail.outbox[before:]] == [[due.nurse.email]]
     assert not Reminder.objects.unsent().exists()
+    # The retry's notification is the first attempt's: one under the bell.
+    assert Notification.objects.filter(reminder=row).count() == 1
 
 
 def test_retries_wait_longer_each_time_then_stop(due: World, failing_for: set[str], settings):
@@ -257,3 +259,50 @@ def test_two_sweeps_at_once_record_and_send_each_reminder_once(needs_postgres, f
         Reminder.objects.values_list("recipient__email", flat=True)
     )
     assert Reminder.objects.filter(kind="contribution").count() == 4
+
+
+@pytest.mark.postgres
+def test_a_worker_claims_its_batch_by_id_whatever_the_unsent_rows(
+    needs_postgres, world: World
+) -> None:
+    """Statistics taken while every row was sent, then thousands of unsent rows written (as a
+    sweep does, too few for the automatic ANALYZE): the claim probes its batch's rows by id,
+    it reads no other unsent row."""
+
+    def rows(n: int, **fields: object) -> list[Reminder]:
+        return Reminder.objects.bulk_create(
+            Reminder(
+                kind="sic_due",
+                recipient=world.coordinator,
+                patient=world.own,
+                target_key=f"sic:{fields.get('cycle', 'x')}:{i}",
+                cycle="2026-01-01",
+                link="/",
+                sent_at=fields.get("sent_at"),
+            )
+            for i in range(n)
+        )
+
+    rows(3000, sent_at=moment(-1), cycle="sent")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE labparcours_reminder")
+    batch = [r.pk for r in rows(3000)][1000:1010]
+    claim = (
+        Reminder.objects.sendable(moment(0))
+        .filter(pk__in=batch)
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sql, params = claim.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+
+    def read(node: dict) -> int:
+        """The rows the plan's scans read: kept and removed by their filters."""
+        here = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+        scans = "Scan" in node["Node Type"]
+        return (here if scans else 0) + sum(read(child) for child in node.get("Plans", []))
+
+    assert read(plan) == len(batch)
