@@ -471,6 +471,11 @@ LABPARCOURS_REMINDER_DIGEST_MINUTE = env_int("LABPARCOURS_REMINDER_DIGEST_MINUTE
 # « < N », a count that holds one is rounded (le secret statistique).
 LABPARCOURS_SMALL_COUNT = env_int("LABPARCOURS_SMALL_COUNT", 5)
 
+# The indicators page's figures are kept this long per reader and filter set (the page says
+# when they were computed, and computes them again on demand): aggregates over the whole
+# cohort, seconds to compute at national scale.
+LABPARCOURS_INDICATORS_KEEP_SECONDS = env_int("LABPARCOURS_INDICATORS_KEEP_SECONDS", 600)
+
 # Specialist opinions: a specialist outside the team reads the request until it is closed, and
 # at the latest N days after its deadline; they are reminded N hours before the deadline.
 LABPARCOURS_OPINION_GRANT_DAYS = env_int("LABPARCOURS_OPINION_GRANT_DAYS", 14)

@@ -4,11 +4,17 @@ page on paper). A constant number of queries whatever the cohort."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -22,6 +28,7 @@ from programme.indicators import (
     BY_PATHWAY,
     CONSUMPTION_DEFINITION,
     INDICATOR_OF,
+    INDICATORS,
     MEDIAN,
     RATE,
     SECTIONS,
@@ -128,15 +135,78 @@ class Dashboard:
     pathways: list[tuple[str, list[Figure]]]
     teams: list[tuple[str, list[Figure]]]
     charts: dict[str, Chart]
+    computed_at: datetime.datetime
 
     @property
     def charted(self) -> list[Indicator]:
         return [INDICATOR_OF[key] for key in CHARTED]
 
 
-def dashboard(user: User, f: Filters) -> Dashboard:
+@dataclass
+class Numbers:
+    """What the indicators read from the database for a reader and a filter set; the rest of
+    the page is drawn from these. Figures only: no patient, no name but the GPs' of the
+    largest teams (« Dr X »)."""
+
+    figures: list[Figure]  # each indicator's, in INDICATORS' order
+    per_quarter: list[list[Figure]]  # each charted indicator's, per quarter
+    by_pathway: dict[str, dict[str, Figure]]  # charted indicator → pathway → figure
+    by_gp: dict[str, dict[int, Figure]]  # charted indicator → GP → figure (largest teams)
+    largest: list[int]  # the GPs of the largest teams, largest first
+    gp_names: dict[int, str]
+    use: Consumption
+    computed_at: datetime.datetime
+
+
+def numbers(user: User, f: Filters) -> Numbers:
+    """Every figure of `user`'s cohort over `f`: a constant number of queries, each an
+    aggregate over the cohort (their time grows with it: `kept_numbers`)."""
     patients = cohort(user, f)
-    results = compute_all(patients, f)
+    charted = [INDICATOR_OF[key] for key in CHARTED]
+    by_gp_all = {ind.key: ind.grouped(patients, f, BY_GP) for ind in charted}
+    largest = sorted(
+        (k for k in by_gp_all[charted[0].key] if k is not None),
+        key=lambda k: -by_gp_all[charted[0].key][k].denominator,
+    )[:TEAMS_SHOWN]
+    return Numbers(
+        figures=[r.figure for r in compute_all(patients, f)],
+        per_quarter=[
+            [ind.figure(cohort(user, q), q) for q in charts.quarter_filters(f)] for ind in charted
+        ],
+        by_pathway={ind.key: ind.grouped(patients, f, BY_PATHWAY) for ind in charted},
+        by_gp={
+            ind.key: {k: by_gp_all[ind.key][k] for k in largest if k in by_gp_all[ind.key]}
+            for ind in charted
+        },
+        largest=largest,
+        gp_names={p.pk: f"Dr {p.last_name}" for p in Professional.objects.filter(pk__in=largest)},
+        use=consumption(patients, f),
+        computed_at=timezone.now(),
+    )
+
+
+def kept_numbers(user: User, f: Filters, *, fresh: bool = False) -> Numbers:
+    """`numbers`, kept `LABPARCOURS_INDICATORS_KEEP_SECONDS` per reader and filter set (the
+    page says since when): at national scale the figures take seconds to compute, and the
+    same ones are asked again and again. `fresh` computes them again (« Recalculer »)."""
+    query = json.dumps(f.query(), sort_keys=True, default=str)
+    key = f"indicators:{user.pk}:{hashlib.sha256(query.encode()).hexdigest()}"
+    kept = None if fresh else cache.get(key)
+    if kept is None:
+        kept = numbers(user, f)
+        cache.set(key, kept, settings.LABPARCOURS_INDICATORS_KEEP_SECONDS)
+    return kept
+
+
+def dashboard(user: User, f: Filters, *, kept: bool = False, fresh: bool = False) -> Dashboard:
+    """The page (or the report) of `user`'s cohort over `f`; with `kept`, from the figures
+    kept a few minutes (`kept_numbers`), else computed now."""
+    return board(f, kept_numbers(user, f, fresh=fresh) if kept else numbers(user, f))
+
+
+def board(f: Filters, n: Numbers) -> Dashboard:
+    """The cards, tables and charts of the figures `n`."""
+    results = [Result(ind, figure) for ind, figure in zip(INDICATORS, n.figures, strict=True)]
     cards = [card(r, f) for r in results]
     sections = [
         (key, str(title), [c for c in cards if c.indicator.section == key])
@@ -145,34 +215,26 @@ def dashboard(user: User, f: Filters) -> Dashboard:
     charted = [INDICATOR_OF[key] for key in CHARTED]
 
     quarters = charts.quarter_filters(f)
-    per_quarter = [
-        charts.Series(ind, [ind.figure(cohort(user, q), q) for q in quarters]) for ind in charted
-    ]
+    per_quarter = [charts.Series(ind, n.per_quarter[i]) for i, ind in enumerate(charted)]
     quarter_names = [quarter_label(q) for q in quarters]
 
     pathway_codes = [code for code, _label in Pathway.choices if not f.pathway or code == f.pathway]
-    by_pathway = {ind.key: ind.grouped(patients, f, BY_PATHWAY) for ind in charted}
     per_pathway = [
         charts.Series(
-            ind, [by_pathway[ind.key].get(code, Figure(0, 0, None)) for code in pathway_codes]
+            ind, [n.by_pathway[ind.key].get(code, Figure(0, 0, None)) for code in pathway_codes]
         )
         for ind in charted
     ]
     pathway_names = [SHORT_PATHWAY[code] for code in pathway_codes]
 
-    by_gp = {ind.key: ind.grouped(patients, f, BY_GP) for ind in charted}
-    largest = sorted(
-        (k for k in by_gp[charted[0].key] if k is not None),
-        key=lambda k: -by_gp[charted[0].key][k].denominator,
-    )[:TEAMS_SHOWN]
-    names = {p.pk: f"Dr {p.last_name}" for p in Professional.objects.filter(pk__in=largest)}
+    largest = n.largest
     per_team = [
-        charts.Series(ind, [by_gp[ind.key].get(k, Figure(0, 0, None)) for k in largest])
+        charts.Series(ind, [n.by_gp[ind.key].get(k, Figure(0, 0, None)) for k in largest])
         for ind in charted
     ]
-    team_names = [names.get(k, "?") for k in largest]
+    team_names = [n.gp_names.get(k, "?") for k in largest]
 
-    use = consumption(patients, f)
+    use = n.use
 
     def quarter_href(ind: Indicator, i: int) -> str:
         return patients_url(ind, quarters[i], "numerator")
@@ -204,6 +266,7 @@ def dashboard(user: User, f: Filters) -> Dashboard:
         pathways=_rows(pathway_names, per_pathway),
         teams=_rows(team_names, per_team),
         charts=chart_set,
+        computed_at=n.computed_at,
     )
 
 

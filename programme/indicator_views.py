@@ -3,6 +3,7 @@ funder's report, the evaluators' export and the patients' experience summarised.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -38,6 +39,8 @@ from programme.rules import (
 )
 
 PAGE_SIZE = 50
+# The indicators page's query key that computes the figures again instead of reading them kept.
+FRESH = "recalculer"
 
 
 @login_required
@@ -48,8 +51,18 @@ def indicators(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IndicatorFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "programme/indicators.html", {"form": form}, status=400)
-    board = dashboard(request.user, form.filters())
-    return render(request, "programme/indicators.html", {"form": form, **context(board)})
+    # The figures kept a few minutes per reader and filter set; « Recalculer » asks again.
+    board = dashboard(request.user, form.filters(), kept=True, fresh=FRESH in request.GET)
+    return render(
+        request,
+        "programme/indicators.html",
+        {
+            "form": form,
+            "fresh": FRESH,
+            "keep_minutes": settings.LABPARCOURS_INDICATORS_KEEP_SECONDS // 60,
+            **context(board),
+        },
+    )
 
 
 @login_required

@@ -105,8 +105,10 @@ def grow(world: World, n: int) -> None:
 
 
 def test_the_number_of_queries_does_not_grow_with_the_cohort(
-    world: World, django_assert_max_num_queries
+    world: World, django_assert_max_num_queries, settings
 ) -> None:
+    # The figures computed on each view, not kept (`test_indicators_kept.py` keeps them).
+    settings.LABPARCOURS_INDICATORS_KEEP_SECONDS = 0
     client = client_for(world.coordinator)
     client.get("/indicateurs/")  # warm the session
     grow(world, 10)
