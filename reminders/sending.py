@@ -187,8 +187,12 @@ def _claimed(token: uuid.UUID, *ordering: str) -> tuple[list[Reminder], dict[int
 def _notify_in_app(token: uuid.UUID, now: datetime.datetime) -> None:
     """A notification for each row claimed with `token`, written by the database (a row
     notified at an earlier attempt keeps its notification)."""
-    rows = Reminder.objects.filter(claim_token=token).values_list(
-        "recipient_id", "pk", Value(now, output_field=DateTimeField())
+    # In the rows' order (their ids, and the bell's order among notifications of one
+    # moment, follow the reminders'), not the ledger's default order.
+    rows = (
+        Reminder.objects.filter(claim_token=token)
+        .order_by("recipient_id", "created_at", "pk")
+        .values_list("recipient_id", "pk", Value(now, output_field=DateTimeField()))
     )
     insert_select(Notification, ("user", "reminder", "created_at"), rows, ignore_conflicts=True)
 

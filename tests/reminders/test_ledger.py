@@ -306,3 +306,25 @@ def test_a_worker_claims_its_batch_by_id_whatever_the_unsent_rows(
         return (here if scans else 0) + sum(read(child) for child in node.get("Plans", []))
 
     assert read(plan) == len(batch)
+
+
+def test_the_bell_lists_a_batch_in_its_reminders_order(world: World) -> None:
+    """The notifications of one sending share their moment: their order on the bell's page
+    (newest first) follows their reminders', whatever order the ledger reads them in."""
+    Reminder.objects.all().delete()
+    written = [
+        Reminder.objects.create(
+            kind="sic_overdue",
+            recipient=world.coordinator,
+            patient=world.own,
+            target_key=f"sic:{n}",
+            cycle="2026-01-01",
+            link="/sic/",
+            created_at=moment(0) - datetime.timedelta(hours=3 - n),
+        )
+        for n in range(3)
+    ]
+    with frozen(moment(0)):
+        assert reminders_send([r.pk for r in written]).taken_elsewhere == 0
+    shown = [n.reminder for n in Notification.objects.filter(user=world.coordinator)]
+    assert shown == written[::-1]  # the bell's order: the newest reminder first
