@@ -1,7 +1,8 @@
 """The 7-day indicator, end to end in Chromium: the nurse records a hospital discharge of her
 patient, the GP finds it in his bell, records the medical contact in one tap on his phone,
-and the coordinator sees the 7-day follow-up move on the indicators page (its card, the
-patients behind it). The coordinator's pages are checked by axe-core and photographed."""
+and the coordinator sees the 7-day follow-up move on the indicators page once she asks for
+the figures kept since her last visit to be computed again (its card, the patients behind
+it). The coordinator's pages are checked by axe-core and photographed."""
 
 from __future__ import annotations
 
@@ -65,6 +66,12 @@ def test_a_discharge_followed_in_seven_days_moves_the_indicator(
     with browsing(browser, live_server, DESKTOP) as page:
         log_in(page, world.coordinator.email, PASSWORD)
         page.goto("/indicateurs/")
+        # Her first visit's figures are kept, and the page says since when; « Recalculer »
+        # counts again what the nurse and the GP have done since.
+        assert seven_days_card(page) == "—"
+        assert "Chiffres calculés le" in page.locator(".indicator-computed").inner_text()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Recalculer").click()
         assert seven_days_card(page) == "100,0 %"
         assert "1 / 1" in page.locator("#followup_7d").inner_text()
         screenshot(page, "indicators-coordinator-1366")
