@@ -162,12 +162,13 @@ def _application_role(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(autouse=True)
 def _as_application_role(request: pytest.FixtureRequest) -> Iterator[None]:
     names = set(request.fixturenames)
-    if not DB_ROLE or not ({"db", "transactional_db", "live_server"} & names):
+    marked = request.node.get_closest_marker("django_db") is not None
+    if not DB_ROLE or not (marked or {"db", "transactional_db", "live_server"} & names):
         yield
         return
     role = request.getfixturevalue("_application_role")
     # After the test's transaction (or its emptying) is set up, and undone before it ends.
-    request.getfixturevalue("db" if "db" in names else "transactional_db")
+    request.getfixturevalue("transactional_db" if _commits(request.node) else "db")
     if request.node.get_closest_marker("owner"):
         yield
         if _commits(request.node):

@@ -27,6 +27,7 @@ def leaves() -> list[tuple[str, str]]:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
+@pytest.mark.owner
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_every_reminder_across_the_move() -> None:
     user = UserFactory(role="coordinator")
