@@ -207,7 +207,7 @@ def _uploads_in_tmp(settings: pytest.FixtureRequest, tmp_path_factory: pytest.Te
 
 
 # Settings of every test. They hold for the whole session (the shared worlds below are built
-# outside any test) and are set again for each test, which also gives it an empty cache.
+# outside any test, before any test's own `settings`).
 TEST_SETTINGS = {
     "MFA_REQUIRED_ROLES": [],
     "ACCOUNT_RATE_LIMITS": False,
@@ -272,9 +272,9 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: pytest.FixtureRequest) -> None:
-    for name, value in TEST_SETTINGS.items():
-        setattr(settings, name, value)
-    # Each test starts with an empty cache (the dashboard's figures are cached for minutes).
+    # TEST_SETTINGS hold from `_session_settings`; what a test changes through `settings` or
+    # override_settings is undone after it. Each test starts with an empty cache (the
+    # dashboard's figures are cached for minutes).
     from django.core.cache import cache
 
     cache.clear()

@@ -116,9 +116,11 @@ def browsing(browser, live_server, size: dict) -> Iterator[object]:
 
 
 def screenshot(page, name: str) -> Path:
+    """The whole page in tests/artifacts/<name>.png, one image pixel a CSS pixel: a phone's
+    page at the width it is laid out in (a third of the time of its device pixels)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, scale="css")
     return path
 
 
@@ -130,16 +132,24 @@ def log_in(page, email: str, password: str) -> None:
         page.locator("form button[type=submit]").first.click()
 
 
+def _axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now. The script (half a megabyte) is put
+    into the page only when the page does not hold it yet: a page changed in place by htmx
+    keeps the copy its document was given."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe.axe_script)
+    return page.evaluate("axe.run({resultTypes: ['violations']}).then(r => r.violations)")
+
+
 def assert_accessible(page, name: str, *, known: Collection[str] = ()) -> None:
     """Run axe-core on the page as it is now and fail on any serious or critical violation,
     listed with its rule, impact, elements and help. `known` names rules that still fail on
     this page while it is being reworked elsewhere: they are tolerated, and an entry that no
     longer fails is reported so that the list only shrinks."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in SEVERE_IMPACTS
-    ]
+    violations = [v for v in _axe_violations(page) if v["impact"] in SEVERE_IMPACTS]
     unexpected = [v for v in violations if v["id"] not in known]
     assert not unexpected, f"axe on {name} ({page.url}):\n" + "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']}\n    "

@@ -1,7 +1,7 @@
 import pytest
 
 from labparcours.models import AccessLogEntry
-from tests.browser.conftest import ARTIFACTS, log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.conftest import World
 from tests.factories import PASSWORD
 
@@ -35,6 +35,5 @@ def test_the_patient_reads_who_accessed_the_record_on_a_phone_without_scrolling_
         box = cell.bounding_box()
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 375, cell.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "patient-access-log-phone.png"), full_page=True)
+    screenshot(page, "patient-access-log-phone")
     context.close()

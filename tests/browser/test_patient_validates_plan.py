@@ -2,7 +2,7 @@ import pytest
 
 from careplans.models import PlanStatus
 from labparcours.models import Role
-from tests.browser.conftest import ARTIFACTS, log_in, phone_context
+from tests.browser.conftest import log_in, phone_context, screenshot
 from tests.conftest import World
 from tests.factories import PASSWORD, make_plan
 
@@ -25,15 +25,14 @@ def test_the_patient_reads_and_validates_the_plan_on_a_phone(
     button = page.get_by_role("link", name="Je valide mon plan")
     box = button.bounding_box()
     assert box["width"] > 300  # a large button across the phone's width
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "patient-plan-phone.png"), full_page=True)
+    screenshot(page, "patient-plan-phone")
     with page.expect_navigation():
         button.click()
     # A validation cannot be taken back: the patient confirms it first.
     assert page.get_by_text("Une validation ne peut pas être reprise").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
-    page.screenshot(path=str(ARTIFACTS / "patient-plan-confirm-phone.png"), full_page=True)
+    screenshot(page, "patient-plan-confirm-phone")
     with page.expect_navigation():
         page.get_by_role("button", name="Oui, je valide mon plan").click()
     assert page.get_by_text("Merci : votre plan est validé et en vigueur.").is_visible()

@@ -70,7 +70,7 @@ def test_a_token_expires_after_the_configured_days(world: World, settings) -> No
 def test_the_token_page_shows_expiry_and_last_use(world: World) -> None:
     token, key = ApiToken.issue(user=world.gp, name="Logiciel du cabinet")
     page = client_for(world.gp).get("/compte/jetons/").content.decode()
-    assert f"expire le {date_format(token.expires_at, 'j F Y')}" in page
+    assert f"expire le {date_format(timezone.localtime(token.expires_at), 'j F Y')}" in page
     assert "jamais utilisé" in page
     bearer(key).get("/api/v1/patients/")
     page = client_for(world.gp).get("/compte/jetons/").content.decode()
