@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget.models import BudgetEnvelope, CareRequestStatus, Expense, SupplementaryCare
-from labparcours.links import page
+from labparcours.links import page, pages
 from labparcours.models import Role, User
 from labparcours.roles import CARE_WORKERS
 from patients.models import PatientStatus
@@ -35,6 +35,11 @@ from reminders.registry import Candidate, Kind, day, register
 
 def _patient_page(patient_id: uuid.UUID) -> str:
     return page("patients:detail", patient_id)
+
+
+def _patient_pages() -> Callable[[uuid.UUID], str]:
+    """The patients' pages, for the rows of a rule (the URL conf looked up once)."""
+    return pages("patients:detail", uuid.UUID)
 
 
 # --- A request waiting for the coordinator --------------------------------------------------
@@ -63,6 +68,7 @@ def care_waiting(now: datetime.datetime) -> list[Candidate]:
         envelope__patient__status=PatientStatus.INCLUDED,
         envelope__patient__coordinator__is_active=True,
     )
+    patient_page = _patient_pages()
     return [
         Candidate(
             CARE_WAITING.key,
@@ -70,7 +76,7 @@ def care_waiting(now: datetime.datetime) -> list[Candidate]:
             patient_id,
             f"care:{care_id}",
             "waiting",
-            _patient_page(patient_id),
+            patient_page(patient_id),
             {"date": timezone.localdate(requested_at).isoformat()},
         )
         for care_id, patient_id, coordinator_id, requested_at in waiting.values_list(
@@ -122,6 +128,7 @@ def envelopes_nearly_used(now: datetime.datetime) -> list[Candidate]:
         .filter(Q(allotted__gt=0) & Q(used__gte=F("allotted") * share))
         .values_list("pk", "patient_id", "patient__coordinator_id", "ends_on")
     )
+    patient_page = _patient_pages()
     return [
         Candidate(
             ENVELOPE_NEARLY_USED.key,
@@ -129,7 +136,7 @@ def envelopes_nearly_used(now: datetime.datetime) -> list[Candidate]:
             patient_id,
             f"envelope:{envelope_id}",
             "nearly_used",
-            _patient_page(patient_id),
+            patient_page(patient_id),
             {"date": ends_on.isoformat()},
         )
         for envelope_id, patient_id, coordinator_id, ends_on in envelopes
@@ -166,9 +173,15 @@ def care_unused(now: datetime.datetime) -> list[Candidate]:
         decided_at__lt=now - datetime.timedelta(days=days),
         envelope__patient__status=PatientStatus.INCLUDED,
     ).exclude(Exists(Expense.objects.filter(request=OuterRef("pk"))))
+    # The prescribers still in their patient's audience (the other members are not asked).
     reachable: dict[uuid.UUID, set[int]] = defaultdict(set)
-    for patient_id, members in member_users(unused.values("envelope__patient_id")).items():
+    audience = member_users(
+        unused.values("envelope__patient_id"), users=unused.values("prescriber_id")
+    )
+    for patient_id, members in audience.items():
         reachable[patient_id] = {user_id for _role, user_id in members}
+    patient_page = _patient_pages()
+    zone = timezone.get_current_timezone()  # once: each lookup reads a context variable
     candidates = []
     rows = unused.values_list(
         "pk",
@@ -191,8 +204,8 @@ def care_unused(now: datetime.datetime) -> list[Candidate]:
                 patient_id,
                 f"care:{care_id}",
                 "unused",
-                _patient_page(patient_id),
-                {"date": timezone.localdate(decided_at).isoformat(), "days": days},
+                patient_page(patient_id),
+                {"date": decided_at.astimezone(zone).date().isoformat(), "days": days},
             )
         )
     return candidates

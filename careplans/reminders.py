@@ -179,7 +179,9 @@ def actions_late(now: datetime.datetime) -> Selection:
         .filter(plan__patient__status=PatientStatus.INCLUDED)
         .order_by()
     )
-    audience = patient_audience(actions.values("plan__patient_id"))
+    # The audience of every included patient: each row below keeps its own patient's by its
+    # join; naming the patients with late actions would find them all a second time.
+    audience = patient_audience(Patient.objects.filter(status=PatientStatus.INCLUDED).values("pk"))
 
     def counted(rows: QuerySet, recipient: str, patient: str, link: str, count: str) -> QuerySet:
         """One row per recipient and patient, with the count of their late actions."""

@@ -16,13 +16,16 @@ from patients.selectors import patient_audience
 
 
 def member_users(
-    patients: QuerySet, roles: Iterable[str] | None = None
+    patients: QuerySet, roles: Iterable[str] | None = None, users: QuerySet | None = None
 ) -> dict[uuid.UUID, list[tuple[str, int]]]:
     """Patient id → [(team role, user id)] of the members of the patients' audience who have
-    an account, in one query."""
+    an account, in one query; only those of `roles`, only the `users` asked about (a
+    queryset of user ids) when given."""
     members = patient_audience(patients).members.filter(professional__user__isnull=False)
     if roles is not None:
         members = members.filter(role__in=list(roles))
+    if users is not None:
+        members = members.filter(professional__user__in=users)
     result: dict[uuid.UUID, list[tuple[str, int]]] = defaultdict(list)
     for patient_id, role, user_id in members.values_list(
         "team__patient_id", "role", "professional__user_id"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from labparcours.links import page
+from labparcours.links import page, pages
 from labparcours.models import Role
 from labparcours.roles import CARE_WORKERS
 from patients.models import (
@@ -139,8 +139,9 @@ def followups(now: datetime.datetime) -> list[Candidate]:
         else {}
     )
     candidates = []
+    event_pages = pages("patients:pathway_event", uuid.UUID, int)
     for window_id, event_id, patient_id, kind, closes_on, coordinator_id, active in rows:
-        link = event_page(patient_id, event_id)
+        link = event_pages(patient_id, event_id)
         context = {"date": closes_on.isoformat(), "contact": kind}
         if closes_on < today:
             if active:
