@@ -27,7 +27,7 @@ from labparcours.models import Role, User
 from labparcours.roles import PATIENT_SIDE
 from patients.models import Patient, PatientStatus
 from patients.recipients import coordinator_of, patient_side
-from patients.selectors import patient_audience
+from patients.selectors import audience_membership, patient_audience
 from reminders.events import reminders_notify, reminders_resolve
 from reminders.registry import Kind, Selection, day, register, start_of
 from reminders.sql import LocalISO, UUIDText, page_sql, target, text
@@ -179,8 +179,9 @@ def actions_late(now: datetime.datetime) -> Selection:
         .filter(plan__patient__status=PatientStatus.INCLUDED)
         .order_by()
     )
-    # The audience of every included patient: each row below keeps its own patient's by its
-    # join; naming the patients with late actions would find them all a second time.
+    # The patient's side of the audience of every included patient: each row below keeps its
+    # own patient's by its join (naming the patients with late actions would find them all a
+    # second time); the members by the audience's condition on each action's own membership.
     audience = patient_audience(Patient.objects.filter(status=PatientStatus.INCLUDED).values("pk"))
 
     def counted(rows: QuerySet, recipient: str, patient: str, link: str, count: str) -> QuerySet:
@@ -199,14 +200,15 @@ def actions_late(now: datetime.datetime) -> Selection:
             )
         )
 
-    members = audience.members.filter(professional__user__isnull=False)
     patients = audience.patients.filter(user__isnull=False)
     caregivers = audience.caregivers.filter(user__isnull=False).order_by()
     my_actions, my_plan = page("careplans:my_actions"), page("careplans:my_plan")
     return Selection(
         (
             counted(
-                actions.filter(owner=Owner.MEMBER, membership__in=members),
+                actions.filter(
+                    owner=Owner.MEMBER, membership__professional__user__isnull=False
+                ).filter(audience_membership("membership")),
                 "membership__professional__user_id",
                 "plan__patient_id",
                 my_actions,

@@ -94,6 +94,20 @@ def _reachable(user_path: str) -> Q:
     return Q(**{f"{user_path}__isnull": True}) | Q(**{f"{user_path}__is_active": True})
 
 
+def audience_membership(path: str = "") -> Q:
+    """On a membership (or on rows that lead to one by `path`): a member `patient_audience`
+    tells, whatever the patient's status (the caller keeps the patients in the programme):
+    still in the team, the patient sharing their data with it, no account or an active one.
+    For a rule that reaches the membership by its own join: the same condition as a filter
+    of its rows, not a set of every member to look each row up in."""
+    prefix = f"{path}__" if path else ""
+    return (
+        Q(**{f"{prefix}left_at__isnull": True})
+        & Q(_active_consent(ConsentKind.TEAM_SHARING, f"{prefix}team__patient"))
+        & _reachable(f"{prefix}professional__user")
+    )
+
+
 def patient_audience(
     patients: QuerySet, *, attending: bool = False, exited_too: bool = False
 ) -> Audience:
@@ -119,11 +133,8 @@ def patient_audience(
     in_programme = Patient.objects.filter(pk__in=patients)
     if not exited_too:
         in_programme = in_programme.included()
-    members = (
-        Membership.objects.active()
-        .filter(team__patient__in=in_programme)
-        .filter(_active_consent(ConsentKind.TEAM_SHARING, "team__patient"))
-        .filter(_reachable("professional__user"))
+    members = Membership.objects.filter(team__patient__in=in_programme).filter(
+        audience_membership()
     )
     own = in_programme.filter(_reachable("user"))
     delegated = Consent.objects.filter(
