@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.template.base import Template
 from django.test.utils import CaptureQueriesContext, _TestState
 
@@ -86,6 +86,19 @@ def interleaved(
             full()
             fulls.append(time.perf_counter() - start)
     return fulls, floors
+
+
+def rolled_back(function: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[[], object]:
+    """`function` run in a transaction undone afterwards: each round starts from the same
+    data (a sweep's ledger rows, a sending's marks)."""
+
+    def run() -> object:
+        with transaction.atomic():
+            result = function(*args, **kwargs)
+            transaction.set_rollback(True)
+        return result
+
+    return run
 
 
 def count_queries(operation: Callable[[], object]) -> int:

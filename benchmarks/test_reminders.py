@@ -17,7 +17,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks import harness
@@ -143,19 +143,6 @@ def test_the_sweep_and_its_sending(benchmark, programme: World, world: World) ->
     benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # timed above; runs in make bench
 
 
-def _rolled_back(function, *args, **kwargs):
-    """`function` run in a transaction undone afterwards: each round starts from the same
-    ledger."""
-
-    def run() -> object:
-        with transaction.atomic():
-            result = function(*args, **kwargs)
-            transaction.set_rollback(True)
-        return result
-
-    return run
-
-
 def test_the_sweep_and_the_sending_against_their_floors(
     benchmark, programme: World, world: World
 ) -> None:
@@ -173,7 +160,7 @@ def test_the_sweep_and_the_sending_against_their_floors(
 
         harness.measure(
             f"reminder sweep over {PATIENTS:,} patients, first of the day",
-            full=_rolled_back(reminders_sweep, now=now),
+            full=harness.rolled_back(reminders_sweep, now=now),
             floor=floor,
             floor_is="the rules' selection SQL alone, raw cursor",
             max_ratio=2,
@@ -200,7 +187,7 @@ def test_the_sweep_and_the_sending_against_their_floors(
                 reminder_email(group[0].recipient, group).send()
 
         mail.outbox.clear()
-        queries = harness.count_queries(_rolled_back(send_all))
+        queries = harness.count_queries(harness.rolled_back(send_all))
         emails = len(groups)
         # Each e-mail's rows are marked sent once the mail server took it (a worker killed
         # mid-batch sends the e-mail in flight again, never the batch): one UPDATE per
@@ -208,7 +195,7 @@ def test_the_sweep_and_the_sending_against_their_floors(
         per_batch = (queries - emails) / max(len(batches), 1)
         harness.measure(
             f"sending {len(rows):,} reminders in {len(batches)} batches ({emails:,} e-mails)",
-            full=_rolled_back(send_all),
+            full=harness.rolled_back(send_all),
             floor=emails_only,
             floor_is="the same e-mails built and sent without the database",
             max_ratio=2,

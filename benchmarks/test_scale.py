@@ -30,6 +30,7 @@ from labparcours.models import User
 from labparcours.pdf import font_config
 from patients.models import Patient
 from programme.scale import ScaleSeeder
+from reminders.sweep import due_reminders, reminders_sweep
 from sic.models import Decision, Sic
 
 SCALE = int(os.environ.get("BENCH_SCALE", "1"))
@@ -377,3 +378,36 @@ def test_the_access_logs_at_scale(benchmark, db, programme, logged_patient) -> N
         deep = f"{url}{'&' if '?' in url else '?'}page=20"
         assert harness.count_queries(lambda c=client, u=deep: c.get(u)) == row.queries, name
     benchmark.pedantic(client.get, args=(url,), rounds=1, iterations=1)
+
+
+# --- The reminder sweep over the whole programme ----------------------------------------------
+
+SWEEP_MAX_SECONDS_AT_10X = 5
+
+
+def test_the_reminder_sweep_over_the_programme(benchmark, db, programme) -> None:
+    """The hourly sweep over every patient of the programme (`reminders_sweep`, rolled back
+    after each round: each is the day's first, every reminder due new to the ledger), against
+    its rules' selection SQL through a raw cursor; at 10×, within five seconds too."""
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as selection:
+        due = len(due_reminders(now))
+    statements = [q["sql"] for q in selection.captured_queries]
+    at_scale = SCALE >= 10
+    row = harness.measure(
+        f"reminder sweep over the programme, first of the day ({SCALE}×)",
+        full=harness.rolled_back(reminders_sweep, now=now),
+        floor=lambda: raw(statements),
+        floor_is="the rules' selection SQL alone, raw cursor",
+        max_ratio=2,
+        rounds=3,
+        notes={"patients": PATIENTS, "due": due},
+        target="≤ 2× floor" + (f", ≤ {SWEEP_MAX_SECONDS_AT_10X} s" if at_scale else ""),
+    )
+    if at_scale and row.median_ms > SWEEP_MAX_SECONDS_AT_10X * 1000:
+        row.met = False
+        row.reason = "; ".join(
+            filter(None, [row.reason, f"over {SWEEP_MAX_SECONDS_AT_10X} s at {SCALE}×"])
+        )
+    benchmark.extra_info.update(queries=row.queries, ratio=row.ratio, due=due)
+    benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # timed above
