@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from patients.models import Pathway
 from programme.indicators import Filters
@@ -33,6 +34,16 @@ class IndicatorFilterForm(forms.Form):
     medecin = forms.TypedChoiceField(
         label=_("GP"), required=False, coerce=int, empty_value=None, choices=[]
     )
+    # The GPs are found by name: a national programme has thousands of them, too many for a
+    # list (`gp_choices`).
+    medecin_nom = forms.CharField(
+        label=_("Find a GP"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "placeholder": _("Name…")}
+        ),
+    )
     equipe = forms.IntegerField(
         label=_("Team"), required=False, min_value=1, widget=forms.HiddenInput
     )
@@ -50,7 +61,32 @@ class IndicatorFilterForm(forms.Form):
         super().__init__(data, initial={"du": default.start, "au": default.end})
         field = self.fields["medecin"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 — declared above
-        field.choices = [("", _("Every GP")), *gp_choices()]
+        given = data if data is not None else {}
+        self.gp_search = str(given.get("medecin_nom", "")).strip()
+        chosen = given.get("medecin")
+        offered = gp_choices(search=self.gp_search, chosen=chosen)
+        self.gp_found = len(offered) - (1 if _id(chosen) in {pk for pk, _name in offered} else 0)
+        field.choices = [("", _("Every GP")), *offered]
+
+    def gp_help(self) -> str:
+        """What the GP search says under the list: how to search, or what it found."""
+        if len(self.gp_search) < GP_SEARCH_MIN_LENGTH:
+            return str(_("Type at least two letters of a name to find a GP."))
+        if not self.gp_found:
+            return str(_("No GP leading a team has this name."))
+        if self.gp_found >= GP_CHOICES_SHOWN:
+            return str(
+                _("The first %(n)s GPs found: type more of the name to narrow the list.")
+                % {"n": GP_CHOICES_SHOWN}
+            )
+        return str(
+            ngettext(
+                "%(n)s GP found: choose in the list.",
+                "%(n)s GPs found: choose in the list.",
+                self.gp_found,
+            )
+            % {"n": self.gp_found}
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -81,14 +117,37 @@ def _year_before(end: datetime.date) -> datetime.date:
     return Filters.default(end).start
 
 
-def gp_choices() -> list[tuple[int, str]]:
-    """The GPs who lead a team today (one query)."""
-    pros = Professional.objects.filter(
+# How many GPs found by name the filter offers at once; the searcher types more to narrow.
+GP_CHOICES_SHOWN = 30
+GP_SEARCH_MIN_LENGTH = 2
+
+
+def gp_choices(*, search: str = "", chosen: object = None) -> list[tuple[int, str]]:
+    """The GPs who lead a team today that the filter offers: the one chosen, then those whose
+    name holds every word of `search` (at least two letters; the first `GP_CHOICES_SHOWN` by
+    name). Never the whole directory: one or two small queries whatever its size."""
+    leading = Professional.objects.filter(
         pk__in=Membership.objects.filter(role=TeamRole.GP, left_at__isnull=True).values(
             "professional_id"
         )
-    ).order_by("last_name", "first_name")
-    return [(p.pk, f"{p.last_name.upper()} {p.first_name}") for p in pros]
+    ).order_by("last_name", "first_name", "pk")
+    found: list[Professional] = []
+    chosen_id = _id(chosen)
+    if chosen_id is not None:
+        found += leading.filter(pk=chosen_id)
+    search = search.strip()
+    if len(search) >= GP_SEARCH_MIN_LENGTH:
+        found += leading.search(text=search).exclude(pk=chosen_id or 0)[:GP_CHOICES_SHOWN]
+    return [(p.pk, f"{p.last_name.upper()} {p.first_name}") for p in found]
+
+
+def _id(value: object) -> int | None:
+    """A positive id read from a query string, else None (the field refuses it then)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
 
 
 class EvaluatorExportForm(forms.Form):

@@ -49,6 +49,9 @@ def indicators(request: AuthenticatedHttpRequest) -> HttpResponse:
     Aggregates only: no patient is read here (the lists behind the figures log theirs)."""
     require(can_see_indicators(request.user))
     form = IndicatorFilterForm(request.GET or None)
+    if request.htmx:
+        # The GP search as the user types: the GPs found, not the figures.
+        return render(request, "programme/indicators.html#gp-choice", {"form": form})
     if form.is_bound and not form.is_valid():
         return render(request, "programme/indicators.html", {"form": form}, status=400)
     # The figures kept a few minutes per reader and filter set; « Recalculer » asks again.
