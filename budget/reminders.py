@@ -205,7 +205,7 @@ def care_unused(now: datetime.datetime) -> list[Candidate]:
                 f"care:{care_id}",
                 "unused",
                 patient_page(patient_id),
-                {"date": decided_at.astimezone(zone).date().isoformat(), "days": days},
+                {"date": timezone.localdate(decided_at, zone).isoformat(), "days": days},
             )
         )
     return candidates
