@@ -533,6 +533,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # A sweep left in the queue while no worker ran is dropped: the next one does its job.
         "options": {"expires": 50 * 60},
     },
+    # Each hour, the indicators' default view computed ahead (kept until the next run).
+    "indicators-warm": {
+        "task": "programme.tasks.warm_indicators",
+        "schedule": crontab(minute=3),
+        "options": {"expires": 30 * 60},
+    },
     "reminders-digest": {
         "task": "reminders.tasks.queue_reminder_digests",
         "schedule": crontab(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from labparcours.charts import Chart
 from labparcours.models import User
+from labparcours.roles import PROGRAMME_STAFF
 from patients.models import Pathway
 from programme import indicator_charts as charts
 from programme.indicators import (
@@ -136,6 +137,7 @@ class Dashboard:
     teams: list[tuple[str, list[Figure]]]
     charts: dict[str, Chart]
     computed_at: datetime.datetime
+    warmed: bool = False  # computed ahead by `warm_numbers`, not at a reader's request
 
     @property
     def charted(self) -> list[Indicator]:
@@ -156,6 +158,7 @@ class Numbers:
     gp_names: dict[int, str]
     use: Consumption
     computed_at: datetime.datetime
+    warmed: bool = False  # computed ahead by `warm_numbers` (kept until the next warming)
 
 
 def numbers(user: User, f: Filters) -> Numbers:
@@ -185,17 +188,39 @@ def numbers(user: User, f: Filters) -> Numbers:
     )
 
 
+# The beat warms the default view each hour (`programme.tasks.warm_indicators`): its figures
+# are kept until the next run has written them again.
+WARMED_KEEP_SECONDS = 70 * 60
+
+
+def _kept_key(user: User, f: Filters) -> str:
+    """Where the figures of `user`'s cohort over `f` are kept. The indicators' readers are the
+    programme's staff, whose scope is the whole programme (`Patient.objects.visible_to`): one
+    set of figures for them all; any other reader would keep their own."""
+    scope = "programme" if user.role in PROGRAMME_STAFF else f"user:{user.pk}"
+    query = json.dumps(f.query(), sort_keys=True, default=str)
+    return f"indicators:{scope}:{hashlib.sha256(query.encode()).hexdigest()}"
+
+
 def kept_numbers(user: User, f: Filters, *, fresh: bool = False) -> Numbers:
-    """`numbers`, kept `LABPARCOURS_INDICATORS_KEEP_SECONDS` per reader and filter set (the
+    """`numbers`, kept `LABPARCOURS_INDICATORS_KEEP_SECONDS` per scope and filter set (the
     page says since when): at national scale the figures take seconds to compute, and the
     same ones are asked again and again. `fresh` computes them again (« Recalculer »)."""
-    query = json.dumps(f.query(), sort_keys=True, default=str)
-    key = f"indicators:{user.pk}:{hashlib.sha256(query.encode()).hexdigest()}"
+    key = _kept_key(user, f)
     kept = None if fresh else cache.get(key)
     if kept is None:
         kept = numbers(user, f)
         cache.set(key, kept, settings.LABPARCOURS_INDICATORS_KEEP_SECONDS)
     return kept
+
+
+def warm_numbers(user: User, f: Filters) -> Numbers:
+    """The figures of `user`'s cohort over `f` computed ahead (the beat's `warm_indicators`,
+    for the page's default period) and kept until the next warming has run: the first reader
+    of the day does not wait for them (19 s at 100,000 patients)."""
+    warmed = replace(numbers(user, f), warmed=True)
+    cache.set(_kept_key(user, f), warmed, WARMED_KEEP_SECONDS)
+    return warmed
 
 
 def dashboard(user: User, f: Filters, *, kept: bool = False, fresh: bool = False) -> Dashboard:
@@ -267,6 +292,7 @@ def board(f: Filters, n: Numbers) -> Dashboard:
         teams=_rows(team_names, per_team),
         charts=chart_set,
         computed_at=n.computed_at,
+        warmed=n.warmed,
     )
 
 

@@ -61,15 +61,52 @@ def test_figures_kept_are_computed_again_on_demand_and_once_their_time_is_up(
     assert _denominator(later) == 30
 
 
-def test_another_reader_and_another_filter_set_compute_their_own(world: World) -> None:
+def test_the_programme_staff_share_the_figures_kept_and_another_filter_set_computes_its_own(
+    world: World,
+) -> None:
     grow(world, 30)
     coordinator = client_for(world.coordinator)
-    _view(coordinator)
-    _, other_reader = _view(client_for(world.admin))
+    _, computing = _view(coordinator)
+    # The admin sees the same whole programme: the coordinator's figures serve her too.
+    shared, other_reader = _view(client_for(world.admin))
+    assert other_reader < computing - 20
+    assert _denominator(shared) == 10
     _, other_filters = _view(coordinator, "/indicateurs/?parcours=ic")
     _, kept = _view(coordinator)
-    assert other_reader > kept + 20
     assert other_filters > kept + 20
+
+
+def test_the_default_view_is_computed_ahead_each_hour_and_read_by_its_first_reader(
+    world: World, settings
+) -> None:
+    from programme.tasks import warm_indicators
+
+    grow(world, 30)
+    assert warm_indicators.delay().get() is True
+    first, reading = _view(client_for(world.coordinator))
+    assert reading < 20  # the first reader of the hour reads the figures ready
+    assert _denominator(first) == 10
+    page = first.content.decode()
+    assert "ceux de cette période sont calculés chaque heure" in page
+    assert "recalculer=1" in page
+    # Kept until the next run, beyond the readers' ten minutes (within the day: at midnight
+    # the default period moves, and the next run computes the new one).
+    now = timezone.localtime()
+    midnight = datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time())
+    until_midnight = timezone.make_aware(midnight) - now - datetime.timedelta(seconds=30)
+    with time_machine.travel(now + min(datetime.timedelta(minutes=59), until_midnight)):
+        _, later = _view(client_for(world.admin))
+    assert later < 20
+    # Another filter set is computed at its reader's request, as before.
+    _, filtered = _view(client_for(world.coordinator), "/indicateurs/?parcours=ic")
+    assert filtered > 20
+    assert "indicators-warm" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_without_a_staff_account_there_is_nothing_to_compute_ahead(db) -> None:
+    from programme.tasks import warm_indicators
+
+    assert warm_indicators() is False
 
 
 def test_the_funders_report_is_computed_afresh(world: World) -> None:
