@@ -104,7 +104,10 @@ def test_a_reminder_goes_through_redis_and_a_real_worker(fresh_world: World, wor
     assert sweep_reminders() == 2  # queued after the commit, to Redis
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
-        if not Reminder.objects.unsent().exists() and any(worker["mails"].iterdir()):
+        # The worker logs the task's success after its rows and its e-mail are written: the
+        # three are waited for (read at once, the log could still lack the last line).
+        done = not Reminder.objects.unsent().exists() and any(worker["mails"].iterdir())
+        if done and "succeeded" in worker["log"].read_text():
             break
         time.sleep(0.5)
     log = worker["log"].read_text()
