@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
+import hashlib
 import io
 import os
 import shutil
 import socket
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -47,6 +51,97 @@ def pytest_configure(config: pytest.Config) -> None:
     if database["ENGINE"].endswith("postgresql"):
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+# --- The test databases, cloned from one already migrated ---------------------------------------
+#
+# Migrating a new test database takes each worker about fifteen seconds of CPU (Django renders
+# the project's model states some nine thousand times), for the same result every time. On
+# PostgreSQL the first database migrated is kept as a template named after the migrations
+# themselves (every app's migration files, hashed): the next sessions, and the other workers
+# once it exists, create theirs as a copy of it (CREATE DATABASE … TEMPLATE, about a second),
+# and `migrate` then finds nothing to apply. A change to any migration names another template;
+# the older ones are dropped when the new one is kept.
+
+TEMPLATE_PREFIX = "labparcours_migrated_"
+
+
+def _migrated_template_name() -> str:
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    digest = hashlib.sha256()
+    for key in sorted(loader.disk_migrations):
+        module = sys.modules[type(loader.disk_migrations[key]).__module__]
+        digest.update(repr(key).encode())
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return TEMPLATE_PREFIX + digest.hexdigest()[:20]
+
+
+def _database_exists(name: str) -> bool:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+@dataclass(frozen=True)
+class SessionDatabase:
+    """How this session's test database comes: copied from `template`, or migrated (and then
+    kept as the template) when `template` is None; `fresh` unless kept from an earlier run."""
+
+    template: str | None
+    fresh: bool
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    django_db_createdb: bool,
+    django_db_blocker,
+) -> SessionDatabase | None:
+    """Before pytest-django creates the test database: the template to copy it from, when
+    one exists (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return None
+    template = _migrated_template_name()
+    with django_db_blocker.unblock():
+        fresh = django_db_createdb or not _database_exists(connection.creation._get_test_db_name())
+        if not _database_exists(template):
+            return SessionDatabase(template=None, fresh=fresh)
+    settings.DATABASES[DEFAULT_DB_ALIAS].setdefault("TEST", {})["TEMPLATE"] = template
+    return SessionDatabase(template=template, fresh=fresh)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_modify_db_settings: SessionDatabase | None, django_db_blocker
+) -> None:
+    """pytest-django's set-up; then, when the test database was just created and migrated
+    rather than copied, it is kept as the template of the next ones. A database kept from an
+    earlier run (--reuse-db: the benchmarks' seeded programmes among them) is never copied."""
+    database = django_db_modify_db_settings
+    if database is None or database.template is not None or not database.fresh:
+        return
+    template = _migrated_template_name()
+    quote = connection.ops.quote_name
+    with django_db_blocker.unblock():
+        migrated = connection.settings_dict["NAME"]
+        connection.close()  # a database is copied only while nobody is connected to it
+        with connection._nodb_cursor() as cursor:
+            draft = f"{template}_{os.getpid()}"
+            cursor.execute(f"CREATE DATABASE {quote(draft)} TEMPLATE {quote(migrated)}")
+            try:
+                cursor.execute(f"ALTER DATABASE {quote(draft)} RENAME TO {quote(template)}")
+            except DatabaseError:  # another worker kept its copy first
+                cursor.execute(f"DROP DATABASE {quote(draft)}")
+            cursor.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+                [TEMPLATE_PREFIX + "%", template],
+            )
+            for (older,) in cursor.fetchall():
+                # Left when another session is copying it right now.
+                with contextlib.suppress(DatabaseError):
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(older)}")
 
 
 # --- After a test that commits: empty tables, as `flush` leaves them --------------------------
