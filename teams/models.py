@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -57,11 +57,14 @@ class ProfessionalQuerySet(models.QuerySet["Professional"]):
         self, *, text: str = "", profession: str = "", city: str = ""
     ) -> ProfessionalQuerySet:
         qs = self
+        # Accents aside on PostgreSQL (« lefevre » finds « Lefèvre », teams migration 0004);
+        # SQLite compares the letters as they are.
+        contains = "unaccent__icontains" if connection.vendor == "postgresql" else "icontains"
         for word in text.split():
             qs = qs.filter(
-                Q(last_name__icontains=word)
-                | Q(first_name__icontains=word)
-                | Q(organisation__icontains=word)
+                Q(**{f"last_name__{contains}": word})
+                | Q(**{f"first_name__{contains}": word})
+                | Q(**{f"organisation__{contains}": word})
             )
         if profession:
             qs = qs.filter(profession=profession)
