@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from labparcours.charts import Chart
 from labparcours.models import User
-from labparcours.roles import PROGRAMME_STAFF
+from labparcours.permissions import can_see_programme
 from patients.models import Pathway
 from programme import indicator_charts as charts
 from programme.indicators import (
@@ -195,9 +195,10 @@ WARMED_KEEP_SECONDS = 70 * 60
 
 def _kept_key(user: User, f: Filters) -> str:
     """Where the figures of `user`'s cohort over `f` are kept. The indicators' readers are the
-    programme's staff, whose scope is the whole programme (`Patient.objects.visible_to`): one
-    set of figures for them all; any other reader would keep their own."""
-    scope = "programme" if user.role in PROGRAMME_STAFF else f"user:{user.pk}"
+    programme's staff, whose scope is the whole programme (`can_see_programme`, as
+    `Patient.objects.visible_to` says): one set of figures for them all; any other reader
+    would keep their own."""
+    scope = "programme" if can_see_programme(user) else f"user:{user.pk}"
     query = json.dumps(f.query(), sort_keys=True, default=str)
     return f"indicators:{scope}:{hashlib.sha256(query.encode()).hexdigest()}"
 

@@ -54,7 +54,7 @@ def indicators(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "programme/indicators.html#gp-choice", {"form": form})
     if form.is_bound and not form.is_valid():
         return render(request, "programme/indicators.html", {"form": form}, status=400)
-    # The figures kept a few minutes per reader and filter set; « Recalculer » asks again.
+    # The figures kept a few minutes per scope and filter set; « Recalculer » asks again.
     board = dashboard(request.user, form.filters(), kept=True, fresh=FRESH in request.GET)
     return render(
         request,
