@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from labparcours.models import AccessLogEntry
 from tests.browser.conftest import log_in, screenshot
@@ -27,8 +28,8 @@ def test_the_patient_reads_who_accessed_the_record_on_a_phone_without_scrolling_
     log_in(page, world.patient_user.email, PASSWORD)
     page.goto("/mon-dossier/acces/")
     row = page.locator("tbody tr", has_text=world.pharmacist.get_full_name())
-    assert row.get_by_text("Contribution à la SIC").is_visible()
-    assert row.get_by_text("Pharmacien").is_visible()
+    expect(row.get_by_text("Contribution à la SIC")).to_be_visible()
+    expect(row.get_by_text("Pharmacien")).to_be_visible()
     assert page.get_by_text("192.0.2.7").count() == 0
     # Every cell fits the screen: nothing hides behind a sideways scroll.
     for cell in row.locator("td").all():

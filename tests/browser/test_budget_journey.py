@@ -2,6 +2,7 @@
 in « Demandes à valider », the patient reads them on a phone and the team sees the balance."""
 
 import pytest
+from playwright.sync_api import expect
 
 from budget.models import CareRequestStatus, SupplementaryCare
 from tests.browser.conftest import log_in as browser_log_in
@@ -42,8 +43,8 @@ def test_the_gp_prescribes_the_coordinator_approves_the_patient_sees_it(
     page.fill("input[name=unit_price]", "45,00")
     with page.expect_navigation():
         page.get_by_role("button", name="Transmettre à la coordination").click()
-    assert page.get_by_text("La demande a été transmise à la coordination.").is_visible()
-    assert page.locator("#budget").get_by_text("En attente de la coordination").is_visible()
+    expect(page.get_by_text("La demande a été transmise à la coordination.")).to_be_visible()
+    expect(page.locator("#budget").get_by_text("En attente de la coordination")).to_be_visible()
     context.close()
 
     # The coordinator approves in place.
@@ -52,11 +53,11 @@ def test_the_gp_prescribes_the_coordinator_approves_the_patient_sees_it(
     page.get_by_role("link", name="Demandes à valider").click()
     care = SupplementaryCare.objects.get()
     row = page.locator(f"#care-{care.pk}")
-    assert row.get_by_text("1 000,00 €").is_visible()
+    expect(row.get_by_text("1 000,00 €")).to_be_visible()
     screenshot(page, "budget-requests-to-approve")
     row.get_by_role("button", name="Accorder").click()
     page.locator(f"#care-{care.pk}").get_by_text("Accordée").wait_for()
-    assert page.locator(f"#care-{care.pk}").get_by_text("730,00 €").is_visible()
+    expect(page.locator(f"#care-{care.pk}").get_by_text("730,00 €")).to_be_visible()
     assert page.console_errors == []
     care.refresh_from_db()
     assert care.status == CareRequestStatus.APPROVED
@@ -78,8 +79,8 @@ def test_the_gp_prescribes_the_coordinator_approves_the_patient_sees_it(
     browser_log_in(page, world.patient_user.email, PASSWORD)
     page.get_by_role("link", name="Mes soins de support").first.click()
     text = f"6 séances de diététicien·ne avec {provider.professional}"
-    assert page.get_by_text(text).is_visible()
-    assert page.get_by_text("accordé", exact=True).is_visible()
+    expect(page.get_by_text(text)).to_be_visible()
+    expect(page.get_by_text("accordé", exact=True)).to_be_visible()
     assert "€" not in page.locator("#my-care").inner_text()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "the page scrolls sideways on a phone"

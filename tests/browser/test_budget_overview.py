@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from programme.demo_data import DEMO_PASSWORD
 from tests.browser.conftest import log_in, screenshot
@@ -12,9 +13,9 @@ def test_the_admin_reads_the_budget_in_charts_and_follows_a_bar_to_its_rows(page
     log_in(page, "admin@demo.test", DEMO_PASSWORD)
     page.get_by_role("link", name="Budget").first.click()
     page.wait_for_url("**/gestion/budget/")
-    assert page.get_by_role("heading", name="Budget du programme").is_visible()
+    expect(page.get_by_role("heading", name="Budget du programme")).to_be_visible()
     chart = page.get_by_role("group", name="Engagé, dépensé et payé par trimestre, par catégorie")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     screenshot(page, "budget-overview-desktop")
     assert page.console_errors == []  # the CSP refused nothing
     # The table alternative holds the same numbers.

@@ -3,6 +3,7 @@ the patient asks for a change, the coordinator finds it in her bell and on her d
 (desktop), answers it and proposes the plan again, and the patient reads the answer."""
 
 import pytest
+from playwright.sync_api import expect
 
 from careplans.models import CarePlan, PlanStatus
 from careplans.services import careplan_propose
@@ -34,7 +35,8 @@ def test_a_request_for_changes_goes_round(browser, live_server, fresh_world: Wor
 
     context, page = context_for(browser, live_server, world.patient_user, **PHONE)
     page.goto("/mon-dossier/")
-    assert page.get_by_role("heading", name="Un plan de soins attend votre réponse").is_visible()
+    waiting = page.get_by_role("heading", name="Un plan de soins attend votre réponse")
+    expect(waiting).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     screenshot(page, "notify-patient-home-plan-waiting-375")
@@ -49,14 +51,14 @@ def test_a_request_for_changes_goes_round(browser, live_server, fresh_world: Wor
     context, page = context_for(browser, live_server, world.coordinator, **DESKTOP)
     page.goto("/coordination/")
     task = page.locator("#changes-to-answer")
-    assert task.is_visible()
+    expect(task).to_be_visible()
     assert "LAMBERT Marcel" in task.inner_text()
     screenshot(page, "notify-coordinator-dashboard-1366")
     page.goto("/notifications/")
     assert page.get_by_text("Modifications demandées sur le plan de soins — LAMBERT Marcel").count()
     screenshot(page, "notify-coordinator-bell-1366")
     page.goto(f"/plans/{plan.pk}/")
-    assert page.get_by_text("Je préfère la piscine deux fois par semaine.").is_visible()
+    expect(page.get_by_text("Je préfère la piscine deux fois par semaine.")).to_be_visible()
     page.fill("textarea[name=answer]", "D’accord : la piscine remplace la marche le mardi.")
     screenshot(page, "notify-coordinator-plan-answer-1366")
     with page.expect_navigation():
@@ -67,7 +69,7 @@ def test_a_request_for_changes_goes_round(browser, live_server, fresh_world: Wor
     assert plan.status == PlanStatus.PROPOSED
     context, page = context_for(browser, live_server, world.patient_user, **PHONE)
     page.goto("/mon-plan/")
-    assert page.get_by_text("D’accord : la piscine remplace la marche le mardi.").is_visible()
+    expect(page.get_by_text("D’accord : la piscine remplace la marche le mardi.")).to_be_visible()
     screenshot(page, "notify-patient-plan-answer-375")
     page.goto("/notifications/")
     screenshot(page, "notify-patient-bell-375")

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from labparcours.models import Role
 from sic.models import Contribution, Sic
@@ -108,7 +109,7 @@ def test_the_team_reads_the_clinical_follow_up(browser, live_server) -> None:
     card = page.locator("#clinical")
     assert "Suivi clinique" in card.inner_text()
     assert card.locator(".trend").count() == 10
-    assert card.get_by_text("Dose modifiée").first.is_visible()
+    expect(card.get_by_text("Dose modifiée").first).to_be_visible()
     card.scroll_into_view_if_needed()
     screenshot(page, "patient-clinical-card")
     last = Sic.objects.filter(patient=patient, status="held").order_by("-held_at").first()

@@ -4,6 +4,7 @@ paid; the GP then reads « Payée » in « Mes indemnisations »."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from indemnities.models import PaymentBatch
 from tests.browser.conftest import log_in, screenshot
@@ -34,21 +35,23 @@ def test_the_admin_pays_the_month_and_the_gp_sees_it_paid(
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     log_in(page, world.admin.email, PASSWORD)
     page.get_by_role("link", name="Indemnisations").first.click()
-    assert page.locator("#lines-to-approve").get_by_text(str(world.gp.professional)).is_visible()
+    expect(
+        page.locator("#lines-to-approve").get_by_text(str(world.gp.professional))
+    ).to_be_visible()
     screenshot(page, "indemnities-admin-to-approve")
     with page.expect_navigation():
         page.get_by_role("button", name="Valider les 2 lignes").click()
-    assert page.get_by_text("2 lignes validées.").is_visible()
+    expect(page.get_by_text("2 lignes validées.")).to_be_visible()
 
     page.fill("input[name=period_start]", day(30))
     page.fill("input[name=period_end]", day(-7))
     page.fill("input[name=execution_date]", day(-2))
     with page.expect_navigation():
         page.get_by_role("button", name="Constituer le lot").click()
-    assert page.get_by_text("Le lot de paiement a été constitué.").is_visible()
+    expect(page.get_by_text("Le lot de paiement a été constitué.")).to_be_visible()
     batch = PaymentBatch.objects.get()
     row = page.locator(f"#batch-{batch.pk}")
-    assert row.get_by_text("45,00 €").is_visible()
+    expect(row.get_by_text("45,00 €")).to_be_visible()
 
     with page.expect_download() as download:
         row.get_by_role("link", name="Télécharger").click()
@@ -62,8 +65,8 @@ def test_the_admin_pays_the_month_and_the_gp_sees_it_paid(
     row.locator("input[name=bank_reference]").fill("VIR-2026-0042")
     with page.expect_navigation():
         row.get_by_role("button", name="Enregistrer le paiement").click()
-    assert page.get_by_text(f"Le lot {batch.reference} est marqué payé.").is_visible()
-    assert page.locator(f"#batch-{batch.pk}").get_by_text("VIR-2026-0042").is_visible()
+    expect(page.get_by_text(f"Le lot {batch.reference} est marqué payé.")).to_be_visible()
+    expect(page.locator(f"#batch-{batch.pk}").get_by_text("VIR-2026-0042")).to_be_visible()
     screenshot(page, "indemnities-admin-paid")
     assert errors == []
     context.close()
@@ -74,7 +77,7 @@ def test_the_admin_pays_the_month_and_the_gp_sees_it_paid(
     page = context.new_page()
     log_in(page, world.gp.email, PASSWORD)
     page.get_by_role("link", name="Mes indemnisations").first.click()
-    assert page.locator("#indemnity-lines").get_by_text("Payée").is_visible()
-    assert page.locator("#bank-details").get_by_text("FR76 •••• •••• 189").is_visible()
+    expect(page.locator("#indemnity-lines").get_by_text("Payée")).to_be_visible()
+    expect(page.locator("#bank-details").get_by_text("FR76 •••• •••• 189")).to_be_visible()
     screenshot(page, "indemnities-gp-paid")
     context.close()

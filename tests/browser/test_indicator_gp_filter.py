@@ -5,6 +5,7 @@ filter: the figures are those of that GP's patients. Checked by axe-core, photog
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, assert_accessible, browsing, log_in, screenshot
 from tests.conftest import World
@@ -39,5 +40,5 @@ def test_the_coordinator_finds_a_gp_by_name_and_filters_the_figures(
             page.get_by_role("button", name="Appliquer").click()
         assert f"medecin={gp.pk}" in page.url
         assert page.locator("select[name=medecin]").input_value() == str(gp.pk)
-        assert page.locator(".indicator-section").first.is_visible()
+        expect(page.locator(".indicator-section").first).to_be_visible()
         assert page.console_errors == []

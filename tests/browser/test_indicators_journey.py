@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from patients.models import PathwayEvent
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, browsing, log_in, screenshot
@@ -51,7 +52,7 @@ def test_a_discharge_followed_in_seven_days_moves_the_indicator(
     with browsing(browser, live_server, PHONE) as page:
         log_in(page, world.gp.email, PASSWORD)
         page.goto("/notifications/")
-        assert page.get_by_text("Suivi à organiser — LAMBERT Marcel").first.is_visible()
+        expect(page.get_by_text("Suivi à organiser — LAMBERT Marcel").first).to_be_visible()
         screenshot(page, "indicators-gp-bell-375")
         with page.expect_navigation():
             page.get_by_text("Ouvrir", exact=True).first.click()
@@ -79,7 +80,7 @@ def test_a_discharge_followed_in_seven_days_moves_the_indicator(
         assert page.console_errors == []
         with page.expect_navigation():
             page.locator("#followup_7d .indicator-value a").click()
-        assert page.get_by_role("link", name="LAMBERT Marcel").is_visible()
+        expect(page.get_by_role("link", name="LAMBERT Marcel")).to_be_visible()
         screenshot(page, "indicators-patients-behind-1366")
         assert_accessible(page, "indicator patients")
         page.goto("/indicateurs/experience/")

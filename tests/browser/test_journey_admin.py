@@ -3,6 +3,7 @@ and a bar of its chart, the indemnities to approve, the reports and exports, the
 with axe-core on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from labparcours.models import AccessLogEntry
 from tests.browser.conftest import DESKTOP, browsing
@@ -40,8 +41,8 @@ def test_the_admin_reads_the_budget_approves_indemnities_and_reads_the_access_lo
         follow(page, "Indemnisations", to="**/indemnisations/admin/", name="admin-indemnities")
         with page.expect_navigation():
             page.get_by_role("button", name="Valider les 2 lignes").click()
-        assert page.get_by_text("2 lignes validées.").is_visible()
-        assert page.get_by_text("Aucune ligne n'attend de validation.").is_visible()
+        expect(page.get_by_text("2 lignes validées.")).to_be_visible()
+        expect(page.get_by_text("Aucune ligne n'attend de validation.")).to_be_visible()
         stop(page, "admin-indemnities-approved")
 
         follow(page, "Rapports", to="**/indemnisations/rapports/", name="admin-indemnity-reports")

@@ -5,6 +5,7 @@ is the medication review), then « Mes actions », with axe-core on every page."
 from collections.abc import Callable
 
 import pytest
+from playwright.sync_api import expect
 
 from careplans.models import Action, Owner, PlanStatus
 from sic.models import Contribution, ContributionKind
@@ -83,7 +84,7 @@ def test_the_gp_the_pharmacist_and_the_nurse_prepare_the_sic_on_a_phone(
             stop(page, f"{who}-{kind.replace('_', '-')}")
             with page.expect_navigation():
                 page.get_by_role("button", name="Transmettre à l’équipe").click()
-            assert page.get_by_text("Votre contribution a été transmise").is_visible()
+            expect(page.get_by_text("Votre contribution a été transmise")).to_be_visible()
             assert Contribution.objects.get(sic=sic, kind=kind).is_submitted
             stop(page, f"{who}-sic-contributed")
 

@@ -3,6 +3,7 @@ adjusted, the SIC scheduled, prepared and held, its decisions turned into the ca
 supplementary care to approve and the notifications, with axe-core on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from budget.models import CareRequestStatus, SupplementaryCare
 from careplans.models import CarePlan
@@ -58,7 +59,7 @@ def test_the_coordinator_prepares_holds_and_follows_up_a_sic(
         page.fill("input[name=at]", f"{soon(7):%Y-%m-%dT%H:%M}")
         with page.expect_navigation():
             page.get_by_role("button", name="Programmer et inviter").click()
-        assert page.get_by_text("La SIC est programmée").is_visible()
+        expect(page.get_by_text("La SIC est programmée")).to_be_visible()
         stop(page, "coordinator-sic-preparation")
         sic = Sic.objects.get(patient=world.own)
         assert sic.status == SicStatus.SCHEDULED

@@ -4,6 +4,7 @@ it and sends the form. Both read their supplementary care, who accessed the reco
 notifications, with axe-core on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from careplans.models import CarePlan, PlanStatus
 from labparcours.models import AccessLogEntry
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def read_the_rest(page, who: str) -> None:
     """« Mes soins de support », who accessed the record, the notifications."""
     follow(page, "soins de support", to="**/mes-soins/", name=f"{who}-my-care")
-    assert page.get_by_text("6 séances de diététicien·ne").is_visible()
+    expect(page.get_by_text("6 séances de diététicien·ne")).to_be_visible()
 
     follow(page, "Qui a consulté", to="**/mon-dossier/acces/", name=f"{who}-access-log")
     assert page.locator("main").get_by_text("Pharmacien").count() >= 1
@@ -54,7 +55,8 @@ def test_the_caregiver_asks_for_changes_and_the_patient_validates_on_a_phone(
         stop(page, "caregiver-plan-changes")
         with page.expect_navigation():
             page.get_by_role("button", name="Envoyer la demande à l’équipe de Marcel").click()
-        assert page.get_by_text("Votre demande a été transmise à l’équipe de Marcel").is_visible()
+        sent = page.get_by_text("Votre demande a été transmise à l’équipe de Marcel")
+        expect(sent).to_be_visible()
         stop(page, "caregiver-plan-changes-sent")
 
         page.goto("/mon-dossier/")
@@ -82,7 +84,7 @@ def test_the_caregiver_asks_for_changes_and_the_patient_validates_on_a_phone(
         stop(page, "patient-plan-confirm")
         with page.expect_navigation():
             page.get_by_role("button", name="Oui, je valide mon plan").click()
-        assert page.get_by_text("Merci : votre plan est validé et en vigueur.").is_visible()
+        expect(page.get_by_text("Merci : votre plan est validé et en vigueur.")).to_be_visible()
         assert CarePlan.objects.get(pk=plan.pk).status == PlanStatus.VALIDATED
         stop(page, "patient-plan-validated")
 

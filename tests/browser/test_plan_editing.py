@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from careplans.models import Action, ActionOccurrence, Owner, PlanStatus
 from sic.models import ContributionKind
@@ -87,7 +88,7 @@ def test_the_coordinator_rewrites_two_actions_in_place(browser, live_server, fre
         "Pesée chaque matin, alerte si +2 kg en 3 jours",
         "Marcher 30 minutes chaque jour",
     }
-    assert page.get_by_text("Objectifs exprimés par le patient").is_visible()
+    expect(page.get_by_text("Objectifs exprimés par le patient")).to_be_visible()
     screenshot(page, "plan-edited")
     assert errors == []
     context.close()
@@ -111,8 +112,8 @@ def test_the_patient_reads_their_plan_on_a_phone(browser, live_server, fresh_wor
     page = context.new_page()
     log_in(page, world.patient_user.email, PASSWORD)
     page.goto("/mon-plan/")
-    assert page.get_by_text("toutes les semaines, à partir du").is_visible()
-    assert page.get_by_text("Échéance :").first.is_visible()
+    expect(page.get_by_text("toutes les semaines, à partir du")).to_be_visible()
+    expect(page.get_by_text("Échéance :").first).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375  # nothing overflows the phone's width
     screenshot(page, "patient-plan-375")

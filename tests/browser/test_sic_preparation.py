@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from labparcours.models import Role
 from sic.models import Contribution
@@ -62,6 +63,6 @@ def test_the_pharmacist_submits_a_review_that_the_coordinator_sees(browser, live
     assert "Karim Benali" in row.inner_text()
     screenshot(page, "sic-preparation")
     row.get_by_role("link", name="Lire").click()
-    assert page.get_by_text("Oublis du diurétique les jours de sortie").is_visible()
-    assert page.get_by_role("cell", name="Partielle").is_visible()
+    expect(page.get_by_text("Oublis du diurétique les jours de sortie")).to_be_visible()
+    expect(page.get_by_role("cell", name="Partielle")).to_be_visible()
     context.close()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from labparcours.models import Role
 from patients.models import Patient, PatientStatus
@@ -54,6 +55,6 @@ def test_the_coordinator_includes_a_patient_and_builds_a_complete_team(page) -> 
             candidate.first.locator("button").click()
         assert page.locator("#members").get_by_text(last).count() >= 1
 
-    assert page.get_by_text("L’équipe est complète.").is_visible()
+    expect(page.get_by_text("L’équipe est complète.")).to_be_visible()
     screenshot(page, "team-complete")
     assert patient.care_team.is_complete

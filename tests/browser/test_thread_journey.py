@@ -3,6 +3,7 @@ two taps; the GP, whose page is open at his desk, sees it appear without reloadi
 and answers naming the pharmacist; the pharmacist's bell shows the mention."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, browsing
 from tests.browser.journeys import arrive, stop
@@ -55,5 +56,5 @@ def test_the_nurse_posts_a_photo_the_gp_sees_it_live_and_mentions_the_pharmacist
         assert badge.inner_text().startswith("2")  # the nurse's photo, the GP's mention
         page.get_by_role("link", name="Notifications").first.click()
         page.wait_for_url("**/notifications/")
-        assert page.get_by_text("Vous êtes mentionné·e").first.is_visible()
+        expect(page.get_by_text("Vous êtes mentionné·e").first).to_be_visible()
         stop(page, "thread-pharmacist-bell")
