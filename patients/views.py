@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from labparcours.invitations import invitation_send
 from labparcours.models import AccessLogEntry, InvitationKind
 from labparcours.paging import RowCount, UncountedPage, counted_page, uncounted_page
 from labparcours.permissions import can_manage_patients, can_see_programme, require
+from labparcours.search import words_in
 from opinions.views import opinions_card_context
 from patients.forms import (
     AccessLogFilterForm,
@@ -93,10 +94,7 @@ def _filtered_patients(
     if not form.is_valid():
         return qs
     data = form.cleaned_data
-    for word in data["q"].split():
-        qs = qs.filter(
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(city__icontains=word)
-        )
+    qs = qs.filter(words_in(data["q"], ("last_name", "first_name", "city")))
     if data["pathway"]:
         qs = qs.filter(pathway=data["pathway"])
     if data["status"]:

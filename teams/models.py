@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from labparcours.errors import InvalidTransition
+from labparcours.search import words_in
 from teams.validators import validate_rpps
 
 
@@ -56,16 +57,8 @@ class ProfessionalQuerySet(models.QuerySet["Professional"]):
     def search(
         self, *, text: str = "", profession: str = "", city: str = ""
     ) -> ProfessionalQuerySet:
-        qs = self
-        # Accents aside on PostgreSQL (« lefevre » finds « Lefèvre », teams migration 0004);
-        # SQLite compares the letters as they are.
-        contains = "unaccent__icontains" if connection.vendor == "postgresql" else "icontains"
-        for word in text.split():
-            qs = qs.filter(
-                Q(**{f"last_name__{contains}": word})
-                | Q(**{f"first_name__{contains}": word})
-                | Q(**{f"organisation__{contains}": word})
-            )
+        # Accents aside on PostgreSQL: « lefevre » finds « Lefèvre » (labparcours.search).
+        qs = self.filter(words_in(text, ("last_name", "first_name", "organisation")))
         if profession:
             qs = qs.filter(profession=profession)
         if city:
