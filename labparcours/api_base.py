@@ -332,7 +332,13 @@ class IdFilter(django_filters.NumberFilter):
 def row_etag(obj: Model, *extra: Any) -> str:
     """A strong ETag of a row: a hash of every column's value (its status, its dates, its
     text…), and of `extra` (what else the resource shows and a write may change)."""
-    values = [(field.attname, field.value_from_object(obj)) for field in obj._meta.concrete_fields]
+    # Not the columns the database works out from the others (a search column): after a
+    # save, the instance still holds their value from before.
+    values = [
+        (field.attname, field.value_from_object(obj))
+        for field in obj._meta.concrete_fields
+        if not field.generated
+    ]
     payload = json.dumps([obj._meta.label, values, list(extra)], default=str, sort_keys=True)
     return '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
 

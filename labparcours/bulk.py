@@ -52,7 +52,7 @@ def insert_rows(
     others = [
         field
         for field in model._meta.concrete_fields
-        if field not in given and not field.primary_key
+        if field not in given and not field.primary_key and not field.generated
     ]
     defaults = tuple(field.get_default() for field in others)
     quote = connection.ops.quote_name
@@ -156,7 +156,7 @@ def insert_defaults_sql(
     others = [
         field
         for field in model._meta.concrete_fields
-        if field not in given and not field.primary_key
+        if field not in given and not field.primary_key and not field.generated
     ]
     quote = connection.ops.quote_name
     names = ", ".join(quote(str(field.column)) for field in [*given, *others])

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from labparcours.errors import InvalidTransition
 from labparcours.models import Role, User
 from labparcours.roles import PROGRAMME_STAFF
+from labparcours.search import searchable
 from patients import criteria
 
 if TYPE_CHECKING:
@@ -196,8 +197,16 @@ class Patient(models.Model):
         related_name="patient_record",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the dashboard's search reads (labparcours.search), kept by the database; its
+    # trigram index is in the database only (patients migration 0006). Not in the history:
+    # it is the names again.
+    search_text = models.GeneratedField(
+        expression=searchable("last_name", "first_name", "city"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = PatientQuerySet.as_manager()
 
     class Meta:
@@ -222,7 +231,7 @@ class Patient(models.Model):
         ]
         # The dashboard and « Mes patients » list by name: read in index order and cut by
         # LIMIT, instead of sorting the whole cohort for each page. The dashboard's search has
-        # trigram indexes on PostgreSQL, in the database only (migration 0005).
+        # a trigram index on PostgreSQL, in the database only (migration 0006).
         indexes: ClassVar = [
             models.Index(fields=["last_name", "first_name", "id"], name="patient_by_name"),
         ]

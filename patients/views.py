@@ -94,7 +94,7 @@ def _filtered_patients(
     if not form.is_valid():
         return qs
     data = form.cleaned_data
-    qs = qs.filter(words_in(data["q"], ("last_name", "first_name", "city")))
+    qs = qs.filter(words_in(data["q"]))
     if data["pathway"]:
         qs = qs.filter(pathway=data["pathway"])
     if data["status"]:

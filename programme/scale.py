@@ -1125,7 +1125,11 @@ def copy_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     so that each foreign key's id is set) with one COPY, the id left to the database. The
     values are the instances' own (defaults set at creation), JSON as text; the fields
     stamped on save (auto_now_add) through their `pre_save`."""
-    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f is not model._meta.auto_field and not f.generated
+    ]
     stamped = {
         f.attname
         for f in fields

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from labparcours.errors import InvalidTransition
-from labparcours.search import words_in
+from labparcours.search import searchable, words_in
 from teams.validators import validate_rpps
 
 
@@ -58,7 +58,7 @@ class ProfessionalQuerySet(models.QuerySet["Professional"]):
         self, *, text: str = "", profession: str = "", city: str = ""
     ) -> ProfessionalQuerySet:
         # Accents aside on PostgreSQL: « lefevre » finds « Lefèvre » (labparcours.search).
-        qs = self.filter(words_in(text, ("last_name", "first_name", "organisation")))
+        qs = self.filter(words_in(text))
         if profession:
             qs = qs.filter(profession=profession)
         if city:
@@ -112,7 +112,14 @@ class Professional(models.Model):
         on_delete=models.SET_NULL,
         related_name="professional",
     )
-    history = HistoricalRecords()
+    # What the directory's search reads (labparcours.search), kept by the database; its
+    # trigram index is in the database only (teams migration 0005).
+    search_text = models.GeneratedField(
+        expression=searchable("last_name", "first_name", "organisation"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ProfessionalQuerySet.as_manager()
 
     class Meta:

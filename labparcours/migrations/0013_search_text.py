@@ -5,7 +5,6 @@ PostgreSQL's documentation of `unaccent` suggests for indexing, with the extensi
 and dictionary named, so that neither a session's `search_path` nor a rebuilt dictionary
 changes what it returns. Nothing on SQLite."""
 
-from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations
 
 FUNCTION = "labparcours_search_text"
@@ -14,6 +13,9 @@ FUNCTION = "labparcours_search_text"
 def forward(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Trusted (PostgreSQL 13 and later): the owner of the database may create it. Left in place
+    # when going back: the directory's search had it first (teams migration 0004).
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'"
@@ -36,7 +38,4 @@ class Migration(migrations.Migration):
         ("labparcours", "0012_access_log_one_patient_index"),
     ]
 
-    operations = [
-        UnaccentExtension(),
-        migrations.RunPython(forward, backward),
-    ]
+    operations = [migrations.RunPython(forward, backward)]

@@ -1,15 +1,16 @@
 """On PostgreSQL the coordinator's dashboard finds a patient by a name or a city typed without
-its accents (« lefevre besancon »), as a phone's keyboard makes it easy to type, and its
-trigram indexes still serve that search."""
+its accents (« lefevre besancon »), as a phone's keyboard makes it easy to type; the column it
+reads follows the names, and a trigram index serves it (the directory's too)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Model
 
 from labparcours.search import words_in
 from patients.models import Patient
-from patients.views import DASHBOARD_ORDER
+from teams.models import Professional
 from tests.conftest import World, client_for
 from tests.factories import PatientFactory
 
@@ -47,20 +48,40 @@ def test_other_letters_and_wildcards_find_nobody_else(
     assert "LAMBERT" not in page
 
 
-def test_the_trigram_indexes_serve_the_search_without_accents(
-    needs_postgres: None, world: World, lefevre: Patient
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [(Patient, "patient_search_text"), (Professional, "professional_search_text")],
+)
+def test_a_trigram_index_serves_the_search_column(
+    needs_postgres: None, world: World, lefevre: Patient, model: type[Model], index: str
 ) -> None:
-    """The indexes are built on the expression the search compares (patients migration 0006):
-    the planner can use them."""
-    query = Patient.objects.filter(
-        words_in("lefevre", ("last_name", "first_name", "city"))
-    ).order_by(*DASHBOARD_ORDER)
+    """The index is built on the column the search reads (patients migration 0006, teams
+    0005): the planner can use it."""
+    query = model.objects.filter(words_in("lefevre"))
     with connection.cursor() as cursor:
         # Neither the whole table nor the by-name index read in order, as the planner would
-        # choose for a few rows: what is left is the trigram indexes, if they fit.
+        # choose for a few rows: what is left is the trigram index, if it fits.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = query.explain()
-    for column in ("last_name", "first_name", "city"):
-        assert f"patient_{column}_search" in plan
-    assert list(query) == [lefevre]
+    assert f"Bitmap Index Scan on {index}" in plan
+
+
+def test_the_search_follows_a_corrected_name(
+    needs_postgres: None, world: World, lefevre: Patient
+) -> None:
+    """The column is the database's: a name corrected on the patient's page is found under
+    its new spelling at once, and no longer under the old one."""
+    lefevre.last_name = "Lefébure"
+    lefevre.save()
+    assert "LEFÉBURE Hélène" in _found(world, "lefebure")
+    assert "LEFÉBURE Hélène" not in _found(world, "lefevre")
+
+
+def test_one_or_two_letters_are_searched_too(
+    needs_postgres: None, world: World, lefevre: Patient
+) -> None:
+    """Under three letters no trigram index helps: the column is read as it is, accents
+    aside all the same."""
+    assert "LEFÈVRE Hélène" in _found(world, "lè fè")
+    assert "LEFÈVRE Hélène" in _found(world, "C")  # Besançon

@@ -29,7 +29,8 @@ def lefevre(world: World) -> Professional:
 def test_the_directory_finds_a_name_typed_without_its_accents(
     needs_postgres: None, lefevre: Professional, typed: str
 ) -> None:
-    assert list(Professional.objects.search(text=typed)) == [lefevre]
+    # The world's other professionals have names of their own (another Hélène, may be).
+    assert lefevre in Professional.objects.search(text=typed)
 
 
 def test_the_directory_page_and_the_gp_filter_find_it_too(
