@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from labparcours.charts import Chart
 from labparcours.models import User
 from labparcours.permissions import can_see_programme
+from labparcours.planner import programme_wide
 from patients.models import Pathway
 from programme import indicator_charts as charts
 from programme.indicators import (
@@ -163,7 +164,14 @@ class Numbers:
 
 def numbers(user: User, f: Filters) -> Numbers:
     """Every figure of `user`'s cohort over `f`: a constant number of queries, each an
-    aggregate over the cohort (their time grows with it: `kept_numbers`)."""
+    aggregate over the cohort (their time grows with it: `kept_numbers`), planned for the
+    whole programme (`labparcours.planner`: at 100,000 patients PostgreSQL's JIT compilation
+    cost more than some of the queries it compiled)."""
+    with programme_wide():
+        return _numbers(user, f)
+
+
+def _numbers(user: User, f: Filters) -> Numbers:
     patients = cohort(user, f)
     charted = [INDICATOR_OF[key] for key in CHARTED]
     by_gp_all = {ind.key: ind.grouped(patients, f, BY_GP) for ind in charted}

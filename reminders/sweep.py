@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Field
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from labparcours.bulk import insert_defaults_sql, stage_rows
+from labparcours.planner import programme_wide
 from reminders import registry
 from reminders.models import Reminder
 from reminders.registry import SELECTED, Candidate, Selection
@@ -77,7 +78,8 @@ def reminders_sweep(*, now: datetime.datetime | None = None, inline: bool = Fals
     (the beat task `sweep_reminders`, after the commit)."""
     now = now or timezone.now()
     result = SweepResult()
-    with transaction.atomic(), _Due() as due:
+    # Planned for the whole programme: no JIT compilation, memory to sort (labparcours.planner).
+    with programme_wide(), _Due() as due:
         for order, rule in enumerate(registry.rules()):
             due.add(order, rule(now))
         result.due = due.written()
@@ -124,15 +126,6 @@ class _Due:
         # the queue of foreign-key checks the ledger's INSERT deferred (one per row and key).
         dropped = " ON COMMIT DROP" if self.postgresql else ""
         with connection.cursor() as cursor:
-            if self.postgresql:
-                # For the sweep's transaction. No JIT compilation: the planner prices the
-                # rules' correlated subqueries by the programme's size, so past 100,000 (and
-                # 500,000: optimised, inlined) it compiles plans that run in milliseconds
-                # (the teams' rule: 80 ms of compilation for 90 ms of work at 4,000 patients;
-                # the cost grows with the programme, the work per row does not). And the
-                # memory to sort the rows due in memory (3.5 MB on disk for 18,000 rows).
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL work_mem = '64MB'")
             # The ledger's column types, no row; and the rule that found each row.
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.table}{dropped} AS"  # noqa: S608
