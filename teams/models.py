@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -268,6 +268,18 @@ class CareTeam(models.Model):
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(left_at__isnull=True)
+
+    def leading_gps(self) -> MembershipQuerySet:
+        """The GP who leads each team: its longest-standing active GP (the earliest joined,
+        then the first recorded), one membership per team that has a GP. As a condition on
+        the memberships, not a lookup per team: the database answers it for a whole cohort
+        in one pass."""
+        gps = self.model.objects.filter(role=TeamRole.GP, left_at__isnull=True)
+        earlier = gps.filter(team=OuterRef("team")).filter(
+            Q(joined_at__lt=OuterRef("joined_at"))
+            | Q(joined_at=OuterRef("joined_at"), pk__lt=OuterRef("pk"))
+        )
+        return self.filter(role=TeamRole.GP, left_at__isnull=True).exclude(Exists(earlier))
 
 
 class Membership(models.Model):

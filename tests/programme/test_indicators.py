@@ -8,15 +8,19 @@ from decimal import Decimal
 
 import pytest
 
+from programme.dashboard import CHARTED, largest_teams, numbers
 from programme.indicators import (
+    BY_GP,
     BY_PATHWAY,
     INDICATOR_OF,
     cohort,
     compute_all,
     consumption,
 )
+from teams.models import Membership, Profession, TeamRole
 from tests.conftest import World
-from tests.programme.indicator_cohort import YEAR, Cohort, build
+from tests.factories import ProfessionalFactory
+from tests.programme.indicator_cohort import YEAR, Cohort, at, build
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +161,41 @@ def test_every_indicator_is_computed_at_once(world: World) -> None:
     results = compute_all(cohort(world.admin, YEAR), YEAR)
     assert len(results) == len(INDICATOR_OF)
     assert next(r for r in results if r.indicator.key == "sic_rate").met_target is False
+
+
+def test_the_breakdown_per_team_names_the_gps_leading_the_most_teams(world: World) -> None:
+    """« Par équipe » shows the GPs who lead the most of the cohort's teams, most first; a
+    team with two GPs counts for the one who joined it first (here g2, recorded before g1 on
+    the same day in Bertin's team)."""
+    c: Cohort = world.cohort
+    Membership.objects.create(
+        team=c.b.care_team,
+        professional=c.g1,
+        role=TeamRole.GP,
+        added_by=world.coordinator,
+        joined_at=at("2024-01-01"),
+    )
+    assert largest_teams(cohort(world.admin, YEAR)) == [c.g1.pk, c.g2.pk]
+    other = ProfessionalFactory(profession=Profession.GP)
+    for patient in (c.a, c.b):
+        Membership.objects.create(
+            team=patient.care_team,
+            professional=other,
+            role=TeamRole.GP,
+            added_by=world.coordinator,
+            joined_at=at("2023-06-01"),
+        )
+    assert largest_teams(cohort(world.admin, YEAR)) == [other.pk, c.g1.pk]
+
+
+def test_each_teams_figures_are_those_of_the_whole_breakdown(world: World) -> None:
+    """The figures per team are computed on the largest teams' patients only: they are the
+    figures a breakdown of the whole cohort gives those teams."""
+    patients = cohort(world.admin, YEAR)
+    shown = numbers(world.admin, YEAR)
+    assert shown.largest == largest_teams(patients)
+    for key in CHARTED:
+        whole = INDICATOR_OF[key].grouped(patients, YEAR, BY_GP)
+        assert shown.by_gp[key] == {k: whole[k] for k in shown.largest if k in whole}
+    g1 = shown.by_gp["sic_overdue"][world.cohort.g1.pk]  # Aubry's team and Cordier's
+    assert (g1.numerator, g1.denominator) == (1, 2)
