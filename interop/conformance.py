@@ -22,7 +22,13 @@ READABLE = (
     "Consent",
 )
 # When this statement last changed (CapabilityStatement.date).
-PUBLISHED = "2026-12-06"
+PUBLISHED = "2026-12-07"
+SEARCH_DOCUMENTATION = (
+    "POST [base]/Patient/_search with the parameters in a form body "
+    "(application/x-www-form-urlencoded); a search in the URL (GET [base]/Patient?…) is "
+    "refused, so that no identifier travels in a URL. Within the caller's scope: a patient "
+    "outside it is not found."
+)
 
 SECURITY = (
     "Every request is authenticated, except this statement: a personal API token "
@@ -45,6 +51,17 @@ def capability_statement() -> Resource:
     for resource_type in READABLE:
         entry: Resource = {"type": resource_type, "interaction": [{"code": "read"}]}
         if resource_type == "Patient":
+            entry["interaction"].append(
+                {"code": "search-type", "documentation": SEARCH_DOCUMENTATION}
+            )
+            entry["searchParam"] = [
+                {
+                    "name": "identifier",
+                    "type": "token",
+                    "documentation": "The patient's INS (INS-NIR or INS-NIA): system|value, "
+                    "or the value alone.",
+                }
+            ]
             entry["operation"] = [
                 {"name": "everything", "definition": systems.OPERATION_EVERYTHING}
             ]
@@ -83,6 +100,22 @@ def operation_outcome(code: str, diagnostics: str) -> Resource:
 
 def full_url(resource: Resource) -> str:
     return f"{systems.base_url()}/{resource['resourceType']}/{resource['id']}"
+
+
+def search_results(self_url: str, matches: list[Resource]) -> Resource:
+    """A search's bundle: every resource it matched (a search by identifier: one at most);
+    without `entry` when none did (FHIR allows no empty element)."""
+    bundle: Resource = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(matches),
+        "link": [{"relation": "self", "url": self_url}],
+    }
+    if matches:
+        bundle["entry"] = [
+            {"fullUrl": full_url(r), "resource": r, "search": {"mode": "match"}} for r in matches
+        ]
+    return bundle
 
 
 def searchset(self_url: str, match: Resource, included: Iterable[Resource]) -> Resource:

@@ -12,6 +12,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
+from rest_framework.utils.mediatypes import media_type_matches
 
 from interop import systems
 
@@ -59,7 +60,10 @@ class FhirNegotiation(BaseContentNegotiation):
     """JSON or nothing: an Accept (or `_format`) that admits no JSON answers 406."""
 
     def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
+        """The parser of the body's type (a search's form); none for another (415)."""
+        return next(
+            (p for p in parsers if media_type_matches(p.media_type, request.content_type)), None
+        )
 
     def select_renderer(
         self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None

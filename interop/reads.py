@@ -65,9 +65,15 @@ def _gps(memberships: Iterable[Membership]) -> list[Professional]:
 
 def patient(request: Request, pk: str) -> Resource:
     found = _one(visible_patients(api_user(request)).select_related("care_team"), pk)
+    log_access(request, found, WHAT["Patient"])
+    return patient_resource(found)
+
+
+def patient_resource(found: Patient) -> Resource:
+    """The Patient resource of a patient read with their team (`select_related`), its GPs
+    as general practitioners."""
     team = getattr(found, "care_team", None)
     members = list(_members(team.pk)) if team is not None else []
-    log_access(request, found, WHAT["Patient"])
     return people.patient(found, gps=_gps(members))
 
 

@@ -1,15 +1,21 @@
 """FHIR R4, read-only, under /fhir/: `{type}/{id}` as the FHIR RESTful API names them (ids
-only in the paths: never a name or a NIR)."""
+only in the paths: never a name or a NIR), and the search of a patient by INS, its identifier
+in the body (`POST Patient/_search`)."""
 
 from django.urls import path
 
-from interop import reads
-from interop.views import CapabilityView, ReadView
+from interop import reads, search
+from interop.views import CapabilityView, ReadView, SearchInUrlView, SearchView
 
 app_name = "fhir"
 
 urlpatterns = [
     path("metadata", CapabilityView.as_view(), name="metadata"),
+    # The search before the read: `_search` is not a patient's id.
+    path("Patient", SearchInUrlView.as_view(), name="patient_search_in_url"),
+    path(
+        "Patient/_search", SearchView.as_view(search=search.patient_search), name="patient_search"
+    ),
     path("Patient/<str:pk>", ReadView.as_view(read=reads.patient), name="patient"),
     path(
         "Patient/<str:pk>/$everything", ReadView.as_view(read=reads.everything), name="everything"

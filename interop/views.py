@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, permissions, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,9 +17,11 @@ from rest_framework.views import APIView
 from interop import conformance, systems
 from interop.fhirtypes import Resource
 from interop.negotiation import FhirJsonRenderer, FhirNegotiation
+from interop.search import IN_A_URL
 from labparcours.errors import NotAllowed
 
 Read = Callable[[Request, str], Resource]
+Search = Callable[[Request], Resource]
 
 # A refusal's status and its FHIR issue type.
 ISSUE = {
@@ -27,6 +30,8 @@ ISSUE = {
     status.HTTP_404_NOT_FOUND: "not-found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "not-supported",
     status.HTTP_406_NOT_ACCEPTABLE: "not-supported",
+    status.HTTP_400_BAD_REQUEST: "invalid",
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "not-supported",
 }
 
 
@@ -67,7 +72,7 @@ class FhirView(APIView):
     permission_classes: tuple[type[permissions.BasePermission], ...] = (
         permissions.IsAuthenticated,
     )
-    http_method_names = ("get", "head")
+    http_method_names: tuple[str, ...] = ("get", "head")
 
     def get_exception_handler(self) -> Callable[..., Response | None]:
         return fhir_exception_handler
@@ -88,6 +93,27 @@ class ReadView(FhirView):
         if self.read is None:
             raise ImproperlyConfigured("ReadView.as_view(read=…) names the read.")
         return Response(self.read(request, pk))
+
+
+class SearchView(FhirView):
+    """`POST /fhir/{type}/_search`: a search, its parameters in a form body
+    (interop.search)."""
+
+    http_method_names = ("post",)
+    parser_classes = (FormParser, MultiPartParser)
+    search: Search | None = None
+
+    def post(self, request: Request) -> Response:
+        if self.search is None:
+            raise ImproperlyConfigured("SearchView.as_view(search=…) names the search.")
+        return Response(self.search(request))
+
+
+class SearchInUrlView(FhirView):
+    """`GET /fhir/{type}?…`: refused, the parameters would be in the URL (`SearchView`)."""
+
+    def get(self, request: Request) -> Response:
+        raise exceptions.MethodNotAllowed("GET", detail=IN_A_URL)
 
 
 class CapabilityView(FhirView):

@@ -42,6 +42,22 @@ PAGES: list[Case] = []
 API = [
     Case("metadata", lambda w, t: "/fhir/metadata", frozenset(ROLES), about_patient=False),
     Case("patient", f("Patient/{patient}"), EVERYONE_IN_SCOPE),
+    # A search answers every role, within its scope (tests/fhir/test_search.py: who finds whom).
+    Case(
+        "patient search",
+        lambda w, t: "/fhir/Patient/_search",
+        frozenset(ROLES),
+        method="post",
+        about_patient=False,
+        data=lambda w: {"identifier": w.own.nir},
+    ),
+    Case(
+        "patient search in a URL",
+        lambda w, t: "/fhir/Patient?identifier=0",
+        frozenset(ROLES),
+        ok=405,
+        about_patient=False,
+    ),
     Case("everything", f("Patient/{patient}/$everything"), EVERYONE_IN_SCOPE),
     Case("care team", f("CareTeam/{team}"), EVERYONE_IN_SCOPE),
     Case("practitioner role", f("PractitionerRole/{gp_role}"), EVERYONE_IN_SCOPE),
