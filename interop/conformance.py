@@ -23,9 +23,15 @@ READABLE = (
 )
 # When this statement last changed (CapabilityStatement.date).
 PUBLISHED = "2026-12-07"
+# The resources found by identifier (interop.search), and what that identifier is.
+SEARCHED_BY = {
+    "Patient": "The patient's INS (INS-NIR or INS-NIA): system|value, or the value alone.",
+    "Practitioner": "The professional's RPPS number (system https://rpps.esante.gouv.fr) or "
+    "IdNatPs (urn:oid:1.2.250.1.71.4.2.1): system|value, or the RPPS alone.",
+}
 SEARCH_DOCUMENTATION = (
-    "POST [base]/Patient/_search with the parameters in a form body "
-    "(application/x-www-form-urlencoded); a search in the URL (GET [base]/Patient?…) is "
+    "POST [base]/{type}/_search with the parameters in a form body "
+    "(application/x-www-form-urlencoded); a search in the URL (GET [base]/{type}?…) is "
     "refused, so that no identifier travels in a URL. Within the caller's scope: a patient "
     "outside it is not found."
 )
@@ -50,18 +56,17 @@ def capability_statement() -> Resource:
     resources = []
     for resource_type in READABLE:
         entry: Resource = {"type": resource_type, "interaction": [{"code": "read"}]}
-        if resource_type == "Patient":
+        if resource_type in SEARCHED_BY:
             entry["interaction"].append(
-                {"code": "search-type", "documentation": SEARCH_DOCUMENTATION}
+                {
+                    "code": "search-type",
+                    "documentation": SEARCH_DOCUMENTATION.format(type=resource_type),
+                }
             )
             entry["searchParam"] = [
-                {
-                    "name": "identifier",
-                    "type": "token",
-                    "documentation": "The patient's INS (INS-NIR or INS-NIA): system|value, "
-                    "or the value alone.",
-                }
+                {"name": "identifier", "type": "token", "documentation": SEARCHED_BY[resource_type]}
             ]
+        if resource_type == "Patient":
             entry["operation"] = [
                 {"name": "everything", "definition": systems.OPERATION_EVERYTHING}
             ]

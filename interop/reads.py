@@ -77,10 +77,9 @@ def patient_resource(found: Patient) -> Resource:
     return people.patient(found, gps=_gps(members))
 
 
-def practitioner(request: Request, pk: str) -> Resource:
+def visible_practitioners(user: Any) -> QuerySet[Professional]:
     """The directory is every professional's (as in the API); the patient's side reads the
     professionals who are, or were, in the patient's team."""
-    user = api_user(request)
     professionals = Professional.objects.all()
     if not can_browse_directory(user):
         professionals = professionals.filter(
@@ -88,7 +87,11 @@ def practitioner(request: Request, pk: str) -> Resource:
                 "professional"
             )
         )
-    return people.practitioner(_one(professionals, pk))
+    return professionals
+
+
+def practitioner(request: Request, pk: str) -> Resource:
+    return people.practitioner(_one(visible_practitioners(api_user(request)), pk))
 
 
 def practitioner_role(request: Request, pk: str) -> Resource:

@@ -1,6 +1,6 @@
 """FHIR R4, read-only, under /fhir/: `{type}/{id}` as the FHIR RESTful API names them (ids
-only in the paths: never a name or a NIR), and the search of a patient by INS, its identifier
-in the body (`POST Patient/_search`)."""
+only in the paths: never a name or a NIR), and the searches of a patient by INS and of a
+professional by RPPS, the identifier in the body (`POST {type}/_search`)."""
 
 from django.urls import path
 
@@ -12,13 +12,23 @@ app_name = "fhir"
 urlpatterns = [
     path("metadata", CapabilityView.as_view(), name="metadata"),
     # The search before the read: `_search` is not a patient's id.
-    path("Patient", SearchInUrlView.as_view(), name="patient_search_in_url"),
+    path("Patient", SearchInUrlView.as_view(resource="Patient"), name="patient_search_in_url"),
     path(
         "Patient/_search", SearchView.as_view(search=search.patient_search), name="patient_search"
     ),
     path("Patient/<str:pk>", ReadView.as_view(read=reads.patient), name="patient"),
     path(
         "Patient/<str:pk>/$everything", ReadView.as_view(read=reads.everything), name="everything"
+    ),
+    path(
+        "Practitioner",
+        SearchInUrlView.as_view(resource="Practitioner"),
+        name="practitioner_search_in_url",
+    ),
+    path(
+        "Practitioner/_search",
+        SearchView.as_view(search=search.practitioner_search),
+        name="practitioner_search",
     ),
     path("Practitioner/<str:pk>", ReadView.as_view(read=reads.practitioner), name="practitioner"),
     path(

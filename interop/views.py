@@ -112,8 +112,10 @@ class SearchView(FhirView):
 class SearchInUrlView(FhirView):
     """`GET /fhir/{type}?…`: refused, the parameters would be in the URL (`SearchView`)."""
 
+    resource = ""
+
     def get(self, request: Request) -> Response:
-        raise exceptions.MethodNotAllowed("GET", detail=IN_A_URL)
+        raise exceptions.MethodNotAllowed("GET", detail=IN_A_URL.format(resource=self.resource))
 
 
 class CapabilityView(FhirView):

@@ -51,6 +51,22 @@ API = [
         about_patient=False,
         data=lambda w: {"identifier": w.own.nir},
     ),
+    # About no patient: the directory, as the reads of a practitioner.
+    Case(
+        "practitioner search",
+        lambda w, t: "/fhir/Practitioner/_search",
+        frozenset(ROLES),
+        method="post",
+        about_patient=False,
+        data=lambda w: {"identifier": w.gp.professional.rpps},
+    ),
+    Case(
+        "practitioner search in a URL",
+        lambda w, t: "/fhir/Practitioner?identifier=0",
+        frozenset(ROLES),
+        ok=405,
+        about_patient=False,
+    ),
     Case(
         "patient search in a URL",
         lambda w, t: "/fhir/Patient?identifier=0",

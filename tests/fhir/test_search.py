@@ -1,7 +1,8 @@
-"""The search of a patient by INS (`POST /fhir/Patient/_search`): what a hospital's record
-system asks first. The identifier travels in the body, never in a URL; the search answers
-within the caller's scope (another patient is not found, as for an INS nobody has), each
-patient found is a read logged, and a bad search is refused with an OperationOutcome."""
+"""The searches by identifier: a patient by INS (`POST /fhir/Patient/_search`), what a
+hospital's record system asks first, and a professional by RPPS. The identifier travels in
+the body, never in a URL; the search answers within the caller's scope (another patient is not
+found, as for an INS nobody has), each patient found is a read logged, and a bad search is
+refused with an OperationOutcome."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from django.test import Client
 
 from interop import systems
 from labparcours.models import AccessLogEntry
+from teams.models import Professional
 from tests.conftest import World, client_for
 from tests.fhir.validation import valid
 from tests.fhir.world import dress
 
 SEARCH = "/fhir/Patient/_search"
+PRACTITIONERS = "/fhir/Practitioner/_search"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -141,3 +144,51 @@ def test_the_capability_statement_declares_the_search() -> None:
     patient = next(r for r in statement["rest"][0]["resource"] if r["type"] == "Patient")
     assert "search-type" in [i["code"] for i in patient["interaction"]]
     assert [p["name"] for p in patient["searchParam"]] == ["identifier"]
+    searched = [r["type"] for r in statement["rest"][0]["resource"] if r.get("searchParam")]
+    assert searched == ["Patient", "Practitioner"]
+
+
+# --- A professional by RPPS ---------------------------------------------------------------
+
+
+def gp_of(world: World, target: str) -> Professional:
+    return Professional.objects.get(pk=world.fhir[target]["gp"])
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [f"{systems.RPPS}|{{rpps}}", f"{systems.IDNAT_PS}|8{{rpps}}", "{rpps}"],
+)
+def test_a_professional_is_found_by_rpps_or_idnatps(world: World, typed: str) -> None:
+    gp = gp_of(world, "other")
+    body = f"identifier={typed.format(rpps=gp.rpps).replace('|', '%7C')}"
+    response = client_for(world.coordinator).post(PRACTITIONERS, body, content_type=FORM)
+    bundle = valid(response.json())
+    assert found(bundle) == [str(gp.pk)]
+    assert bundle["entry"][0]["resource"]["resourceType"] == "Practitioner"
+
+
+def test_the_patient_side_finds_only_the_professionals_of_its_team(world: World) -> None:
+    client = client_for(world.patient_user)
+    own, other = gp_of(world, "own"), gp_of(world, "other")
+    assert found(valid(client.post(PRACTITIONERS, f"identifier={own.rpps}", FORM).json())) == [
+        str(own.pk)
+    ]
+    assert found(valid(client.post(PRACTITIONERS, f"identifier={other.rpps}", FORM).json())) == []
+
+
+@pytest.mark.parametrize(
+    "body", [f"identifier={systems.INS_NIR}|{{rpps}}", f"identifier={systems.IDNAT_PS}|{{rpps}}"]
+)
+def test_an_rpps_under_another_system_finds_nobody(world: World, body: str) -> None:
+    gp = gp_of(world, "own")
+    data = body.format(rpps=gp.rpps).replace("|", "%7C")
+    response = client_for(world.coordinator).post(PRACTITIONERS, data, content_type=FORM)
+    assert found(valid(response.json())) == []
+
+
+def test_a_practitioner_search_in_the_url_is_refused(world: World) -> None:
+    response = client_for(world.coordinator).get(f"/fhir/Practitioner?identifier={'1' * 11}")
+    assert "POST /fhir/Practitioner/_search" in refusal(response, 405)
+    response = client_for(world.coordinator).post(PRACTITIONERS, "name=Dubois", FORM)
+    assert "Unknown search parameter: name" in refusal(response, 400)
