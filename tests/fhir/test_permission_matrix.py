@@ -4,6 +4,8 @@ professionals' contributions); no refused request writes a read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.conftest import ROLES, World
@@ -37,43 +39,38 @@ def others(path: str):
     return lambda w, t: "/fhir/" + path.format(**w.fhir["other"])
 
 
+def searches(resource: str, data: Callable[[World], dict]) -> list[Case]:
+    """A search by identifier in a form body (200 for every role), and the same in a URL
+    (refused: 405)."""
+    name = resource.lower()
+    return [
+        Case(
+            f"{name} search",
+            lambda w, t: f"/fhir/{resource}/_search",
+            frozenset(ROLES),
+            method="post",
+            about_patient=False,
+            data=data,
+        ),
+        Case(
+            f"{name} search in a URL",
+            lambda w, t: f"/fhir/{resource}?identifier=0",
+            frozenset(ROLES),
+            ok=405,
+            about_patient=False,
+        ),
+    ]
+
+
 PAGES: list[Case] = []
 
 API = [
     Case("metadata", lambda w, t: "/fhir/metadata", frozenset(ROLES), about_patient=False),
     Case("patient", f("Patient/{patient}"), EVERYONE_IN_SCOPE),
-    # A search answers every role, within its scope (tests/fhir/test_search.py: who finds whom).
-    Case(
-        "patient search",
-        lambda w, t: "/fhir/Patient/_search",
-        frozenset(ROLES),
-        method="post",
-        about_patient=False,
-        data=lambda w: {"identifier": w.own.nir},
-    ),
-    # About no patient: the directory, as the reads of a practitioner.
-    Case(
-        "practitioner search",
-        lambda w, t: "/fhir/Practitioner/_search",
-        frozenset(ROLES),
-        method="post",
-        about_patient=False,
-        data=lambda w: {"identifier": w.gp.professional.rpps},
-    ),
-    Case(
-        "practitioner search in a URL",
-        lambda w, t: "/fhir/Practitioner?identifier=0",
-        frozenset(ROLES),
-        ok=405,
-        about_patient=False,
-    ),
-    Case(
-        "patient search in a URL",
-        lambda w, t: "/fhir/Patient?identifier=0",
-        frozenset(ROLES),
-        ok=405,
-        about_patient=False,
-    ),
+    # A search answers every role, within its scope (tests/fhir/test_search.py: who finds
+    # whom); the practitioner's is about no patient, the directory as its reads show it.
+    *searches("Patient", lambda w: {"identifier": w.own.nir}),
+    *searches("Practitioner", lambda w: {"identifier": w.gp.professional.rpps}),
     Case("everything", f("Patient/{patient}/$everything"), EVERYONE_IN_SCOPE),
     Case("care team", f("CareTeam/{team}"), EVERYONE_IN_SCOPE),
     Case("practitioner role", f("PractitionerRole/{gp_role}"), EVERYONE_IN_SCOPE),
