@@ -17,7 +17,9 @@ from tests.factories import ProfessionalFactory
 
 
 def _leading_gps(world: World, last_name: str, n: int) -> list[Professional]:
-    """`n` GPs named `last_name` 1…n, each in the own patient's team."""
+    """`n` GPs named `last_name` 1…n, each in the own patient's team. The names searched are
+    made up: the world's professionals have random French names (and organisations), and a
+    « Martin » among them would be found too."""
     team = CareTeam.objects.get(patient=world.own)
     gps = [
         ProfessionalFactory(last_name=f"{last_name}{i:03d}", first_name="Camille")
@@ -43,15 +45,15 @@ def test_without_a_search_the_filter_offers_no_gp_but_every_gp(world: World) -> 
 
 
 def test_a_name_typed_finds_the_gps_who_lead_a_team_and_no_other(world: World) -> None:
-    found = _leading_gps(world, "Lefebvre", 3)
-    ProfessionalFactory(last_name="Lefebvre999", first_name="Camille")  # in no team
-    left = _leading_gps(world, "Lefebvre-Parti", 1)[0]  # left the team since
+    found = _leading_gps(world, "Quelbrevec", 3)
+    ProfessionalFactory(last_name="Quelbrevec999", first_name="Camille")  # in no team
+    left = _leading_gps(world, "Quelbrevec-Parti", 1)[0]  # left the team since
     Membership.objects.filter(professional=left).update(left_at=timezone.now())
-    form = IndicatorFilterForm({"medecin_nom": "lefeb"})
+    form = IndicatorFilterForm({"medecin_nom": "quelb"})
     assert sorted(_offered(form)) == sorted(gp.pk for gp in found)
     assert form.gp_help() == "3 médecins trouvés : choisissez dans la liste."
     # Every word of the search, in the first or the last name.
-    form = IndicatorFilterForm({"medecin_nom": "Camille LEFEBVRE002"})
+    form = IndicatorFilterForm({"medecin_nom": "Camille QUELBREVEC002"})
     assert _offered(form) == [found[1].pk]
     assert form.gp_help() == "1 médecin trouvé : choisissez-le dans la liste."
     assert IndicatorFilterForm({"medecin_nom": "Zz"}).gp_help() == (
@@ -60,8 +62,8 @@ def test_a_name_typed_finds_the_gps_who_lead_a_team_and_no_other(world: World) -
 
 
 def test_the_list_stops_at_its_first_gps_and_says_how_to_narrow_it(world: World) -> None:
-    gps = _leading_gps(world, "Martin", GP_CHOICES_SHOWN + 5)
-    form = IndicatorFilterForm({"medecin_nom": "martin"})
+    gps = _leading_gps(world, "Vorimant", GP_CHOICES_SHOWN + 5)
+    form = IndicatorFilterForm({"medecin_nom": "vorimant"})
     assert _offered(form) == [gp.pk for gp in gps[:GP_CHOICES_SHOWN]]
     assert "tapez la suite du nom pour affiner la liste" in form.gp_help()
 
@@ -75,8 +77,8 @@ def test_the_gp_chosen_stays_offered_and_filters_the_figures(world: World) -> No
     page = response.content.decode()
     assert f'<option value="{gp.pk}" selected>' in page
     # Searching another name keeps the GP chosen first in the list.
-    other = _leading_gps(world, "Petit", 1)[0]
-    form = IndicatorFilterForm({"medecin": str(gp.pk), "medecin_nom": "petit"})
+    other = _leading_gps(world, "Gribanel", 1)[0]
+    form = IndicatorFilterForm({"medecin": str(gp.pk), "medecin_nom": "gribanel"})
     assert _offered(form) == [gp.pk, other.pk]
 
 
@@ -88,15 +90,15 @@ def test_a_gp_that_leads_no_team_is_refused_with_a_message(world: World, given: 
 
 
 def test_the_search_as_one_types_answers_the_list_alone_in_a_few_queries(world: World) -> None:
-    _leading_gps(world, "Bernard", 3)
+    _leading_gps(world, "Tzernac", 3)
     client = client_for(world.coordinator)
     client.get("/indicateurs/")  # the session warm
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/indicateurs/?medecin_nom=bern", headers={"HX-Request": "true"})
+        response = client.get("/indicateurs/?medecin_nom=tzern", headers={"HX-Request": "true"})
     assert response.status_code == 200
     page = response.content.decode()
     assert page.lstrip().startswith('<div class="gp-choice" id="gp-choice">')
-    assert page.count("BERNARD0") == 3
+    assert page.count("TZERNAC0") == 3
     assert "indicator-section" not in page  # the figures are not computed for it
     assert len(queries.captured_queries) <= 6
 
