@@ -107,32 +107,22 @@ def full_url(resource: Resource) -> str:
     return f"{systems.base_url()}/{resource['resourceType']}/{resource['id']}"
 
 
-def search_results(self_url: str, matches: list[Resource]) -> Resource:
-    """A search's bundle: every resource it matched (a search by identifier: one at most);
-    without `entry` when none did (FHIR allows no empty element)."""
+def searchset(
+    self_url: str, matches: list[Resource], included: Iterable[Resource] = ()
+) -> Resource:
+    """A search's bundle: the resources it matched (`total`), then what it includes
+    ($everything); without `entry` when there is nothing (FHIR allows no empty element)."""
+    entries = [
+        {"fullUrl": full_url(r), "resource": r, "search": {"mode": mode}}
+        for mode, resources in (("match", matches), ("include", included))
+        for r in resources
+    ]
     bundle: Resource = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": len(matches),
         "link": [{"relation": "self", "url": self_url}],
     }
-    if matches:
-        bundle["entry"] = [
-            {"fullUrl": full_url(r), "resource": r, "search": {"mode": "match"}} for r in matches
-        ]
+    if entries:
+        bundle["entry"] = entries
     return bundle
-
-
-def searchset(self_url: str, match: Resource, included: Iterable[Resource]) -> Resource:
-    """A search's bundle: the resource it matched, then what it includes ($everything)."""
-    entries = [{"fullUrl": full_url(match), "resource": match, "search": {"mode": "match"}}]
-    entries += [
-        {"fullUrl": full_url(r), "resource": r, "search": {"mode": "include"}} for r in included
-    ]
-    return {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": 1,
-        "link": [{"relation": "self", "url": self_url}],
-        "entry": entries,
-    }

@@ -246,5 +246,5 @@ def everything(request: Request, pk: str) -> Resource:
     record = _record(request, found)
     log_access(request, found, WHAT["$everything"])
     return conformance.searchset(
-        f"{conformance.full_url(record[0])}/$everything", record[0], record[1:]
+        f"{conformance.full_url(record[0])}/$everything", [record[0]], record[1:]
     )

@@ -64,7 +64,7 @@ def patient_search(request: Request) -> Resource:
         found = list(rows[:1])
     for patient in found:  # a read of the patient's record, as `GET Patient/{id}`
         log_access(request, patient, WHAT["Patient"])
-    return conformance.search_results(
+    return conformance.searchset(
         f"{systems.base_url()}/Patient/_search", [patient_resource(p) for p in found]
     )
 
@@ -81,6 +81,6 @@ def practitioner_search(request: Request) -> Resource:
     found: list[Professional] = []
     if number:
         found = list(visible_practitioners(api_user(request)).filter(rpps=number)[:1])
-    return conformance.search_results(
+    return conformance.searchset(
         f"{systems.base_url()}/Practitioner/_search", [people.practitioner(p) for p in found]
     )

@@ -254,13 +254,11 @@ def _pathway_of(indicator: Indicator) -> Any:
 
 
 def _gp_of(indicator: Indicator) -> Any:
-    """The GP of the patient's team (the longest-standing active one)."""
+    """The GP who leads the patient's team (`Membership.leading_gps`)."""
     outer = "pk" if indicator.patient_path == "pk" else indicator.path()
     return Subquery(
-        Membership.objects.filter(
-            team__patient=OuterRef(outer), role=TeamRole.GP, left_at__isnull=True
-        )
-        .order_by("joined_at", "pk")
+        Membership.objects.leading_gps()
+        .filter(team__patient=OuterRef(outer))
         .values("professional_id")[:1]
     )
 

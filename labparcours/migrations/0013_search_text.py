@@ -14,7 +14,7 @@ def forward(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     # Trusted (PostgreSQL 13 and later): the owner of the database may create it. Left in place
-    # when going back: the directory's search had it first (teams migration 0004).
+    # when going back: another database object may have come to use it meanwhile.
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         ("labparcours", "0013_search_text"),
         # pg_trgm
         ("patients", "0005_patient_search_trigrams"),
-        ("teams", "0004_unaccent"),
+        ("teams", "0003_profession_etp_educator"),
     ]
 
     operations = [
