@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -54,11 +54,16 @@ class SicWhen(NamedTuple):
     at: datetime.datetime | datetime.date  # a local date and time, or a date when due
 
     def __str__(self) -> str:
+        # Django's formats "j F Y" and "l j F Y, H:i", written out: a list shows one per row,
+        # and `dateformat.format` parses its format string again for each.
+        at = self.at
+        day = f"{at.day} {MONTHS[at.month]} {at.year}"
         if self.kind == "held":
-            return gettext("held on %(date)s") % {"date": format_date(self.at, "j F Y")}
+            return gettext("held on %(date)s") % {"date": day}
         if self.kind == "scheduled":
-            return format_date(self.at, "l j F Y, H:i")
-        return gettext("around %(date)s") % {"date": format_date(self.at, "j F Y")}
+            assert isinstance(at, datetime.datetime)  # noqa: S101 — a time when scheduled
+            return f"{WEEKDAYS[at.weekday()]} {day}, {at.hour:02d}:{at.minute:02d}"
+        return gettext("around %(date)s") % {"date": day}
 
 
 def new_room_name() -> str:

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from labparcours.choices import display
 from sic.models import Sic, SicStatus
 
 register = template.Library()
@@ -27,4 +28,4 @@ def sic_status_badge(sic: Sic) -> SafeString:
     if sic.is_overdue:
         return format_html('<span class="badge badge--danger">{}</span>', _("Overdue"))
     css = _STATUS.get(sic.status, "badge--warn")
-    return format_html('<span class="badge {}">{}</span>', css, sic.get_status_display())
+    return format_html('<span class="badge {}">{}</span>', css, display(sic, "status"))

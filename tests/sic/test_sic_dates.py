@@ -190,3 +190,24 @@ def test_a_held_sic_shows_the_day_it_was_held(world: World) -> None:
             assert "15 décembre" not in page, url
     sic.refresh_from_db()
     assert str(sic.when) == "tenue le 16 décembre 2025"
+
+
+def test_a_sics_date_reads_as_djangos_date_formats_in_french_and_english() -> None:
+    """`SicWhen` writes Django's "j F Y" and "l j F Y, H:i" out: every day of a year, at
+    times around midnight and noon, in both languages, as `dateformat.format` writes them."""
+    from django.utils import translation
+    from django.utils.dateformat import format as format_date
+
+    from sic.models import SicWhen
+
+    first = datetime.date(2028, 1, 1)  # a leap year
+    for language, held, around in (("fr", "tenue le", "vers le"), ("en", "held on", "around")):
+        with translation.override(language):
+            for n in range(366):
+                day = first + datetime.timedelta(days=n)
+                moment = timezone.localtime(
+                    datetime.datetime.combine(day, datetime.time(n % 24, (7 * n) % 60), TZ)
+                )
+                assert str(SicWhen("held", moment)) == f"{held} {format_date(day, 'j F Y')}"
+                assert str(SicWhen("due", day)) == f"{around} {format_date(day, 'j F Y')}"
+                assert str(SicWhen("scheduled", moment)) == format_date(moment, "l j F Y, H:i")
