@@ -7,8 +7,9 @@ follow-up windows, care plans… or the patients themselves), which of them are 
 (`hit`), or the duration whose median it is (`measure`). The indicators page, the rows behind
 each figure, the funder's report and the tests all read these same definitions.
 
-Every figure is one aggregate query over the cohort, whatever its size: counts with a
-condition (`Count(filter=…)`), sums, and medians through window functions — each row ranked
+Every figure comes from an aggregate query over the cohort, whatever its size (the shares that
+count the same rows from one query together): counts with a condition (`Count(filter=…)`),
+sums, and medians through window functions — each row ranked
 within its group, only the one or two middle rows read back — which SQLite and PostgreSQL
 both run, without loading the rows into Python.
 """
@@ -277,9 +278,25 @@ def percent(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | N
 
 
 def _share(ind: Indicator, patients: QuerySet[Patient], f: Filters) -> Figure:
-    assert ind.hit is not None  # noqa: S101 — every share declares its numerator
-    totals = ind.units(patients, f).aggregate(den=Count("pk"), num=Count("pk", filter=ind.hit(f)))
-    return Figure(totals["num"], totals["den"], percent(totals["num"], totals["den"]))
+    return _shares([ind], patients, f)[ind.key]
+
+
+def _shares(
+    indicators: list[Indicator], patients: QuerySet[Patient], f: Filters
+) -> dict[str, Figure]:
+    """The figures of shares that count the same rows (one `units`), in one pass over them:
+    the denominator once, each numerator a count with its condition."""
+    numerators = {}
+    for n, ind in enumerate(indicators):
+        assert ind.hit is not None  # noqa: S101 — every share declares its numerator
+        assert ind.units is indicators[0].units  # noqa: S101 — the same rows
+        numerators[f"num{n}"] = Count("pk", filter=ind.hit(f))
+    totals = indicators[0].units(patients, f).aggregate(den=Count("pk"), **numerators)
+    den = totals["den"]
+    return {
+        ind.key: Figure(totals[f"num{n}"], den, percent(totals[f"num{n}"], den))
+        for n, ind in enumerate(indicators)
+    }
 
 
 def _share_grouped(
@@ -817,5 +834,16 @@ class Result:
 
 
 def compute_all(patients: QuerySet[Patient], f: Filters) -> list[Result]:
-    """Every indicator's figure: one query each (the rate two)."""
-    return [Result(indicator, indicator.figure(patients, f)) for indicator in INDICATORS]
+    """Every indicator's figure: the shares that count the same rows in one query (the six
+    over the SICs held, the two over the patients), a median one query, a rate two."""
+    same_rows: dict[Callable[..., Any], list[Indicator]] = {}
+    for indicator in INDICATORS:
+        if indicator.kind == SHARE:
+            same_rows.setdefault(indicator.units, []).append(indicator)
+    shares: dict[str, Figure] = {}
+    for indicators in same_rows.values():
+        shares.update(_shares(indicators, patients, f))
+    return [
+        Result(ind, shares[ind.key] if ind.key in shares else ind.figure(patients, f))
+        for ind in INDICATORS
+    ]
