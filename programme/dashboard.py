@@ -188,9 +188,7 @@ def _numbers(user: User, f: Filters) -> Numbers:
     )
     return Numbers(
         figures=[r.figure for r in compute_all(patients, f)],
-        per_quarter=[
-            [ind.figure(cohort(user, q), q) for q in charts.quarter_filters(f)] for ind in charted
-        ],
+        per_quarter=[ind.per_part(patients, f, charts.quarter_filters(f)) for ind in charted],
         by_pathway={ind.key: ind.grouped(patients, f, BY_PATHWAY) for ind in charted},
         by_gp={
             ind.key: {k: v for k, v in ind.grouped(led, f, BY_GP).items() if k in largest}

@@ -146,40 +146,73 @@ def quarter_label(f: Filters) -> str:
     return gettext("Q%(n)s %(year)s") % {"n": (f.start.month - 1) // 3 + 1, "year": f.start.year}
 
 
-def _active_between(f: Filters, **where: Any) -> Exists:
-    """A membership of the patient's team, with `where`, active at some time of the period."""
+def _active_between(f: Filters, patient: str, **where: Any) -> Exists:
+    """A membership of the patient's team (the patient at `patient`), with `where`, active at
+    some time of the period."""
     return Exists(
-        Membership.objects.filter(team__patient=OuterRef("pk"), joined_at__lt=f.end_at, **where)
+        Membership.objects.filter(team__patient=OuterRef(patient), joined_at__lt=f.end_at, **where)
         .filter(Q(left_at__isnull=True) | Q(left_at__gte=f.start_at))
         .order_by()
     )
 
 
+def in_period(f: Filters, patient: str = "") -> Q:
+    """What `cohort` asks of a patient that depends on the period: included on or before its
+    last day, not exited before its first, and the professional (`team`) or the GP (`gp`) of
+    the filters a member of the team at some time of it. `patient` is the path from a row to
+    its patient ("" for the patients themselves)."""
+    field = f"{patient}__" if patient else ""
+    condition = Q(**{f"{field}inclusion_date__lte": f.end}) & (
+        Q(**{f"{field}exit_date__isnull": True}) | Q(**{f"{field}exit_date__gte": f.start})
+    )
+    outer = patient or "pk"
+    if f.team:
+        condition &= Q(_active_between(f, outer, professional_id=f.team))
+    if f.gp:
+        condition &= Q(_active_between(f, outer, professional_id=f.gp, role=TeamRole.GP))
+    return condition
+
+
 def cohort(user: User, f: Filters) -> QuerySet[Patient]:
     """The patients of the period: included at some time of it (included on or before its
     last day, not exited before its first), in `user`'s scope and the filters."""
-    patients = (
-        Patient.objects.visible_to(user)
-        .filter(
-            status__in=[PatientStatus.INCLUDED, PatientStatus.EXITED],
-            inclusion_date__lte=f.end,
-        )
-        .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=f.start))
+    patients = Patient.objects.visible_to(user).filter(
+        in_period(f), status__in=[PatientStatus.INCLUDED, PatientStatus.EXITED]
     )
     if f.pathway:
         patients = patients.filter(pathway=f.pathway)
     if f.territory:
         patients = patients.filter(postal_code__startswith=f.territory)
-    if f.team:
-        patients = patients.filter(_active_between(f, professional_id=f.team))
-    if f.gp:
-        patients = patients.filter(_active_between(f, professional_id=f.gp, role=TeamRole.GP))
     return patients
 
 
 # --- What an indicator is -------------------------------------------------------------------
 
 SHARE, MEDIAN, RATE = "share", "median", "rate"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows an indicator counts (SICs held, care plans, follow-up windows… or the patients
+    themselves): `select` finds them for a cohort and a period; `dated_by` is the field that
+    places a row in the period (a date, or a moment: a date and time), none for the patients.
+    The condition on that field is the only one that depends on the period: the rows of a
+    part of the period are those of the whole that fall in the part (`within`)."""
+
+    select: Callable[[QuerySet[Patient], Filters], QuerySet[Any]]
+    dated_by: str = ""
+    moment: bool = False
+
+    def __call__(self, patients: QuerySet[Patient], f: Filters) -> QuerySet[Any]:
+        return self.select(patients, f)
+
+    def within(self, f: Filters) -> Q:
+        """Of the rows of a wider period, those that fall in `f`."""
+        if not self.dated_by:
+            return Q()
+        if self.moment:
+            return Q(**{f"{self.dated_by}__gte": f.start_at, f"{self.dated_by}__lt": f.end_at})
+        return Q(**{f"{self.dated_by}__gte": f.start, f"{self.dated_by}__lte": f.end})
 
 
 @dataclass(frozen=True)
@@ -202,7 +235,7 @@ class Indicator:
     label: StrOrPromise
     definition: StrOrPromise
     kind: str  # SHARE, MEDIAN or RATE
-    units: Callable[[QuerySet[Patient], Filters], QuerySet[Any]]
+    units: Rows
     patient_path: str = "patient"  # from a unit to its patient's id ("pk": units are patients)
     hit: Callable[[Filters], Q] | None = None  # SHARE: the numerator's rows
     measure: Callable[[], Any] | None = None  # MEDIAN: a duration per row
@@ -224,6 +257,25 @@ class Indicator:
 
     def grouped(self, patients: QuerySet[Patient], f: Filters, group: Group) -> dict[Any, Figure]:
         return GROUPED[self.kind](self, patients, f, group)
+
+    def per_part(
+        self, patients: QuerySet[Patient], f: Filters, parts: list[Filters]
+    ) -> list[Figure]:
+        """A share's figure for each part of the period `f` (its quarters), from `patients`,
+        the cohort of `f`: the figure each part's own cohort gives (`figure`), in one pass over
+        the rows of `f`. A row counts in a part when it falls in it (`Rows.within`) and its
+        patient is in the part's cohort (`in_period`: the scope and the other filters are the
+        same for every part)."""
+        if self.kind != SHARE or self.hit is None:
+            raise ValueError(f"{self.key}: only a share is counted per part in one pass")
+        patient = "" if self.patient_path == "pk" else self.patient_path
+        counts = {}
+        for n, part in enumerate(parts):
+            inside = self.units.within(part) & in_period(part, patient)
+            counts[f"den{n}"] = Count("pk", filter=inside)
+            counts[f"num{n}"] = Count("pk", filter=inside & self.hit(part))
+        totals = self.units(patients, f).aggregate(**counts) if parts else {}
+        return [_share_of(totals[f"num{n}"], totals[f"den{n}"]) for n in range(len(parts))]
 
     def patients(self, patients: QuerySet[Patient], f: Filters, part: str) -> QuerySet[Patient]:
         """The patients behind the figure: `part` "numerator" (their rows are counted in the
@@ -277,6 +329,10 @@ def percent(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | N
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def _share_of(numerator: int, denominator: int) -> Figure:
+    return Figure(numerator, denominator, percent(numerator, denominator))
+
+
 def _share(ind: Indicator, patients: QuerySet[Patient], f: Filters) -> Figure:
     return _shares([ind], patients, f)[ind.key]
 
@@ -292,10 +348,8 @@ def _shares(
         assert ind.units is indicators[0].units  # noqa: S101 — the same rows
         numerators[f"num{n}"] = Count("pk", filter=ind.hit(f))
     totals = indicators[0].units(patients, f).aggregate(den=Count("pk"), **numerators)
-    den = totals["den"]
     return {
-        ind.key: Figure(totals[f"num{n}"], den, percent(totals[f"num{n}"], den))
-        for n, ind in enumerate(indicators)
+        ind.key: _share_of(totals[f"num{n}"], totals["den"]) for n, ind in enumerate(indicators)
     }
 
 
@@ -310,7 +364,7 @@ def _share_grouped(
         .values("_group")
         .annotate(den=Count("pk"), num=Count("pk", filter=ind.hit(f)))
     )
-    return {r["_group"]: Figure(r["num"], r["den"], percent(r["num"], r["den"])) for r in rows}
+    return {r["_group"]: _share_of(r["num"], r["den"]) for r in rows}
 
 
 def _in_unit(value: datetime.timedelta, unit: StrOrPromise) -> Decimal:
@@ -427,11 +481,14 @@ DAYS, HOURS = _("days"), _("hours")
 # --- The rows each indicator counts ---------------------------------------------------------
 
 
-def held_sics(patients: QuerySet[Patient], f: Filters) -> QuerySet[Sic]:
+def _held_sics(patients: QuerySet[Patient], f: Filters) -> QuerySet[Sic]:
     """The SICs held in the period."""
     return Sic.objects.filter(
         patient__in=patients, status=S.HELD, held_at__gte=f.start_at, held_at__lt=f.end_at
     )
+
+
+held_sics = Rows(_held_sics, "held_at", moment=True)
 
 
 def _held_day() -> TruncDate:
@@ -475,14 +532,17 @@ def _with_every_kind(f: Filters) -> Q:
     return condition
 
 
-def proposed_plans(patients: QuerySet[Patient], f: Filters) -> QuerySet[CarePlan]:
+def _proposed_plans(patients: QuerySet[Patient], f: Filters) -> QuerySet[CarePlan]:
     """The care plans proposed to the patient in the period."""
     return CarePlan.objects.filter(
         patient__in=patients, proposed_at__gte=f.start_at, proposed_at__lt=f.end_at
     )
 
 
-def validated_plans(patients: QuerySet[Patient], f: Filters) -> QuerySet[CarePlan]:
+proposed_plans = Rows(_proposed_plans, "proposed_at", moment=True)
+
+
+def _validated_plans(patients: QuerySet[Patient], f: Filters) -> QuerySet[CarePlan]:
     """The care plans validated in the period that came from a SIC held."""
     return CarePlan.objects.filter(
         patient__in=patients,
@@ -492,11 +552,14 @@ def validated_plans(patients: QuerySet[Patient], f: Filters) -> QuerySet[CarePla
     )
 
 
+validated_plans = Rows(_validated_plans, "validated_at", moment=True)
+
+
 def _sic_to_validation() -> ExpressionWrapper:
     return ExpressionWrapper(F("validated_at") - F("sic__held_at"), output_field=DurationField())
 
 
-def windows_of(kind: str) -> Callable[[QuerySet[Patient], Filters], QuerySet[FollowUpWindow]]:
+def windows_of(kind: str) -> Rows:
     def windows(patients: QuerySet[Patient], f: Filters) -> QuerySet[FollowUpWindow]:
         """The windows of the discharges of the period whose outcome is known: met, or
         closed (their last day is over)."""
@@ -504,14 +567,14 @@ def windows_of(kind: str) -> Callable[[QuerySet[Patient], Filters], QuerySet[Fol
             patient__in=patients, kind=kind, opens_on__gte=f.start, opens_on__lte=f.end
         ).filter(Q(contact__isnull=False) | Q(closes_on__lt=timezone.localdate()))
 
-    return windows
+    return Rows(windows, "opens_on")
 
 
 def _met_in_time(f: Filters) -> Q:
     return Q(contact__isnull=False, contact__contacted_on__lte=F("closes_on"))
 
 
-def discharges(patients: QuerySet[Patient], f: Filters) -> QuerySet[PathwayEvent]:
+def _discharges(patients: QuerySet[Patient], f: Filters) -> QuerySet[PathwayEvent]:
     """The hospital stays whose discharge falls in the period."""
     return PathwayEvent.objects.filter(
         patient__in=patients,
@@ -519,6 +582,9 @@ def discharges(patients: QuerySet[Patient], f: Filters) -> QuerySet[PathwayEvent
         discharged_on__gte=f.start,
         discharged_on__lte=f.end,
     )
+
+
+discharges = Rows(_discharges, "discharged_on")
 
 
 def _readmitted(f: Filters) -> Q:
@@ -536,15 +602,19 @@ def _readmitted(f: Filters) -> Q:
     return Q(Exists(again))
 
 
-def _patients_themselves(patients: QuerySet[Patient], f: Filters) -> QuerySet[Patient]:
+def _the_patients(patients: QuerySet[Patient], f: Filters) -> QuerySet[Patient]:
     return patients
+
+
+# The cohort's patients: the period is already in `cohort` (`in_period`).
+patients_themselves = Rows(_the_patients)
 
 
 def _team_complete(f: Filters) -> Q:
     return Q(care_team__in=complete_teams())
 
 
-def answered_opinions(patients: QuerySet[Patient], f: Filters) -> QuerySet[OpinionRequest]:
+def _answered_opinions(patients: QuerySet[Patient], f: Filters) -> QuerySet[OpinionRequest]:
     """The specialist opinions asked in the period and answered."""
     return OpinionRequest.objects.filter(
         patient__in=patients,
@@ -552,6 +622,9 @@ def answered_opinions(patients: QuerySet[Patient], f: Filters) -> QuerySet[Opini
         asked_at__lt=f.end_at,
         answered_at__isnull=False,
     )
+
+
+answered_opinions = Rows(_answered_opinions, "asked_at", moment=True)
 
 
 def _answer_time() -> ExpressionWrapper:
@@ -600,7 +673,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "included at some time of the period."
         ),
         kind=SHARE,
-        units=_patients_themselves,
+        units=patients_themselves,
         patient_path="pk",
         hit=_sic_overdue_in_period,
         higher_is_better=False,
@@ -723,7 +796,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "specialist. Denominator: patients included at some time of the period."
         ),
         kind=SHARE,
-        units=_patients_themselves,
+        units=patients_themselves,
         patient_path="pk",
         hit=_team_complete,
         section="teams",
@@ -836,7 +909,7 @@ class Result:
 def compute_all(patients: QuerySet[Patient], f: Filters) -> list[Result]:
     """Every indicator's figure: the shares that count the same rows in one query (the six
     over the SICs held, the two over the patients), a median one query, a rate two."""
-    same_rows: dict[Callable[..., Any], list[Indicator]] = {}
+    same_rows: dict[Rows, list[Indicator]] = {}
     for indicator in INDICATORS:
         if indicator.kind == SHARE:
             same_rows.setdefault(indicator.units, []).append(indicator)

@@ -15,6 +15,7 @@ from programme.indicators import (
     BY_GP,
     BY_PATHWAY,
     INDICATOR_OF,
+    SHARE,
     cohort,
     compute_all,
     consumption,
@@ -172,6 +173,45 @@ def test_every_indicator_is_computed_at_once(world: World) -> None:
     assert len({alone["contribution_gp_summary"].numerator, alone["sic_complete"].numerator}) == 2
     # The six shares over the SICs held in one query, the two over the patients in another.
     assert len(together) == len(INDICATOR_OF) + 1 - 5 - 1
+
+
+SHARES = [ind for ind in INDICATOR_OF.values() if ind.kind == SHARE]
+
+
+@pytest.mark.parametrize("filters", ["year", "pathway", "territory", "gp", "team"])
+def test_each_quarters_figures_in_one_pass_are_those_of_its_own_cohort(
+    world: World, filters: str
+) -> None:
+    """The charts' figures per quarter are counted in one query per indicator over the rows
+    of the whole period: each is the figure the quarter's own cohort gives. C left the
+    programme on 31 March and B joined on 2 July; g1 leaves A's team on 15 May, so that g1's
+    and the team's filters keep A in the first two quarters only."""
+    c: Cohort = world.cohort
+    Membership.objects.filter(team=c.a.care_team, professional=c.g1).update(
+        left_at=at("2025-05-15")
+    )
+    f = {
+        "year": YEAR,
+        "pathway": replace(YEAR, pathway="ic"),
+        "territory": replace(YEAR, territory="59"),
+        "gp": replace(YEAR, gp=c.g1.pk),
+        "team": replace(YEAR, team=c.g1.pk),
+    }[filters]
+    quarters = f.quarters()
+    assert len(quarters) == 4
+    patients = cohort(world.admin, f)
+    seen = set()
+    for indicator in SHARES:
+        with CaptureQueriesContext(connection) as one_pass:
+            parts = indicator.per_part(patients, f, quarters)
+        assert len(one_pass) == 1, indicator.key
+        assert parts == [indicator.figure(cohort(world.admin, q), q) for q in quarters], (
+            indicator.key
+        )
+        seen |= {(p.numerator, p.denominator) for p in parts}
+    assert len(seen) > 3  # figures that differ from one quarter to the next
+    with pytest.raises(ValueError, match="only a share"):
+        INDICATOR_OF["sic_delay"].per_part(patients, f, quarters)
 
 
 def test_the_breakdown_per_team_names_the_gps_leading_the_most_teams(world: World) -> None:
