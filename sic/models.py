@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import secrets
 import uuid
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -15,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -57,13 +58,22 @@ class SicWhen(NamedTuple):
         # Django's formats "j F Y" and "l j F Y, H:i", written out: a list shows one per row,
         # and `dateformat.format` parses its format string again for each.
         at = self.at
-        day = f"{at.day} {MONTHS[at.month]} {at.year}"
+        months, weekdays = _calendar_names(get_language())
+        day = f"{at.day} {months[at.month]} {at.year}"
         if self.kind == "held":
             return gettext("held on %(date)s") % {"date": day}
         if self.kind == "scheduled":
             assert isinstance(at, datetime.datetime)  # noqa: S101 — a time when scheduled
-            return f"{WEEKDAYS[at.weekday()]} {day}, {at.hour:02d}:{at.minute:02d}"
+            return f"{weekdays[at.weekday()]} {day}, {at.hour:02d}:{at.minute:02d}"
         return gettext("around %(date)s") % {"date": day}
+
+
+@functools.cache
+def _calendar_names(language: str | None) -> tuple[dict[int, str], dict[int, str]]:
+    """Django's month and weekday names (`MONTHS`, `WEEKDAYS`) in `language`, the active one."""
+    return {n: str(name) for n, name in MONTHS.items()}, {
+        n: str(name) for n, name in WEEKDAYS.items()
+    }
 
 
 def new_room_name() -> str:
