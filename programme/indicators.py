@@ -38,6 +38,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, RowNumber, TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -56,7 +57,7 @@ from patients.models import (
     Patient,
     PatientStatus,
 )
-from sic.models import KIND_OF_TEAM_ROLE, Contribution, ContributionKind, ContributionStatus, Sic
+from sic.models import KIND_BIT, KIND_OF_TEAM_ROLE, ContributionKind, Sic
 from sic.models import SicStatus as S
 from teams.models import Membership, TeamRole, complete_teams
 
@@ -514,22 +515,15 @@ def _sic_delay() -> ExpressionWrapper:
     return ExpressionWrapper(_held_day() - F("due_date"), output_field=DurationField())
 
 
-def _submitted_before(kind: str) -> Exists:
-    return Exists(
-        Contribution.objects.filter(
-            sic=OuterRef("pk"),
-            kind=kind,
-            status=ContributionStatus.SUBMITTED,
-            submitted_at__lte=OuterRef("held_at"),
-        )
-    )
+def _submitted_before(*kinds: str) -> Q:
+    """Every one of `kinds` was submitted before the SIC was held: read on the SIC
+    (`Sic.prepared`, a bit per kind), not in its contributions."""
+    every = sum(KIND_BIT[kind] for kind in kinds)
+    return Q(Exact(F("prepared").bitand(every), every))
 
 
 def _with_every_kind(f: Filters) -> Q:
-    condition = Q()
-    for kind in EXPECTED_KINDS:
-        condition &= Q(_submitted_before(kind))
-    return condition
+    return _submitted_before(*EXPECTED_KINDS)
 
 
 def _proposed_plans(patients: QuerySet[Patient], f: Filters) -> QuerySet[CarePlan]:
@@ -641,7 +635,7 @@ def _contribution_indicator(kind: ContributionKind) -> Indicator:
         ),
         kind=SHARE,
         units=held_sics,
-        hit=lambda f: Q(_submitted_before(kind)),
+        hit=lambda f: _submitted_before(kind),
         section="contributions",
         numerator_label=_("Submitted before the SIC"),
         complement_label=_("Missing at the SIC"),

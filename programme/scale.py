@@ -663,6 +663,9 @@ class ScaleSeeder:
         self.bulk("sic work", Attendance, attendances)
         self.bulk("sic work", Contribution, contributions)
         self.append("sic work", Decision, decisions)
+        # What each SIC held was prepared with, from the contributions just written.
+        held = [sic.pk for plan in plans for sic in plan.held_sics]
+        Sic.objects.filter(pk__in=held).record_prepared()
         return contributions, attendances
 
     def attendances(self, sic: Sic, members: list[Membership]) -> list[Attendance]:

@@ -6,14 +6,16 @@ from __future__ import annotations
 import calendar
 import datetime
 import functools
+import operator
 import secrets
 import uuid
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import get_language, gettext
@@ -106,6 +108,13 @@ class SicQuerySet(models.QuerySet["Sic"]):
         today = today or timezone.localdate()
         return self.open().filter(due_date__range=(today, today + datetime.timedelta(days=days)))
 
+    def record_prepared(self) -> int:
+        """Write `prepared` of these SICs that are held, from their contributions: one UPDATE
+        (a SIC recorded as held, a data set written in bulk). Returns how many were written."""
+        return self.filter(status=SicStatus.HELD).update(
+            prepared=prepared_kinds(Contribution.objects.all())
+        )
+
 
 class Sic(models.Model):
     """One SIC of one patient, from "due" (planned) to held or cancelled."""
@@ -136,8 +145,15 @@ class Sic(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The kinds of contribution submitted by the time the SIC was held, a bit each
+    # (`KIND_BIT`), written when it is recorded as held (`record_prepared`). It cannot go
+    # stale: a contribution can no longer change once its SIC is held, and one submitted
+    # after the moment it was held does not count. The indicators read it (what each SIC
+    # was prepared with) instead of the contributions, once per SIC and kind.
+    prepared = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["minutes"])
+    # `prepared` is derived from the contributions, which keep their own history.
+    history = HistoricalRecords(excluded_fields=["minutes", "prepared"])
     objects = SicQuerySet.as_manager()
 
     class Meta:
@@ -260,6 +276,8 @@ class Sic(models.Model):
         self.patient_present = patient_present
         self.caregiver_present = caregiver_present
         self.save()
+        Sic.objects.filter(pk=self.pk).record_prepared()
+        self.refresh_from_db(fields=["prepared"])
 
     def ensure_holdable(self) -> None:
         """Refuse to record a SIC that is not scheduled, or whose time has not come: held
@@ -380,6 +398,32 @@ KIND_OF_TEAM_ROLE = {
 class ContributionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+
+
+# Each kind of contribution is a bit of `Sic.prepared`.
+KIND_BIT: dict[str, int] = {kind.value: 1 << n for n, kind in enumerate(ContributionKind)}
+
+
+def prepared_kinds(contributions: models.QuerySet[Any]) -> Coalesce:
+    """What `Sic.prepared` holds, for the SIC of the row: the kinds of its `contributions`
+    submitted by the time it was held, as one number (a bit per kind, `KIND_BIT`). Takes the
+    contributions' queryset so that a migration can pass its own model's."""
+    bits = [
+        Max(Case(When(kind=kind, then=Value(bit)), default=Value(0)))
+        for kind, bit in KIND_BIT.items()
+    ]
+    kinds = (
+        contributions.filter(
+            sic=OuterRef("pk"),
+            status=ContributionStatus.SUBMITTED,
+            submitted_at__lte=OuterRef("held_at"),
+        )
+        .order_by()
+        .values("sic")
+        .annotate(kinds=functools.reduce(operator.add, bits))  # distinct bits: + is |
+        .values("kinds")
+    )
+    return Coalesce(Subquery(kinds, output_field=models.IntegerField()), Value(0))
 
 
 class ContributionQuerySet(models.QuerySet["Contribution"]):

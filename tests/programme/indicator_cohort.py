@@ -285,4 +285,7 @@ def build(world: World) -> Cohort:
     )
     _envelope(b, "2025-07-02", "800.00", [("psychologue", "100.00", "2025-11-01")])
     _envelope(c, "2024-01-01", "500.00", [("psychologue", "70.00", "2024-06-01")])
+    # The SICs were written held before their contributions: what each was prepared with, as
+    # recording it held would have kept.
+    Sic.objects.filter(patient__in=[a, b, c, outside]).record_prepared()
     return Cohort(a=a, b=b, c=c, outside=outside, g1=g1, g2=g2, nurse=nurse)

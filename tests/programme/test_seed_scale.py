@@ -27,7 +27,15 @@ from labparcours.models import AccessLogEntry, User
 from patients.models import Consent, Patient
 from programme.scale import ACCESS_PER_PATIENT, ScaleSeeder, cohort_digest
 from reminders.models import Reminder
-from sic.models import Attendance, Contribution, Decision, Sic, SicStatus
+from sic.models import (
+    KIND_BIT,
+    Attendance,
+    Contribution,
+    ContributionStatus,
+    Decision,
+    Sic,
+    SicStatus,
+)
 from teams.models import CareTeam, Membership, Professional
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +144,21 @@ def test_the_ledgers_hold_their_invariants(seeded: str) -> None:
     assert not LineApproval.objects.filter(at__lt=F("line__created_at")).exists()
     # Only the work of liberal professionals accrues.
     assert not accruals.exclude(professional__practice_mode="liberal").exists()
+
+
+def test_each_sic_held_keeps_what_its_contributions_say_it_was_prepared_with(
+    seeded: str,
+) -> None:
+    expected: dict[int, int] = {}
+    for contribution in Contribution.objects.filter(
+        status=ContributionStatus.SUBMITTED, sic__status=SicStatus.HELD
+    ).select_related("sic"):
+        if contribution.submitted_at <= contribution.sic.held_at:
+            bits = expected.get(contribution.sic_id, 0)
+            expected[contribution.sic_id] = bits | KIND_BIT[contribution.kind]
+    held = dict(Sic.objects.filter(status=SicStatus.HELD).values_list("pk", "prepared"))
+    assert any(held.values())
+    assert held == {pk: expected.get(pk, 0) for pk in held}
 
 
 def test_refuses_a_database_that_has_patients_unless_forced(seeded: str) -> None:
