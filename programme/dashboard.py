@@ -244,7 +244,7 @@ def kept_numbers(user: User, f: Filters, *, fresh: bool = False) -> Numbers:
 def warm_numbers(user: User, f: Filters) -> Numbers:
     """The figures of `user`'s cohort over `f` computed ahead (the beat's `warm_indicators`,
     for the page's default period) and kept until the next warming has run: the first reader
-    of the day does not wait for them (19 s at 100,000 patients)."""
+    of the day does not wait for them (seconds at 100,000 patients)."""
     warmed = replace(numbers(user, f), warmed=True)
     cache.set(_kept_key(user, f), warmed, WARMED_KEEP_SECONDS)
     return warmed
