@@ -346,7 +346,7 @@ def _shares(
     numerators = {}
     for n, ind in enumerate(indicators):
         assert ind.hit is not None  # noqa: S101 — every share declares its numerator
-        assert ind.units is indicators[0].units  # noqa: S101 — the same rows
+        assert ind.units == indicators[0].units  # noqa: S101 — the same rows
         numerators[f"num{n}"] = Count("pk", filter=ind.hit(f))
     totals = indicators[0].units(patients, f).aggregate(den=Count("pk"), **numerators)
     return {
