@@ -400,8 +400,15 @@ class ContributionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
-# Each kind of contribution is a bit of `Sic.prepared`.
-KIND_BIT: dict[str, int] = {kind.value: 1 << n for n, kind in enumerate(ContributionKind)}
+# Each kind of contribution is a bit of `Sic.prepared`. The bits are stored: never change one;
+# a new kind takes the next free bit (a test holds that each kind has its own).
+KIND_BIT: dict[str, int] = {
+    ContributionKind.GP_SUMMARY: 1,
+    ContributionKind.MEDICATION_REVIEW: 2,
+    ContributionKind.NURSING_ASSESSMENT: 4,
+    ContributionKind.SPECIALIST_OPINION: 8,
+    ContributionKind.PATIENT_EXPERIENCE: 16,
+}
 
 
 def prepared_kinds(contributions: models.QuerySet[Any]) -> Coalesce:

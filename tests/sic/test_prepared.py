@@ -74,3 +74,10 @@ def test_a_sic_held_keeps_the_kinds_submitted_before_it_took_place(world: World)
     migration.write_prepared(apps, None)
     assert Sic.objects.get(pk=sic.pk).prepared == before
     assert Sic.objects.get(pk=other.pk).prepared == 0
+
+
+def test_each_kind_of_contribution_has_its_own_bit() -> None:
+    bits = [KIND_BIT[kind] for kind in ContributionKind]  # a kind without a bit: KeyError
+    assert len(set(bits)) == len(bits)
+    assert all(bit > 0 and bit & (bit - 1) == 0 for bit in bits)  # one bit each
+    assert sum(bits) <= 32767  # what a PositiveSmallIntegerField holds
