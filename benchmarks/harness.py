@@ -47,6 +47,9 @@ class Row:
 
 ROWS: list[Row] = []
 
+# The `max_ratio` of a row measured as a reference, without a target of its own.
+REFERENCE = float("inf")
+
 
 @contextmanager
 def as_served() -> Iterator[None]:
@@ -120,12 +123,16 @@ def measure(
     target: str = "",
 ) -> Row:
     """Time `full` against `floor` and record the row; its target is `full` within
-    `max_ratio` × `floor` (and at most `max_queries` queries, when given)."""
+    `max_ratio` × `floor` (and at most `max_queries` queries, when given). A row measured as a
+    reference for the others (`max_ratio=REFERENCE`) has no target: it is never missed."""
     queries = count_queries(full)
     fulls, floors = interleaved(full, floor, rounds)
     ratio = statistics.median(f / max(fl, 1e-9) for f, fl in zip(fulls, floors, strict=True))
     reasons = []
-    if ratio > max_ratio:
+    if max_ratio == REFERENCE:
+        target = target or "none: a reference for the rows above"
+        notes = {**(notes or {}), "reference": True}
+    elif ratio > max_ratio:
         reasons.append(f"×{ratio:.2f} of its floor, over ×{max_ratio:g}")
     if max_queries is not None and queries > max_queries:
         reasons.append(f"{queries} queries, over {max_queries}")
@@ -147,7 +154,7 @@ def measure(
     ROWS.append(row)
     print(
         f"\n{operation}: {row.median_ms:.0f} ms, floor {row.floor_median_ms:.0f} ms, "
-        f"×{ratio:.2f}, {queries} queries — {'met' if row.met else 'MISSED: ' + row.reason}"
+        f"×{ratio:.2f}, {queries} queries — {_result(row)}"
     )
     return row
 
@@ -273,7 +280,7 @@ def write(rows: list[Row], where: dict[str, Any], json_path: Path, md_path: Path
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        result = "met" if row.met else f"missed: {row.reason}"
+        result = _result(row)
         if "measured" in row.notes:
             result += f" (measured {row.notes['measured']})"
         lines.append(
@@ -281,6 +288,12 @@ def write(rows: list[Row], where: dict[str, Any], json_path: Path, md_path: Path
             f"{row.floor_median_ms:.0f} ms | ×{row.ratio:.2f} | {row.target} | {result} |"
         )
     md_path.write_text("\n".join(lines) + "\n" + _prose(md_path))
+
+
+def _result(row: Row) -> str:
+    if row.notes.get("reference"):
+        return "reference"
+    return "met" if row.met else f"missed: {row.reason}"
 
 
 def _prose(md_path: Path) -> str:

@@ -235,6 +235,36 @@ def test_a_patient_page_at_scale(benchmark, db, programme: ScaleSeeder) -> None:
     benchmark.pedantic(client.get, args=(url,), rounds=1, iterations=1)
 
 
+def test_what_every_answer_pays(benchmark, db, programme: ScaleSeeder) -> None:
+    """Reference rows, without targets: what a page and an API answer cost when they show
+    (nearly) nothing, against their own SQL — the session, the user, the middleware, the
+    layout (the bell's count) or DRF's authentication, throttling and rendering. A page whose
+    own SQL costs about as much as the layout's cannot be within ×3 of it."""
+    from labparcours.models import Role
+
+    user, _created = User.objects.get_or_create(
+        email="reference.bench@scale.test",
+        defaults={"role": Role.COORDINATOR, "first_name": "Référence", "last_name": "Banc"},
+    )
+    client = Client()
+    client.force_login(user)
+    assert not user.notifications.exists()
+    measure_page(
+        "a page that shows nothing: « Notifications », none (the layout, session and user)",
+        client,
+        "/notifications/",
+        harness.REFERENCE,
+    )
+    row = measure_page(
+        "API: a page of one patient (authentication, throttling, rendering)",
+        client,
+        "/api/v1/patients/?page_size=1",
+        harness.REFERENCE,
+    )
+    benchmark.extra_info.update(queries=row.queries, ratio=row.ratio)
+    benchmark.pedantic(lambda: None, rounds=1, iterations=1)  # timed above
+
+
 # --- Deep pages, PDFs, the access log, throughput -------------------------------------------
 
 

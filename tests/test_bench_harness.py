@@ -45,6 +45,37 @@ def test_a_page_is_measured_against_its_floor_and_written(
     assert "missed: " in table
 
 
+def test_a_reference_row_has_no_target_and_is_never_missed(
+    db: None, rows: list[harness.Row], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What every answer pays is measured like the others and written as a reference: its
+    ratio is shown, it is neither met nor missed, and a later partial run keeps it so."""
+    row = harness.measure(
+        "a page that shows nothing",
+        full=lambda: sum(range(20_000)),
+        floor=lambda: sum(range(10)),
+        floor_is="its SQL",
+        max_ratio=harness.REFERENCE,
+        rounds=2,
+    )
+    assert row.ratio > 3  # far over any target: still not missed
+    assert row.met
+    assert row.target.startswith("none")
+    json_path, md_path = tmp_path / "results.json", tmp_path / "BENCH.md"
+    where = {
+        "date": "2026-12-07",
+        "commit": "abc1234",
+        "machine": "x",
+        "database": "y",
+        "scale": "1",
+    }
+    harness.write(rows, where, json_path, md_path)
+    assert "| reference |" in md_path.read_text()
+    monkeypatch.setenv("BENCH_KEEP", "1")
+    harness.write([], where, json_path, md_path)  # a later run of other rows
+    assert "| reference (measured " in md_path.read_text()
+
+
 def test_a_load_from_a_second_client_is_measured_against_its_floor(
     rows: list[harness.Row],
 ) -> None:
