@@ -141,9 +141,12 @@ class ContributionSerializer(ModelSerializer):
         read_only_fields = ("id", "sic", "author", "status", "submitted_at")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # A new contribution names its kind (its SIC is the route's); an update keeps both.
+        # A new contribution names its kind (its SIC is the route's); an update keeps both,
+        # and its content is checked by its own kind's form, whatever kind the payload names.
         instance = cast(Contribution | None, self.instance)
-        kind: str = attrs.get("kind") or cast(Contribution, instance).kind
+        if instance is not None:
+            attrs.pop("kind", None)
+        kind: str = instance.kind if instance is not None else attrs["kind"]
         sic: Sic = self.context.get("sic") or cast(Contribution, instance).sic
         try:
             data = content_as_form_data(kind, attrs.get("content", {}))
