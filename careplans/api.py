@@ -134,6 +134,10 @@ class ChangesSerializer(serializers.Serializer):
 
 
 class CarePlanFilter(django_filters.FilterSet):
+    # Filtered as a value, never looked up: a patient outside the scope gives an empty list,
+    # as an id nobody has (a lookup would answer 400 for the one and not the other).
+    patient = django_filters.UUIDFilter(field_name="patient_id")
+
     class Meta:
         model = CarePlan
         fields = ("patient", "status")

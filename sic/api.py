@@ -164,6 +164,7 @@ class ContributionSerializer(ModelSerializer):
 
 
 class SicFilter(django_filters.FilterSet):
+    patient = django_filters.UUIDFilter(field_name="patient_id")  # a value, never looked up
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
 

@@ -108,6 +108,14 @@ class CareTeamSerializer(ModelSerializer):
         return [str(role) for role in team.missing_roles()]
 
 
+class CareTeamFilter(django_filters.FilterSet):
+    patient = django_filters.UUIDFilter(field_name="patient_id")  # a value, never looked up
+
+    class Meta:
+        model = CareTeam
+        fields = ("patient",)
+
+
 class CareTeamViewSet(
     ConditionalWrites,
     AccessLoggedMixin,
@@ -119,7 +127,7 @@ class CareTeamViewSet(
 
     serializer_class = CareTeamSerializer
     permission_classes = (CoordinatorWrites,)
-    filterset_fields = ("patient",)
+    filterset_class = CareTeamFilter
     access_what = "care team"
     patient_of = staticmethod(lambda team: team.patient)
 
