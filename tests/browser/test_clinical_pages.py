@@ -88,8 +88,9 @@ def test_the_pharmacist_lists_fifteen_medications(browser, live_server) -> None:
     context.close()
 
 
-def test_the_team_reads_the_clinical_follow_up(browser, live_server) -> None:
-    coordinator, users, patient = team()
+def held_three_times(patient, users: dict) -> None:
+    """Three SICs held, a year, six months and three weeks ago, each with the four
+    contributions (their measures, medications and hospitalisations)."""
     authors = {
         "gp_summary": users["gp"],
         "nursing_assessment": users["nurse"],
@@ -100,6 +101,11 @@ def test_the_team_reads_the_clinical_follow_up(browser, live_server) -> None:
     days = [today - datetime.timedelta(days=n) for n in (380, 200, 20)]
     for visit, day in enumerate(days):
         sic_held_on(patient, day, visit=visit, authors=authors)
+
+
+def test_the_team_reads_the_clinical_follow_up(browser, live_server) -> None:
+    coordinator, users, patient = team()
+    held_three_times(patient, users)
     context = browser.new_context(
         locale="fr-FR", viewport={"width": 1366, "height": 768}, base_url=live_server.url
     )
