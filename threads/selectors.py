@@ -159,12 +159,26 @@ def messages_after(thread: Thread, after: int) -> list[Message]:
     return list(shown_messages(rows)[:POLL_LIMIT])
 
 
+def messages_up_to(thread: Thread, last: int, *, size: int = PAGE_SIZE) -> list[Message]:
+    """The newest `size` messages up to the message `last` included, oldest first, with only
+    what their read marks need: the page whose « Lu par » a poll refreshes."""
+    rows = thread.messages.filter(pk__lte=last).order_by("-pk").only("pk", "thread", "author")
+    return list(rows[:size])[::-1]
+
+
 def receipts_of(thread: Thread) -> list[ReadReceipt]:
     return list(
         ReadReceipt.objects.filter(thread=thread)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "pk")
     )
+
+
+def receipts_key(receipts: Iterable[ReadReceipt]) -> int:
+    """A number that changes whenever one of these read receipts moves or a new one appears:
+    the sum of the messages they reach (a receipt only moves forward). A page polls with the
+    key of the receipts it shows; ids only, it travels in the poll's address."""
+    return sum(receipt.last_read_id for receipt in receipts)
 
 
 def mark_readers(messages: Sequence[Message], receipts: Iterable[ReadReceipt]) -> None:

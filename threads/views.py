@@ -32,7 +32,9 @@ from threads.selectors import (
     mark_readers,
     message_page,
     messages_after,
+    messages_up_to,
     own_thread,
+    receipts_key,
     receipts_of,
     unread_counts,
 )
@@ -60,6 +62,11 @@ def _key(request: AuthenticatedHttpRequest, name: str) -> int:
     if not (value.isascii() and value.isdigit()):
         raise Http404
     return int(value)
+
+
+def _key_if_given(request: AuthenticatedHttpRequest, name: str) -> int | None:
+    """`_key` for a parameter a page may lack: None."""
+    return _key(request, name) if name in request.GET else None
 
 
 def _bubbles_context(request: AuthenticatedHttpRequest, thread: Thread) -> dict[str, Any]:
@@ -96,7 +103,8 @@ def _render_thread(
     user = request.user
     page = message_page(thread)
     thread_mark_read(thread=thread, user=user, up_to=page.last_id)
-    mark_readers(page.messages, receipts_of(thread))
+    receipts = receipts_of(thread)
+    mark_readers(page.messages, receipts)
     patient_side = is_patient_side(user)
     can_post = rules.can_post(user) and rules.is_open(thread)
     unread = unread_counts(user, [thread.patient_id]).get(thread.patient_id, Unread())
@@ -114,6 +122,7 @@ def _render_thread(
     context = _bubbles_context(request, thread) | {
         "page": page,
         "poll_after": page.last_id or 0,
+        "poll_receipts": receipts_key(receipts),
         "form": form,
         "can_post": can_post,
         "closed": not rules.is_open(thread),
@@ -167,19 +176,37 @@ def post(request: AuthenticatedHttpRequest, pk: str, audience: str) -> HttpRespo
 
 @login_required
 def poll(request: AuthenticatedHttpRequest, pk: str, audience: str) -> HttpResponse:
-    """The messages posted since the last one shown (htmx, every few seconds)."""
+    """The messages posted since the last one shown (`apres`), and the « Lu par » of the
+    page's newest messages once a read receipt has moved since the page last showed them
+    (`lus`, the `receipts_key` it was given); htmx, every few seconds. Only the last page of
+    messages (`messages_up_to`) is marked again, so that a poll costs the same whatever the
+    thread: an earlier page loaded by scrolling up keeps its marks until the next reload.
+
+    Whatever it shows is a read of the thread, logged as the page's is: new messages, or only
+    read marks (who read which message of the patient's thread). When neither changed it
+    answers 204: nothing was shown, nothing was read, and no read is written (a poll every few
+    seconds would otherwise fill the patient's access log); htmx keeps the page."""
     after = _key(request, "apres")
+    shown_key = _key_if_given(request, "lus")
     kind = audience_of(audience)
     thread = access_thread(request, pk, kind, log=False)
     new = messages_after(thread, after)
-    if not new:
-        # Nothing new was shown: nothing was read, and no read is written (a poll every few
-        # seconds would otherwise fill the patient's access log). 204: htmx keeps the page.
+    if new:
+        thread_mark_read(thread=thread, user=request.user, up_to=new[-1].pk)
+    receipts = receipts_of(thread)
+    key = receipts_key(receipts)
+    # A page without the key (loaded before it was added) asks for new messages only.
+    if not new and shown_key in (None, key):
         return HttpResponse(status=204)
     log_access(request, thread.patient, READ_WHAT[Audience(kind)])
-    thread_mark_read(thread=thread, user=request.user, up_to=new[-1].pk)
-    mark_readers(new, receipts_of(thread))
-    context = _bubbles_context(request, thread) | {"messages": new, "poll_after": new[-1].pk}
+    shown = messages_up_to(thread, after)
+    mark_readers([*shown, *new], receipts)
+    context = _bubbles_context(request, thread) | {
+        "messages": new,
+        "shown": shown,
+        "poll_after": new[-1].pk if new else after,
+        "poll_receipts": key,
+    }
     return render(request, f"{PAGE}#poll", context)
 
 
