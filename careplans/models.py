@@ -246,7 +246,9 @@ class CarePlan(models.Model):
 
         Online, only the patient or their delegated caregiver validates. The coordinator may
         record a validation given by phone or on paper (with the scanned sheet). Pages and API
-        record it through `careplans.services.careplan_validation_record`.
+        record it through `careplans.services.careplan_validation_record`. A scanned sheet
+        goes with a validation on paper only: with another, it is refused rather than kept in
+        the patient's record as the proof of a validation it is not.
         """
         if self.status != PlanStatus.PROPOSED:
             raise InvalidTransition(
@@ -267,6 +269,11 @@ class CarePlan(models.Model):
             raise ValidationError(
                 {"scan": gettext("Attach the scanned sheet signed by the patient.")},
                 code="required",
+            )
+        if method != ValidationMethod.PAPER and scan:
+            raise ValidationError(
+                {"scan": gettext("A scanned sheet goes only with a validation on paper.")},
+                code="not_on_paper",
             )
         now = timezone.now()
         CarePlan.objects.filter(patient_id=self.patient_id, status=PlanStatus.VALIDATED).update(

@@ -124,8 +124,8 @@ def careplan_validation_record(
     The one write of a validation: the page and the API both call it, so its rules (who may,
     the scanned sheet of a paper validation) hold the same on both, and what follows a
     validation (issue 12: indemnities) has exactly one place to go. Raises `NotAllowed` for a
-    role that may not (403), `ValidationError` for a missing sheet (400), `InvalidTransition`
-    for a plan not proposed (409).
+    role that may not (403), `ValidationError` for a missing sheet or a sheet with a
+    validation not on paper (400), `InvalidTransition` for a plan not proposed (409).
     """
     # Two validations of the same patient's plans at once would both supersede "the plan in
     # force": the patient's row serialises them.

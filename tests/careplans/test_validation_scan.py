@@ -33,6 +33,7 @@ MESSAGES = {
     "pdf that cannot be parsed": "Ce PDF est illisible",
     "empty file": "Ce fichier est vide.",
 }
+NOT_ON_PAPER = "Une feuille scannée ne se joint qu’à une validation sur papier."
 
 
 def send(world: World, plan: CarePlan, door: str, file) -> tuple[int, str]:
@@ -237,3 +238,40 @@ def test_a_stored_file_keeps_nothing_of_the_original_name(world: World, plans) -
     plan.validation_scan.save("Lambert_Marcel_signature.pdf", ContentFile(pdf_bytes()), save=False)
     assert "Lambert" not in plan.validation_scan.name
     assert "signature" not in plan.validation_scan.name
+
+
+def test_it_refuses_a_sheet_sent_with_an_online_validation(world: World, plans) -> None:
+    plan = plans["own"]
+    response = client_for(world.patient_user).post(
+        f"/api/v1/careplans/{plan.pk}/validate/", {"method": "online", "scan": signed_sheet()}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"scan": [NOT_ON_PAPER]}
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED
+    assert not plan.validation_scan
+    assert stored_files() == []
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_it_refuses_a_sheet_sent_with_a_validation_by_phone(world: World, plans, door: str) -> None:
+    plan = plans["own"]
+    client = client_for(world.coordinator)
+    if door == "page":
+        response = client.post(
+            f"/plans/{plan.pk}/validation/",
+            {"method": "phone", "scan": signed_sheet(), "confirm": "on"},
+        )
+    else:
+        response = client.post(
+            f"/api/v1/careplans/{plan.pk}/validate/", {"method": "phone", "scan": signed_sheet()}
+        )
+    assert response.status_code == 400
+    if door == "api":
+        assert response.json()["errors"] == {"scan": [NOT_ON_PAPER]}
+    else:
+        assert NOT_ON_PAPER in html.unescape(response.content.decode())
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED
+    assert not plan.validation_scan
+    assert stored_files() == []
