@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budget.models import BudgetCategory, CareProvider
-from careplans.models import Action, PlanStatus
+from budget.selectors import actions_to_serve
+from careplans.models import Action
 from labparcours.models import User
 from labparcours.uploads import UploadField
 from labparcours.widgets import Select
@@ -63,8 +64,7 @@ class PrescriptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["action"]
         field.queryset = (
-            Action.objects.filter(plan__patient=patient)
-            .exclude(plan__status=PlanStatus.SUPERSEDED)
+            actions_to_serve(patient)
             .select_related("plan")
             .order_by("-plan__version", "position", "pk")
         )

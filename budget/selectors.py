@@ -23,6 +23,7 @@ from budget.models import (
     SupplementaryCare,
     SupplementaryCareQuerySet,
 )
+from careplans.models import Action, ActionQuerySet, PlanStatus
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
@@ -32,6 +33,13 @@ from patients.models import Patient, PatientStatus
 def visible_envelopes(user: User) -> BudgetEnvelopeQuerySet:
     """The envelopes of the patients `user` sees, with their balances."""
     return BudgetEnvelope.objects.visible_to(user).with_balances().select_related("patient", "rate")
+
+
+def actions_to_serve(patient: Patient) -> ActionQuerySet:
+    """The care-plan actions a prescription for `patient` (admitted by the scope) may serve:
+    those of the plan in force or of the version in the making, never of a superseded
+    version. The page's form offers these and the API accepts only these."""
+    return Action.objects.filter(plan__patient=patient).exclude(plan__status=PlanStatus.SUPERSEDED)
 
 
 def visible_requests(user: User) -> SupplementaryCareQuerySet:

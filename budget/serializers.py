@@ -133,7 +133,10 @@ class CareRequestCreateSerializer(serializers.Serializer):
     sessions = serializers.IntegerField(min_value=1, max_value=1000)
     unit_price = money(min_value=Decimal("0.01"))
     action = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Id of an action of the patient's care plan."
+        required=False,
+        allow_null=True,
+        help_text="Id of an action of the patient's plan in force or in the making (not of a "
+        "superseded version).",
     )
 
 

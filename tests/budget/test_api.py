@@ -8,10 +8,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
-from budget.models import BudgetMovement, CareRequestStatus, Expense, ExpenseStatus
+from budget.models import (
+    BudgetMovement,
+    CareRequestStatus,
+    Expense,
+    ExpenseStatus,
+    SupplementaryCare,
+)
 from labparcours.models import AccessLogEntry
 from tests.conftest import World, client_for
 from tests.factories import approved_request, care_provider, care_request, category, envelope_of
@@ -198,12 +205,10 @@ def test_a_move_from_the_wrong_state_answers_409_invalid_transition(world: World
     assert again.json()["code"] == "invalid_transition"
 
 
-def test_a_prescription_for_an_action_of_another_patient_is_refused(world: World) -> None:
-    from tests.factories import make_plan
-
-    envelope_of(world.own)
-    foreign = make_plan(world, world.other).actions.first()
-    answer = client_for(world.coordinator).post(
+def prescribe_for_action(world: World, action_id: int) -> HttpResponse:
+    """The coordinator prescribes through the API for `world.own`, for the care-plan action
+    `action_id`."""
+    return client_for(world.coordinator).post(
         f"{API}/supplementary-care/",
         {
             "patient": str(world.own.pk),
@@ -211,12 +216,37 @@ def test_a_prescription_for_an_action_of_another_patient_is_refused(world: World
             "provider": care_provider().pk,
             "sessions": 2,
             "unit_price": "40.00",
-            "action": foreign.pk,  # type: ignore[union-attr]
+            "action": action_id,
         },
         content_type="application/json",
     )
+
+
+def test_a_prescription_for_an_action_of_another_patient_is_refused(world: World) -> None:
+    from tests.factories import make_plan
+
+    envelope_of(world.own)
+    foreign = make_plan(world, world.other).actions.first()
+    answer = prescribe_for_action(world, foreign.pk)  # type: ignore[union-attr]
     assert answer.status_code == 400
     assert list(answer.json()["errors"]) == ["action"]
+
+
+def test_it_refuses_a_prescription_for_an_action_of_a_superseded_plan_version(
+    world: World,
+) -> None:
+    from careplans.models import PlanStatus
+    from tests.factories import make_plan
+
+    envelope_of(world.own)
+    superseded = make_plan(world, status=PlanStatus.VALIDATED)
+    make_plan(world, status=PlanStatus.VALIDATED)
+    superseded.refresh_from_db()
+    assert superseded.status == PlanStatus.SUPERSEDED
+    answer = prescribe_for_action(world, superseded.actions.first().pk)  # type: ignore[union-attr]
+    assert answer.status_code == 400
+    assert list(answer.json()["errors"]) == ["action"]
+    assert not SupplementaryCare.objects.exists()
 
 
 @pytest.mark.parametrize("name", list(REFUSED))

@@ -125,6 +125,20 @@ def test_a_nurse_cannot_pick_an_action_of_another_patients_plan(world: World) ->
     assert not SupplementaryCare.objects.exists()
 
 
+def test_it_offers_no_action_of_a_superseded_plan_version(world: World) -> None:
+    envelopes_of(world.own)
+    superseded = make_plan(world, status=PlanStatus.VALIDATED)
+    in_force = make_plan(world, status=PlanStatus.VALIDATED)
+    old, current = superseded.actions.first(), in_force.actions.first()
+    client = client_for(world.nurse)
+    form = client.get(prescribe_url(world)).content.decode()
+    assert f'<option value="{current.pk}"' in form
+    assert f'<option value="{old.pk}"' not in form
+    response = client.post(prescribe_url(world), prescription(action=old.pk))
+    assert response.status_code == 400
+    assert not SupplementaryCare.objects.exists()
+
+
 # --- « Demandes à valider » ---------------------------------------------------------------------
 
 
