@@ -4,10 +4,11 @@ without reloading, her page shows that he has read it (the poll swaps the read m
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, browsing
+from tests.browser.conftest import DESKTOP, PHONE, browsing
 from tests.browser.journeys import arrive, stop
 from tests.conftest import World, client_for
 from tests.threads.helpers import post
+from threads.models import Audience
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,3 +33,22 @@ def test_the_nurse_sees_the_gp_read_her_alert_without_reloading(
         expect(nurse.locator(f"#read-{earlier.pk}")).to_be_empty()
         expect(nurse.locator(".bubble")).to_have_count(2)
         stop(nurse, "read-marks-nurse-live")
+
+
+def test_a_bubble_with_nothing_under_it_takes_no_room(
+    browser, live_server, fresh_world: World
+) -> None:
+    """On the patient's side, « Lu par » sits on the last message each reader reached: the
+    messages before it show nothing under them, and take no room for it."""
+    world = fresh_world
+    earlier = post(world.own, world.nurse, "Pensez à la pesée", audience=Audience.PATIENT)
+    later = post(world.own, world.nurse, "Et à la tension", audience=Audience.PATIENT)
+    with browsing(browser, live_server, PHONE) as patient:
+        arrive(patient, world.patient_user.email, home="**/mon-dossier/", name="foot-home")
+        patient.goto("/mes-messages/")
+        expect(patient.locator(f"#read-{later.pk}")).to_contain_text("Lu par")
+        expect(patient.locator(f"#read-{later.pk}").locator("xpath=..")).to_be_visible()
+        expect(patient.locator(f"#read-{earlier.pk}").locator("xpath=..")).to_have_css(
+            "display", "none"
+        )
+        stop(patient, "foot-patient-messages")
