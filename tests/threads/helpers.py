@@ -1,4 +1,5 @@
-"""What the thread tests share: posting as someone, and files stored for the test."""
+"""What the thread tests share: posting as someone, a long thread, and files stored for the
+test."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from django.core.files.base import ContentFile
 
 from labparcours.models import User
 from patients.models import Patient
+from tests.conftest import World
 from tests.uploads import ACCEPTED, upload
-from threads.models import Attachment, Audience, Message
+from threads.models import Attachment, Audience, Mention, Message
 from threads.selectors import thread_of
 from threads.services import make_thumbnail, message_post
 
@@ -52,3 +54,16 @@ def store(attachment: Attachment) -> None:
     attachment.file.save("photo.png", file, save=False)
     attachment.thumbnail.save("thumbnail.jpg", ContentFile(data), save=False)
     attachment.save()
+
+
+def fill(world: World, n: int) -> None:
+    """n messages in the own patient's team thread, from two authors, some with a photo and
+    a mention."""
+    thread = thread_of(world.own, Audience.TEAM)
+    authors = [world.nurse, world.pharmacist]
+    rows = Message.objects.bulk_create(
+        [Message(thread=thread, author=authors[i % 2], text=f"Message {i}") for i in range(n)]
+    )
+    for message in rows[-3:]:
+        placeholder(message)
+        Mention.objects.create(message=message, user=world.gp)

@@ -10,8 +10,7 @@ import re
 from labparcours.models import AccessLogEntry, Role, User
 from tests.conftest import World, client_for
 from tests.factories import ProfessionalFactory, UserFactory
-from tests.threads.helpers import post
-from tests.threads.test_unread import fill
+from tests.threads.helpers import fill, post
 from threads.models import Audience, Message
 
 POLLER = re.compile(r'<div id="poller" hx-get="([^"]+)"')

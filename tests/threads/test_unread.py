@@ -7,8 +7,8 @@ import pytest
 
 from tests.conftest import World, client_for
 from tests.factories import PatientFactory, full_team
-from tests.threads.helpers import placeholder, post
-from threads.models import Audience, Mention, Message
+from tests.threads.helpers import fill, post
+from threads.models import Audience, Message
 from threads.selectors import thread_of, unread_counts
 
 
@@ -67,19 +67,6 @@ def test_the_lists_count_unread_messages_in_constant_queries(
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
-
-
-def fill(world: World, n: int) -> None:
-    """n messages in the own patient's team thread, from two authors, some with a photo and
-    a mention."""
-    thread = thread_of(world.own, Audience.TEAM)
-    authors = [world.nurse, world.pharmacist]
-    rows = Message.objects.bulk_create(
-        [Message(thread=thread, author=authors[i % 2], text=f"Message {i}") for i in range(n)]
-    )
-    for message in rows[-3:]:
-        placeholder(message)
-        Mention.objects.create(message=message, user=world.gp)
 
 
 def test_the_thread_page_opens_in_constant_queries_from_10_to_5000_messages(
