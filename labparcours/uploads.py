@@ -2,10 +2,11 @@
 
 One check for all of them, whatever the door (page form or API): the content is sniffed from
 the bytes, never trusted from the name or the client's content type; only PDF, JPEG and PNG
-pass, within a size limit, and a PDF that could run something (script, automatic action,
-embedded file) is refused. Accepted files are stored under a generated name in a private
-storage that has no URL, and are read back only through `serve_upload`, after the caller's
-access scope, with the read written to the access log.
+pass, within a size limit and, for an image, a number of pixels (a few kilobytes can declare
+billions); a PDF that could run something (script, automatic action, embedded file) is
+refused. Accepted files are stored under a generated name in a private storage that has no
+URL, and are read back only through `serve_upload`, after the caller's access scope, with
+the read written to the access log.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -39,6 +41,11 @@ if TYPE_CHECKING:
 ACCEPTED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 _PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 _UNKNOWN = ("application/octet-stream", "bin")
+# The most pixels an image may have. A PNG or JPEG of a few kilobytes can declare billions (a
+# decompression bomb), and a photo's thumbnail decodes all of them, at 4 bytes each, twice:
+# this bounds that to about half a gigabyte, well below Pillow's own limit. An A4 page
+# scanned at 600 dpi (35 million) or a phone's photo at its usual setting (12 million) passes.
+MAX_IMAGE_PIXELS = 40_000_000
 _HEAD = 8192
 
 # PDF names that run something or carry another file: scripts (/JS, /JavaScript), actions run
@@ -207,18 +214,37 @@ def _parsed_names(reader: Any) -> Iterator[str]:
 
 
 def _check_image(file: IO[bytes], expected_format: str) -> None:
+    """Read the image's header and check its chunks, never decoding its pixels."""
     from PIL import Image
 
     try:
-        with Image.open(file) as image:
-            image_format = image.format
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow only warns up to twice its own limit: a refusal here, whatever the filters.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                image_format, (width, height) = image.format, image.size
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels() from exc
     except Exception as exc:  # As for PDFs: any failure of the decoder is a refusal.
         raise ValidationError(
             _("This image cannot be read: it may be damaged."), code="unreadable"
         ) from exc
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _too_many_pixels()
     if image_format != expected_format:
         raise ValidationError(_("This file is not a PDF, a JPEG or a PNG."), code="type")
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _(
+            "This image has too many pixels (%(max)s million at most): "
+            "send it at a lower resolution."
+        )
+        % {"max": MAX_IMAGE_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
 
 
 class UploadField(forms.FileField):

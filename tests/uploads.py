@@ -4,6 +4,8 @@ refused, each named like a file that would be accepted."""
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -31,6 +33,23 @@ def image_bytes(image_format: str) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format=image_format)
     return out.getvalue()
+
+
+def png_of_size(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG of width × height pixels, at most a few hundred kilobytes
+    however many pixels it declares (a decompression bomb), written row by row: the test
+    never holds the image itself in memory."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    row = bytes(1 + (width + 7) // 8)  # filter byte, then 1 bit per pixel
+    compressor = zlib.compressobj(9)
+    rows = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    signature = b"\x89PNG\r\n\x1a\n"
+    return signature + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
 def pdf_with_script_on_open() -> bytes:

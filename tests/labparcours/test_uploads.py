@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from labparcours.uploads import CheckedUpload, check_upload, clean_upload
-from tests.uploads import ACCEPTED, REFUSED, _pdf, image_bytes, pdf_bytes, upload
+from tests.uploads import ACCEPTED, REFUSED, _pdf, image_bytes, pdf_bytes, png_of_size, upload
 
 
 def code_of(content: bytes, name: str = "scan.pdf") -> str:
@@ -100,6 +101,23 @@ def test_words_inside_the_page_content_are_not_active_content() -> None:
 def test_it_refuses_a_damaged_image() -> None:
     png = image_bytes("PNG")
     assert code_of(png[:40] + b"\x00" * 60, "a.png") == "unreadable"
+
+
+@pytest.mark.parametrize(("width", "height"), [(30000, 30000), (12000, 12000), (8000, 5001)])
+def test_it_refuses_a_png_of_too_many_pixels(width: int, height: int) -> None:
+    """A decompression bomb: a few kilobytes that would take gigabytes once decoded."""
+    assert code_of(png_of_size(width, height), "a.png") == "too_many_pixels"
+
+
+def test_it_refuses_a_jpeg_that_declares_too_many_pixels() -> None:
+    jpeg = image_bytes("JPEG")
+    size_at = jpeg.index(b"\xff\xc0") + 5  # the frame header: height, then width
+    bomb = jpeg[:size_at] + struct.pack(">HH", 60000, 60000) + jpeg[size_at + 4 :]
+    assert code_of(bomb, "a.jpg") == "too_many_pixels"
+
+
+def test_an_image_of_as_many_pixels_as_allowed_passes() -> None:
+    assert check_upload(upload("a.png", png_of_size(8000, 5000), "")).extension == "png"
 
 
 def test_it_refuses_a_password_protected_pdf() -> None:
