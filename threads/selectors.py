@@ -166,11 +166,16 @@ def messages_up_to(thread: Thread, last: int, *, size: int = PAGE_SIZE) -> list[
     return list(rows[:size])[::-1]
 
 
-def receipts_of(thread: Thread) -> list[ReadReceipt]:
+def receipts_of(thread: Thread, *, shown_to: User | None = None) -> list[ReadReceipt]:
+    """The thread's read receipts, by reader's name; those « Lu par » shows `shown_to`: all
+    but their own. The reader looking knows what they have read (a nurse opening the thread
+    is not told she read its last message), and what their page shows, and polls with the
+    key of, never moves with their own reading (another tab or device): only others'."""
+    receipts = ReadReceipt.objects.filter(thread=thread)
+    if shown_to is not None:
+        receipts = receipts.exclude(user=shown_to)
     return list(
-        ReadReceipt.objects.filter(thread=thread)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
+        receipts.select_related("user").order_by("user__last_name", "user__first_name", "pk")
     )
 
 
@@ -182,8 +187,8 @@ def receipts_key(receipts: Iterable[ReadReceipt]) -> int:
 
 
 def mark_readers(messages: Sequence[Message], receipts: Iterable[ReadReceipt]) -> None:
-    """Set `readers` on the messages: each reader (but the author) on the last message of
-    these they have read up to (« Lu par … »)."""
+    """Set `readers` on the messages: each reader of `receipts` (but the author) on the last
+    message of these they have read up to (« Lu par … »)."""
     for message in messages:
         message.readers = []  # type: ignore[attr-defined]
     ids = [m.pk for m in messages]

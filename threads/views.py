@@ -103,7 +103,7 @@ def _render_thread(
     user = request.user
     page = message_page(thread)
     thread_mark_read(thread=thread, user=user, up_to=page.last_id)
-    receipts = receipts_of(thread)
+    receipts = receipts_of(thread, shown_to=user)
     mark_readers(page.messages, receipts)
     patient_side = is_patient_side(user)
     can_post = rules.can_post(user) and rules.is_open(thread)
@@ -177,10 +177,11 @@ def post(request: AuthenticatedHttpRequest, pk: str, audience: str) -> HttpRespo
 @login_required
 def poll(request: AuthenticatedHttpRequest, pk: str, audience: str) -> HttpResponse:
     """The messages posted since the last one shown (`apres`), and the « Lu par » of the
-    page's newest messages once a read receipt has moved since the page last showed them
-    (`lus`, the `receipts_key` it was given); htmx, every few seconds. Only the last page of
-    messages (`messages_up_to`) is marked again, so that a poll costs the same whatever the
-    thread: an earlier page loaded by scrolling up keeps its marks until the next reload.
+    page's newest messages once another reader's receipt has moved since the page last showed
+    them (`lus`, the `receipts_key` it was given; the poller's own receipt is not in it, as
+    their name is not shown); htmx, every few seconds. Only the last page of messages
+    (`messages_up_to`) is marked again, so that a poll costs the same whatever the thread: an
+    earlier page loaded by scrolling up keeps its marks until the next reload.
 
     Whatever it shows is a read of the thread, logged as the page's is: new messages, or only
     read marks (who read which message of the patient's thread). When neither changed it
@@ -193,7 +194,7 @@ def poll(request: AuthenticatedHttpRequest, pk: str, audience: str) -> HttpRespo
     new = messages_after(thread, after)
     if new:
         thread_mark_read(thread=thread, user=request.user, up_to=new[-1].pk)
-    receipts = receipts_of(thread)
+    receipts = receipts_of(thread, shown_to=request.user)
     key = receipts_key(receipts)
     # A page without the key (loaded before it was added) asks for new messages only.
     if not new and shown_key in (None, key):
@@ -216,7 +217,7 @@ def older(request: AuthenticatedHttpRequest, pk: str, audience: str) -> HttpResp
     before = _key(request, "avant")
     thread = access_thread(request, pk, audience_of(audience))
     page = message_page(thread, before=before)
-    receipts = [r for r in receipts_of(thread) if r.last_read_id < before]
+    receipts = [r for r in receipts_of(thread, shown_to=request.user) if r.last_read_id < before]
     mark_readers(page.messages, receipts)
     context = _bubbles_context(request, thread) | {"page": page}
     if not request.htmx:

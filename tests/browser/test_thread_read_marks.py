@@ -43,10 +43,14 @@ def test_a_bubble_with_nothing_under_it_takes_no_room(
     world = fresh_world
     earlier = post(world.own, world.nurse, "Pensez à la pesée", audience=Audience.PATIENT)
     later = post(world.own, world.nurse, "Et à la tension", audience=Audience.PATIENT)
+    # Read by the GP: the patient never sees their own name under a message.
+    client_for(world.gp).get(f"/patients/{world.own.pk}/fil/patient/")
     with browsing(browser, live_server, PHONE) as patient:
         arrive(patient, world.patient_user.email, home="**/mon-dossier/", name="foot-home")
         patient.goto("/mes-messages/")
-        expect(patient.locator(f"#read-{later.pk}")).to_contain_text("Lu par")
+        expect(patient.locator(f"#read-{later.pk}")).to_have_text(
+            f"Lu par {world.gp.get_full_name()}"
+        )
         expect(patient.locator(f"#read-{later.pk}").locator("xpath=..")).to_be_visible()
         expect(patient.locator(f"#read-{earlier.pk}").locator("xpath=..")).to_have_css(
             "display", "none"

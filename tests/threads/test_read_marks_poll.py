@@ -1,6 +1,7 @@
-"""« Lu par » kept up to date by the poll: a page polls with the key of the read receipts it
-shows (`lus`) and gets the read marks of its last page again when one has moved; nothing
-(204, no read logged) when neither a message nor a receipt did."""
+"""« Lu par »: who read up to which message, never the author nor the reader looking (on the
+page, in older pages and in the poll alike), kept up to date by the poll: a page polls with
+the key of the read receipts it shows (`lus`) and gets the read marks of its last page again
+when one has moved; nothing (204, no read logged) when neither a message nor a receipt did."""
 
 from __future__ import annotations
 
@@ -34,6 +35,16 @@ def read_marks(page: str, message: Message) -> str | None:
         rf'<span class="small muted bubble-read" id="read-{message.pk}"[^>]*>(.*?)</span>', page
     )
     return found.group(1) if found else None
+
+
+def readers_in(marks: str | None) -> list[str]:
+    """The names a « Lu par » element shows, in its order."""
+    assert marks is not None
+    if not marks:
+        return []
+    text = html.unescape(re.sub(r"<[^>]*>", "", marks)).strip()
+    assert text.startswith("Lu par ")
+    return text.removeprefix("Lu par ").split(", ")
 
 
 def team_logs(user: User) -> int:
@@ -74,15 +85,18 @@ def test_it_moves_a_reader_to_the_last_message_they_read(world: World) -> None:
 
 def test_a_new_message_comes_with_the_read_marks_of_the_page_again(world: World) -> None:
     first = post(world.own, world.nurse, "Premier")
+    pharmacist = client_for(world.pharmacist)
+    pharmacist.get(team(world))
     gp = client_for(world.gp)
     page = gp.get(team(world)).content.decode()
-    assert world.gp.get_full_name() in (read_marks(page, first) or "")
+    assert readers_in(read_marks(page, first)) == [world.pharmacist.get_full_name()]
     second = post(world.own, world.nurse, "Second")
+    pharmacist.get(team(world))
     body = gp.get(poll_url(page)).content.decode()
     assert "Second" in body
-    # The poll read the new message: the reader's own mark leaves the previous one.
+    # The pharmacist read the new message too: their mark leaves the previous one.
     assert read_marks(body, first) == ""
-    assert world.gp.get_full_name() in (read_marks(body, second) or "")
+    assert readers_in(read_marks(body, second)) == [world.pharmacist.get_full_name()]
     assert f"apres={second.pk}&amp;lus=" in body
     assert gp.get(poll_url(body)).status_code == 204
 
@@ -121,8 +135,63 @@ def test_a_page_loaded_before_the_key_existed_gets_it_with_the_next_message(
     body = nurse.get(team(world, f"nouveaux/?apres={first.pk}")).content.decode()
     assert "Second" in body
     assert world.gp.get_full_name() in (read_marks(body, first) or "")
-    assert world.nurse.get_full_name() in (read_marks(body, second) or "")
+    assert read_marks(body, second) == ""  # read by its author and the nurse looking only
     assert nurse.get(poll_url(body)).status_code == 204
+
+
+def test_the_page_never_names_the_reader_looking(world: World) -> None:
+    results = post(world.own, world.gp, "Résultats de la biologie : DFG à 42")
+    client_for(world.pharmacist).get(team(world))
+    page = client_for(world.nurse).get(team(world)).content.decode()
+    # The nurse read it on opening: only the pharmacist is named, not her.
+    assert readers_in(read_marks(page, results)) == [world.pharmacist.get_full_name()]
+
+
+def test_the_patient_never_sees_their_own_name(world: World) -> None:
+    advice = post(world.own, world.nurse, "Pensez à la pesée", audience=Audience.PATIENT)
+    patient = client_for(world.patient_user)
+    page = patient.get("/mes-messages/").content.decode()
+    assert read_marks(page, advice) == ""
+    client_for(world.gp).get(f"/patients/{world.own.pk}/fil/patient/")
+    page = patient.get("/mes-messages/").content.decode()
+    assert readers_in(read_marks(page, advice)) == [world.gp.get_full_name()]
+
+
+def test_the_poll_never_names_the_reader_looking_nor_counts_their_receipt(
+    world: World,
+) -> None:
+    first = post(world.own, world.nurse, "Premier")
+    client_for(world.gp).get(team(world))
+    second = post(world.own, world.pharmacist, "Second")
+    gp = client_for(world.gp)
+    page = gp.get(team(world)).content.decode()
+    assert read_marks(page, first) == ""
+    assert read_marks(page, second) == ""
+    # The key is of the receipts the page shows: the authors', not the GP's own.
+    assert poll_url(page).endswith(f"&lus={first.pk + second.pk}")
+    assert gp.get(poll_url(page)).status_code == 204
+    client_for(world.nurse).get(team(world))
+    body = gp.get(poll_url(page)).content.decode()
+    assert readers_in(read_marks(body, second)) == [world.nurse.get_full_name()]
+    third = post(world.own, world.specialist, "Troisième")
+    body = gp.get(poll_url(body)).content.decode()
+    assert "Troisième" in body
+    # The poll moved the GP's receipt to the new message: still not named under it.
+    assert read_marks(body, third) == ""
+    assert readers_in(read_marks(body, second)) == [world.nurse.get_full_name()]
+    assert gp.get(poll_url(body)).status_code == 204
+
+
+def test_an_older_page_never_names_the_reader_looking(world: World) -> None:
+    fill(world, 10)
+    client_for(world.specialist).get(team(world))
+    gp = client_for(world.gp)
+    gp.get(team(world))
+    fill(world, 40)
+    ids = list(Message.objects.order_by("pk").values_list("pk", flat=True))
+    older = gp.get(team(world, f"anciens/?avant={ids[20]}"), HTTP_HX_REQUEST="true")
+    marks = read_marks(older.content.decode(), Message.objects.get(pk=ids[9]))
+    assert readers_in(marks) == [world.specialist.get_full_name()]
 
 
 def test_an_outsider_gets_404_and_a_malformed_key_too(world: World) -> None:
