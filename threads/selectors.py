@@ -21,8 +21,10 @@ from django.http import Http404
 from labparcours.access import log_access
 from labparcours.http import AuthenticatedHttpRequest
 from labparcours.models import User
+from labparcours.permissions import is_patient_side
 from patients.models import Patient
 from patients.selectors import visible_patients
+from teams.models import CareTeam, Membership, Professional
 from threads import rules
 from threads.models import (
     AUDIENCE_SLUGS,
@@ -207,6 +209,9 @@ def mark_readers(messages: Sequence[Message], receipts: Iterable[ReadReceipt]) -
 
 @dataclass(frozen=True)
 class Unread:
+    """The messages of a patient's two threads a reader has still to read (`unread_counts`
+    says which count)."""
+
     team: int = 0
     patient: int = 0
 
@@ -224,9 +229,22 @@ class Unread:
 
 
 def unread_counts(user: User, patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Unread]:
-    """Patient id → the messages `user` has not read yet in each of their threads (others'
-    messages after their read receipt), in one grouped query for all the patients given.
-    Empty for those whose reading does not count (programme management).
+    """Patient id → the messages `user` has not read yet in each of their threads, in one
+    grouped query for all the patients given. Empty for those whose reading does not count
+    (programme management).
+
+    Unread: others' messages after the reader's receipt, from the moment the reader follows
+    the thread on, as a chat counts a channel from the day one joins it, not its history:
+    - a member of the team: what was posted since they joined it (their active membership);
+      a GP added to a team in its third year has not three years of messages to read;
+    - the patient's referring coordinator, told of every message of their patients: what was
+      posted since their account was opened;
+    - a coordinator of the programme who is neither: nothing until they open the thread (their
+      receipt), then what comes after it, as for everyone; a programme of hundreds of
+      patients is not a list of hundreds of unread threads;
+    - the patient and their caregiver: every message of the thread with them, written to them
+      (even before their account existed).
+    A message that names the reader (« @ ») counts whatever the moment, until they read it.
 
     Written in SQL: every list of patients asks it for its page, and the ORM took several
     times longer to build this query (a receipt per thread, a filtered count) than the
@@ -240,10 +258,15 @@ def unread_counts(user: User, patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUI
         patients=", ".join(["%s"] * len(ids)), audiences=", ".join(["%s"] * len(audiences))
     )
     params = [
-        user.pk,
+        user.pk,  # the receipt
+        user.pk,  # the membership
+        user.pk,  # the referring coordinator
         *(patient.get_db_prep_value(pk, connection) for pk in ids),
         *audiences,
-        user.pk,
+        user.pk,  # the author
+        is_patient_side(user),
+        user.date_joined,
+        user.pk,  # the mention
     ]
     counts: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
@@ -253,14 +276,36 @@ def unread_counts(user: User, patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUI
     return {patient_id: Unread(**by_audience) for patient_id, by_audience in counts.items()}
 
 
-# Others' messages after the reader's receipt, per thread of the patients given.
+# Others' messages after the reader's receipt, per thread of the patients given, posted since
+# the reader follows the thread (the patient's side: always; a member: since joining the
+# team; the referring coordinator: since their account; anyone else: once they opened it) or
+# naming them.
 _UNREAD = """
     SELECT t.{patient}, t.{audience}, COUNT(*)
     FROM {thread} t
     JOIN {message} m ON m.{message_thread} = t.{thread_id}
     LEFT JOIN {receipt} r ON r.{receipt_thread} = t.{thread_id} AND r.{receipt_user} = %s
+    LEFT JOIN (
+        SELECT team.{team_patient} AS patient_id, ms.{joined_at} AS joined_at
+        FROM {membership} ms
+        JOIN {team} team ON team.{team_id} = ms.{membership_team}
+        JOIN {professional} pro ON pro.{professional_id} = ms.{membership_professional}
+        WHERE pro.{professional_user} = %s AND ms.{left_at} IS NULL
+    ) member ON member.patient_id = t.{patient}
+    LEFT JOIN {patient_table} referred
+        ON referred.{patient_id} = t.{patient} AND referred.{coordinator} = %s
     WHERE t.{patient} IN ({{patients}}) AND t.{audience} IN ({{audiences}})
       AND m.{message_id} > COALESCE(r.{last_read}, 0) AND m.{author} <> %s
+      AND (
+        %s
+        OR m.{created_at} >= member.joined_at
+        OR (referred.{patient_id} IS NOT NULL AND m.{created_at} >= %s)
+        OR (member.joined_at IS NULL AND r.{last_read} IS NOT NULL)
+        OR EXISTS (
+            SELECT 1 FROM {mention} mn
+            WHERE mn.{mention_message} = m.{message_id} AND mn.{mention_user} = %s
+        )
+      )
     GROUP BY t.{patient}, t.{audience}
 """
 
@@ -280,15 +325,33 @@ def _unread_sql(vendor: str) -> str:
         thread=table(Thread),
         message=table(Message),
         receipt=table(ReadReceipt),
+        membership=table(Membership),
+        team=table(CareTeam),
+        professional=table(Professional),
+        patient_table=table(Patient),
+        mention=table(Mention),
         thread_id=column(Thread, "id"),
         patient=column(Thread, "patient"),
         audience=column(Thread, "audience"),
         message_id=column(Message, "id"),
         message_thread=column(Message, "thread"),
         author=column(Message, "author"),
+        created_at=column(Message, "created_at"),
         receipt_thread=column(ReadReceipt, "thread"),
         receipt_user=column(ReadReceipt, "user"),
         last_read=column(ReadReceipt, "last_read"),
+        team_id=column(CareTeam, "id"),
+        team_patient=column(CareTeam, "patient"),
+        membership_team=column(Membership, "team"),
+        membership_professional=column(Membership, "professional"),
+        joined_at=column(Membership, "joined_at"),
+        left_at=column(Membership, "left_at"),
+        professional_id=column(Professional, "id"),
+        professional_user=column(Professional, "user"),
+        patient_id=column(Patient, "id"),
+        coordinator=column(Patient, "coordinator"),
+        mention_message=column(Mention, "message"),
+        mention_user=column(Mention, "user"),
     )
 
 
