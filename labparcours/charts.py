@@ -8,12 +8,17 @@ page shows the same numbers as a table beside it (the chart's text alternative).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.formats import number_format
 
 SERIES = 6  # colours of the stylesheet: .chart-series-0 … -5
+# The drawings' smallest text on a phone, in the drawing's units (.chart-axis and .chart-label
+# of the stylesheet under 640px), and the least it may measure on the screen, in CSS pixels.
+SMALLEST_TEXT = 13
+READABLE_TEXT = 10
 
 
 def euros(amount: Decimal) -> str:
@@ -49,6 +54,15 @@ class Chart:
     labels: list[Label] = field(default_factory=list)
     lines: list[tuple[float, float, float, float, str]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def min_width(self) -> int:
+        """The narrowest the drawing may be shown, in CSS pixels, with its text still read:
+        narrower (a phone), it keeps this width and scrolls sideways. 0 for a drawing without
+        text (a measure's trend), which may shrink at will."""
+        if not self.labels:
+            return 0
+        return math.ceil(self.width * READABLE_TEXT / SMALLEST_TEXT)
 
 
 @dataclass(frozen=True)
