@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.db.models.fields.files import FieldFile
@@ -34,6 +35,7 @@ from budget.models import (
     Overdraft,
     SupplementaryCare,
 )
+from budget.selectors import actions_to_serve
 from labparcours.charts import euros
 from labparcours.errors import DomainError, InvalidTransition, NotAllowed
 from labparcours.models import User
@@ -219,7 +221,9 @@ def supplementary_care_request(
     on: datetime.date | None = None,
 ) -> SupplementaryCare:
     """A team member asks for `sessions` sessions of a category with a provider, on the
-    patient's envelope of the current year, for the care-plan action it serves."""
+    patient's envelope of the current year, for the care-plan action it serves: one of the
+    patient's plan in force or in the making (`actions_to_serve`), never of a version since
+    replaced, whoever calls."""
     if not rules.can_prescribe(prescriber, patient):
         raise NotAllowed(
             _("Only the coordinator or a member of the patient's team prescribes."),
@@ -234,6 +238,20 @@ def supplementary_care_request(
         raise DomainError(_("This category or this provider is no longer offered."))
     if action is not None and action.plan.patient_id != patient.pk:
         raise DomainError(_("This action belongs to another patient's care plan."))
+    # Read again, not from the action given: its version may have been replaced since. The
+    # field's error, as the form and the API give it: on the field, a 400 naming it.
+    if action is not None and not actions_to_serve(patient).filter(pk=action.pk).exists():
+        raise ValidationError(
+            {
+                "action": ValidationError(
+                    _(
+                        "This action belongs to a replaced version of the care plan: choose "
+                        "an action of the plan in force."
+                    ),
+                    code="superseded_action",
+                )
+            }
+        )
     request = SupplementaryCare.objects.create(
         envelope=envelope,
         category=category,

@@ -8,16 +8,33 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from budget.models import BudgetEnvelope, CareProvider, CareRequestStatus, Overdraft, ProviderKind
+from budget.models import (
+    BudgetEnvelope,
+    CareProvider,
+    CareRequestStatus,
+    Overdraft,
+    ProviderKind,
+    SupplementaryCare,
+)
 from budget.services import (
     expense_mark_paid,
     expense_record,
     supplementary_care_approve,
     supplementary_care_refuse,
+    supplementary_care_request,
 )
+from careplans.models import Action, Owner, PlanStatus
+from labparcours.api_base import drf_errors
 from labparcours.errors import DomainError, NotAllowed
 from tests.conftest import World
-from tests.factories import approved_request, care_request, category, envelope_of
+from tests.factories import (
+    approved_request,
+    care_provider,
+    care_request,
+    category,
+    envelope_of,
+    make_plan,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 3, 2)
@@ -86,6 +103,37 @@ def test_it_refuses_a_prescription_from_outside_the_team(world: World, role: str
     envelope_of(world.own)
     with pytest.raises(NotAllowed):
         care_request(world, by=world.user(role))
+
+
+def test_it_refuses_a_prescription_for_an_action_of_a_superseded_plan_version(
+    world: World,
+) -> None:
+    """Whoever calls it, not only the form and the API that offer the plan in force."""
+    envelope_of(world.own)
+    first = make_plan(world, status=PlanStatus.VALIDATED)
+    old = first.actions.filter(owner=Owner.MEMBER).first()  # read while still in force
+    current = make_plan(world, status=PlanStatus.VALIDATED).actions.first()
+    assert old is not None
+    assert current is not None
+
+    def prescribe(action: Action) -> SupplementaryCare:
+        return supplementary_care_request(
+            patient=world.own,
+            prescriber=world.nurse,
+            category=category("diététicien·ne"),
+            provider=care_provider(),
+            sessions=4,
+            unit_price=Decimal("40.00"),
+            action=action,
+        )
+
+    with pytest.raises(ValidationError) as refusal:
+        prescribe(old)
+    # On the field, as the form and the API refuse it: a 400 naming `action` in the API.
+    assert [e.code for e in refusal.value.error_dict["action"]] == ["superseded_action"]
+    assert drf_errors(refusal.value) == {"action": [refusal.value.messages[0]]}
+    assert not SupplementaryCare.objects.exists()
+    assert prescribe(current).action == current
 
 
 def test_it_refuses_an_expense_over_what_was_approved_for_the_request(world: World) -> None:
