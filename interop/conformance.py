@@ -3,7 +3,7 @@ outcome of a refused request, the bundle of a patient's record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from interop import systems
 from interop.fhirtypes import Resource
@@ -23,17 +23,46 @@ READABLE = (
 )
 # When this statement last changed (CapabilityStatement.date).
 PUBLISHED = "2026-12-07"
-# The resources found by identifier (interop.search), and what that identifier is.
-SEARCHED_BY = {
-    "Patient": "The patient's INS (INS-NIR or INS-NIA): system|value, or the value alone.",
-    "Practitioner": "The professional's RPPS number (system https://rpps.esante.gouv.fr) or "
-    "IdNatPs (urn:oid:1.2.250.1.71.4.2.1): system|value, or the RPPS alone.",
+# The resources searched (interop.search), and by what: (name, type, documentation).
+SEARCH_PARAMETERS = {
+    "Patient": (
+        (
+            "identifier",
+            "token",
+            "The patient's INS (INS-NIR or INS-NIA): system|value, or the value alone. Not "
+            "with the identity traits.",
+        ),
+        (
+            "family",
+            "string",
+            "The birth name or the used name, exactly, capitals and accents aside. With "
+            "birthdate: a name alone is refused.",
+        ),
+        ("given", "string", "The first name, exactly, capitals and accents aside."),
+        (
+            "birthdate",
+            "date",
+            "The birth date, a full date YYYY-MM-DD, equality only. With family.",
+        ),
+        ("gender", "token", "male, female, other or unknown."),
+    ),
+    "Practitioner": (
+        (
+            "identifier",
+            "token",
+            "The professional's RPPS number (system https://rpps.esante.gouv.fr) or IdNatPs "
+            "(urn:oid:1.2.250.1.71.4.2.1): system|value, or the RPPS alone.",
+        ),
+    ),
 }
 SEARCH_DOCUMENTATION = (
     "POST [base]/{type}/_search with the parameters in a form body "
     "(application/x-www-form-urlencoded); a search in the URL (GET [base]/{type}?…) is "
-    "refused, so that no identifier travels in a URL. Within the caller's scope: a patient "
-    "outside it is not found."
+    "refused, so that no identifier or name travels in a URL. Within the caller's scope: a "
+    "patient outside it is not found. Paging: _count matches a page (20 by default, 1 to "
+    "100); Bundle.total counts every match. When more match, the next link "
+    "(GET [base]/{type}/_search/{{id}}?page=n) names only a search kept on the server for ten "
+    "minutes, for the user who searched: anyone else, or later, is answered 404."
 )
 
 SECURITY = (
@@ -56,7 +85,7 @@ def capability_statement() -> Resource:
     resources = []
     for resource_type in READABLE:
         entry: Resource = {"type": resource_type, "interaction": [{"code": "read"}]}
-        if resource_type in SEARCHED_BY:
+        if resource_type in SEARCH_PARAMETERS:
             entry["interaction"].append(
                 {
                     "code": "search-type",
@@ -64,7 +93,8 @@ def capability_statement() -> Resource:
                 }
             )
             entry["searchParam"] = [
-                {"name": "identifier", "type": "token", "documentation": SEARCHED_BY[resource_type]}
+                {"name": name, "type": kind, "documentation": documentation}
+                for name, kind, documentation in SEARCH_PARAMETERS[resource_type]
             ]
         if resource_type == "Patient":
             entry["operation"] = [
@@ -108,10 +138,16 @@ def full_url(resource: Resource) -> str:
 
 
 def searchset(
-    self_url: str, matches: list[Resource], included: Iterable[Resource] = ()
+    self_url: str,
+    matches: list[Resource],
+    included: Iterable[Resource] = (),
+    *,
+    total: int | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Resource:
-    """A search's bundle: the resources it matched (`total`), then what it includes
-    ($everything); without `entry` when there is nothing (FHIR allows no empty element)."""
+    """A search's bundle: the resources it matched (`total` of them in all, when a page shows
+    fewer; interop.paging), then what it includes ($everything); without `entry` when there
+    is nothing (FHIR allows no empty element). `links`: the other pages (`next`, `previous`)."""
     entries = [
         {"fullUrl": full_url(r), "resource": r, "search": {"mode": mode}}
         for mode, resources in (("match", matches), ("include", included))
@@ -120,8 +156,11 @@ def searchset(
     bundle: Resource = {
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": len(matches),
-        "link": [{"relation": "self", "url": self_url}],
+        "total": len(matches) if total is None else total,
+        "link": [
+            {"relation": relation, "url": url}
+            for relation, url in {"self": self_url, **(links or {})}.items()
+        ],
     }
     if entries:
         bundle["entry"] = entries

@@ -5,7 +5,8 @@ patient, and a questionnaire is a blank form."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -51,9 +52,10 @@ def _one(rows: QuerySet[_Row], pk: str) -> _Row:
         raise Http404 from exc
 
 
-def _members(team_id: int) -> QuerySet[Membership]:
+def _members(*team_ids: int) -> QuerySet[Membership]:
+    """The members of a team (or of several), in the order they joined."""
     return (
-        Membership.objects.filter(team_id=team_id)
+        Membership.objects.filter(team_id__in=team_ids)
         .select_related("professional")
         .order_by("joined_at", "pk")
     )
@@ -72,9 +74,21 @@ def patient(request: Request, pk: str) -> Resource:
 def patient_resource(found: Patient) -> Resource:
     """The Patient resource of a patient read with their team (`select_related`), its GPs
     as general practitioners."""
-    team = getattr(found, "care_team", None)
-    members = list(_members(team.pk)) if team is not None else []
-    return people.patient(found, gps=_gps(members))
+    return patient_resources([found])[0]
+
+
+def patient_resources(found: Sequence[Patient]) -> list[Resource]:
+    """`patient_resource` of each patient, their teams' GPs read in one query."""
+    teams = [team.pk for p in found if (team := getattr(p, "care_team", None)) is not None]
+    gps: dict[int, list[Professional]] = defaultdict(list)
+    if teams:
+        for member in _members(*teams).filter(role=TeamRole.GP, left_at__isnull=True):
+            gps[member.team_id].append(member.professional)
+    resources = []
+    for p in found:
+        team = getattr(p, "care_team", None)
+        resources.append(people.patient(p, gps=gps[team.pk] if team is not None else []))
+    return resources
 
 
 def visible_practitioners(user: Any) -> QuerySet[Professional]:

@@ -1,6 +1,7 @@
 """FHIR R4, read-only, under /fhir/: `{type}/{id}` as the FHIR RESTful API names them (ids
-only in the paths: never a name or a NIR), and the searches of a patient by INS and of a
-professional by RPPS, the identifier in the body (`POST {type}/_search`)."""
+only in the paths: never a name or a NIR), and the searches of a patient by INS or identity
+traits and of a professional by RPPS, the parameters in the body (`POST {type}/_search`), the
+next pages of a search by its id only (`GET {type}/_search/{id}?page=`)."""
 
 from django.urls import path
 
@@ -15,6 +16,11 @@ urlpatterns = [
     path("Patient", SearchInUrlView.as_view(resource="Patient"), name="patient_search_in_url"),
     path(
         "Patient/_search", SearchView.as_view(search=search.patient_search), name="patient_search"
+    ),
+    path(
+        "Patient/_search/<str:pk>",
+        ReadView.as_view(read=search.patient_page),
+        name="patient_search_page",
     ),
     path("Patient/<str:pk>", ReadView.as_view(read=reads.patient), name="patient"),
     path(

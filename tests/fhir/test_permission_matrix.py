@@ -8,9 +8,18 @@ from collections.abc import Callable
 
 import pytest
 
+from interop import paging
 from tests.conftest import ROLES, World
 from tests.fhir.world import dress
-from tests.matrix import CLINICIANS, EVERYONE_IN_SCOPE, STAFF, Case, matrix_tests
+from tests.matrix import (
+    CLINICIANS,
+    COORDINATOR,
+    EVERYONE_IN_SCOPE,
+    STAFF,
+    Case,
+    matrix_tests,
+    patient_of,
+)
 
 __all__ = ["dress"]
 
@@ -62,6 +71,44 @@ def searches(resource: str, data: Callable[[World], dict]) -> list[Case]:
     ]
 
 
+def kept_search(searcher: str, about: str = "own"):
+    """A page of a patient search kept for `searcher` (the link of its bundle), by the traits
+    of the `about` patient: only the searcher follows it, whatever anyone else's scope."""
+
+    def url(w: World, t: str) -> str:
+        patient = w.own if about == "own" else patient_of(w, t)
+        traits = {"family": patient.last_name, "birthdate": patient.birth_date.isoformat()}
+        kept = paging.keep(w.user(searcher), "Patient", traits, count=20, total=1)
+        return "/fhir/" + paging.page_path("Patient", kept.id, 1)
+
+    return url
+
+
+def search_pages() -> list[Case]:
+    """Each role's own search page (200, within its scope, as the search itself), 404 to
+    everyone else; and the coordinator's page about each patient, 404 to everyone else
+    (outside the scope as well as in it)."""
+    others = dict.fromkeys(ROLES, 404)
+    return [
+        *(
+            Case(
+                f"patient search page kept by {searcher}",
+                kept_search(searcher),
+                frozenset({searcher}),
+                about_patient=False,
+                otherwise=others,
+            )
+            for searcher in ROLES
+        ),
+        Case(
+            "patient search page kept by the coordinator, about each patient",
+            kept_search("coordinator", about="target"),
+            COORDINATOR,
+            otherwise=others,
+        ),
+    ]
+
+
 PAGES: list[Case] = []
 
 API = [
@@ -71,6 +118,7 @@ API = [
     # whom); the practitioner's is about no patient, the directory as its reads show it.
     *searches("Patient", lambda w: {"identifier": w.own.nir}),
     *searches("Practitioner", lambda w: {"identifier": w.gp.professional.rpps}),
+    *search_pages(),
     Case("everything", f("Patient/{patient}/$everything"), EVERYONE_IN_SCOPE),
     Case("care team", f("CareTeam/{team}"), EVERYONE_IN_SCOPE),
     Case("practitioner role", f("PractitionerRole/{gp_role}"), EVERYONE_IN_SCOPE),

@@ -1,6 +1,7 @@
 """The searches by identifier: a patient by INS (`POST /fhir/Patient/_search`), what a
-hospital's record system asks first, and a professional by RPPS. The identifier travels in
-the body, never in a URL; the search answers within the caller's scope (another patient is not
+hospital's record system asks first, and a professional by RPPS (a patient by identity traits:
+test_search_traits.py; the pages: test_search_paging.py). The identifier travels in the body,
+never in a URL; the search answers within the caller's scope (another patient is not
 found, as for an INS nobody has), each patient found is a read logged, and a bad search is
 refused with an OperationOutcome."""
 
@@ -15,39 +16,17 @@ from interop import systems
 from labparcours.models import AccessLogEntry
 from teams.models import Professional
 from tests.conftest import World, client_for
+from tests.fhir.searching import FORM, SEARCH, found, refusal, search
 from tests.fhir.validation import valid
 from tests.fhir.world import dress
 
-SEARCH = "/fhir/Patient/_search"
 PRACTITIONERS = "/fhir/Practitioner/_search"
-FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
 def module_world(module_world: World, django_db_blocker) -> World:
     with django_db_blocker.unblock():
         return dress(module_world)
-
-
-def search(client: Client, body: str) -> dict:
-    response = client.post(SEARCH, body, content_type=FORM)
-    assert response.status_code == 200, response.content
-    assert response["Content-Type"] == "application/fhir+json; fhirVersion=4.0"
-    bundle = valid(response.json())
-    assert bundle["type"] == "searchset"
-    return bundle
-
-
-def found(bundle: dict) -> list[str]:
-    assert bundle["total"] == len(bundle.get("entry", []))
-    return [entry["resource"]["id"] for entry in bundle.get("entry", [])]
-
-
-def refusal(response, status: int) -> str:
-    assert response.status_code == status
-    body = valid(response.json())
-    assert body["resourceType"] == "OperationOutcome"
-    return body["issue"][0]["diagnostics"]
 
 
 def spaced(nir: str) -> str:
@@ -102,10 +81,10 @@ def test_another_system_or_an_unknown_ins_finds_nobody(world: World, body: str) 
 @pytest.mark.parametrize(
     ("body", "says"),
     [
-        ("family=Lambert", "Unknown search parameter: family"),
-        ("", "Give one identifier"),
+        ("name=Lambert", "Unknown search parameter: name"),
+        ("", "Search by the patient's INS (identifier) or by their identity traits"),
         ("identifier=", "Give one identifier"),
-        ("identifier=1&identifier=2", "Give one identifier"),
+        ("identifier=1&identifier=2", "Give each search parameter once: identifier"),
     ],
 )
 def test_a_search_it_cannot_answer_is_refused_and_says_why(
@@ -143,7 +122,14 @@ def test_the_capability_statement_declares_the_search() -> None:
     statement = valid(Client().get("/fhir/metadata").json())
     patient = next(r for r in statement["rest"][0]["resource"] if r["type"] == "Patient")
     assert "search-type" in [i["code"] for i in patient["interaction"]]
-    assert [p["name"] for p in patient["searchParam"]] == ["identifier"]
+    assert [p["name"] for p in patient["searchParam"]] == [
+        "identifier",
+        "family",
+        "given",
+        "birthdate",
+        "gender",
+    ]
+    assert "next link" in patient["interaction"][1]["documentation"]
     searched = [r["type"] for r in statement["rest"][0]["resource"] if r.get("searchParam")]
     assert searched == ["Patient", "Practitioner"]
 
