@@ -62,7 +62,8 @@ SEARCH_DOCUMENTATION = (
     "patient outside it is not found. Paging: _count matches a page (20 by default, 1 to "
     "100); Bundle.total counts every match. When more match, the next link "
     "(GET [base]/{type}/_search/{{id}}?page=n) names only a search kept on the server for ten "
-    "minutes, for the user who searched: anyone else, or later, is answered 404."
+    "minutes, for the user who searched, as the ids it matched (never its parameters): anyone "
+    "else, or later, is answered 404."
 )
 
 SECURITY = (

@@ -2,16 +2,19 @@
 more match, the bundle's `next` link leads to the next page.
 
 That link never carries the search's parameters (a name, a birth date, an INS: a URL stays in
-the logs of every proxy on its way). The search is kept on the server instead, in the cache,
-under a random id, for the user who searched and for ten minutes; the link names that id and
-a page number only (`GET /fhir/Patient/_search/{id}?page=2`). Anyone else, or the same user
-once the search has expired, is answered 404, as for an id nobody has.
+the logs of every proxy on its way), and neither does the server: what it keeps for the next
+pages, in the cache, under a random id, for the user who searched and for ten minutes, is the
+ids of the rows that matched (random UUIDs for patients), never the traits or the identifier
+searched. The link names that id and a page number only (`GET /fhir/Patient/_search/{id}?
+page=2`). Anyone else, the same user once the search has expired, or a page past the last is
+answered 404, as for an id nobody has.
 
-Pages are cut by keyset on the primary key: each page starts after the last id of the page
-before, kept beside the search when that page was served, so that a page costs the same
-queries whether it is the first or the fiftieth, and each page is read again within the
-caller's scope (a patient who left it meanwhile is not shown). The total is counted once,
-when the first page shows that there are more."""
+A page is its slice of the ids, read again within the caller's scope (a patient who left it
+meanwhile is not shown): the same queries whether it is the first or the fiftieth. The ids are
+counted when the first page shows that there are more; a search is paged over its first
+`MAX_KEPT` matches, by id (`total` still counts them all) — with a name and a birth date, an
+INS or an RPPS number, far more than any search finds.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +37,9 @@ from labparcours.models import User
 
 COUNT = "_count"
 DEFAULT_COUNT, MAX_COUNT = 20, 100
-# How long a search's `next` links lead somewhere, in seconds.
+# How long a search's `next` links lead somewhere, in seconds; how many matches they page.
 KEPT_FOR = 10 * 60
+MAX_KEPT = 1_000
 BAD_COUNT = f"_count: give a whole number of matches per page, from 1 to {MAX_COUNT}."
 BAD_PAGE = "page: give a whole number, from 1."
 _WHOLE = re.compile(r"[0-9]{1,9}")
@@ -47,24 +51,31 @@ Criteria = dict[str, str]
 
 @dataclass(frozen=True)
 class Search:
-    """A resource type's search: the rows its criteria find within a user's scope, and the
-    resources a page of them shows (which logs the reads they are)."""
+    """A resource type's search: the rows a user may read (`scope`), those its criteria find
+    among them (`matches`), and the resources a page of them shows (which logs the reads they
+    are)."""
 
     resource: str
-    matches: Callable[[User, Criteria], QuerySet[Any]]
+    scope: Callable[[User], QuerySet[Any]]
+    matches: Callable[[QuerySet[Any], Criteria], QuerySet[Any]]
     shown: Callable[[Request, list[Any]], list[Resource]]
 
 
 @dataclass(frozen=True)
 class Kept:
-    """A search kept for its next pages, as the cache holds it."""
+    """A search kept for its next pages, as the cache holds it: whose, and the ids of what it
+    matched (as text), in order."""
 
     id: str
     user: int
     resource: str
-    criteria: Criteria
+    ids: list[str]
     count: int
     total: int
+
+    @property
+    def pages(self) -> int:
+        return -(-len(self.ids) // self.count)
 
 
 def page_size(value: str | None) -> int:
@@ -77,27 +88,26 @@ def page_size(value: str | None) -> int:
 def first_page(request: Request, search: Search, criteria: Criteria, count: int) -> Resource:
     """The answer of a search (`POST {type}/_search`): its first `count` matches; the search
     is kept, and the total counted, only when there are more."""
-    rows = search.matches(api_user(request), criteria).order_by("pk")
+    user = api_user(request)
+    rows = search.matches(search.scope(user), criteria).order_by("pk")
     page = list(rows[: count + 1])
     if len(page) <= count:
-        return _bundle(request, search, page, count, total=len(page))
-    kept = keep(api_user(request), search.resource, criteria, count, rows.count())
-    return _bundle(request, search, page, count, total=kept.total, kept=kept)
+        return _bundle(request, search, page[:count], total=len(page))
+    kept = keep(user, search.resource, rows, count)
+    return _bundle(request, search, page[:count], total=kept.total, kept=kept)
 
 
 def next_page(request: Request, search: Search, search_id: str) -> Resource:
     """Page `?page=` of a kept search (`GET {type}/_search/{id}`): the caller's own search,
-    a page reached through the `next` links; anything else is not found."""
-    kept = _kept(api_user(request), search.resource, search_id)
+    a page within its matches; anything else is not found."""
+    user = api_user(request)
+    kept = _kept(user, search.resource, search_id)
     number = _whole(request.query_params.get("page", "1"), refusal=BAD_PAGE)
-    rows = search.matches(api_user(request), kept.criteria).order_by("pk")
-    if number > 1:
-        after = cache.get(_key(kept.id, number))
-        if after is None:
-            raise Http404
-        rows = rows.filter(pk__gt=after)
-    page = list(rows[: kept.count + 1])
-    return _bundle(request, search, page, kept.count, total=kept.total, kept=kept, number=number)
+    if number > kept.pages:
+        raise Http404
+    ids = kept.ids[(number - 1) * kept.count : number * kept.count]
+    page = list(search.scope(user).filter(pk__in=ids).order_by("pk"))
+    return _bundle(request, search, page, total=kept.total, kept=kept, number=number)
 
 
 def page_path(resource: str, search_id: str, number: int) -> str:
@@ -108,22 +118,19 @@ def page_path(resource: str, search_id: str, number: int) -> str:
 def _bundle(
     request: Request,
     search: Search,
-    page: list[Any],
-    count: int,
+    shown: list[Any],
     *,
     total: int,
     kept: Kept | None = None,
     number: int = 1,
 ) -> Resource:
-    """The searchset of one page (`page`: up to one row more than it shows, telling whether
-    there is a next); the next page's start is kept when there is one."""
-    shown, links = page[:count], {"self": f"{search.resource}/_search"}
+    """The searchset of one page, with the links to its neighbours when the search is kept."""
+    links = {"self": f"{search.resource}/_search"}
     if kept is not None:
         links["self"] = page_path(search.resource, kept.id, number)
         if number > 1:
             links["previous"] = page_path(search.resource, kept.id, number - 1)
-        if len(page) > count:
-            cache.set(_key(kept.id, number + 1), str(shown[-1].pk), KEPT_FOR)
+        if number < kept.pages:
             links["next"] = page_path(search.resource, kept.id, number + 1)
     base = systems.base_url()
     urls = {relation: f"{base}/{path}" for relation, path in links.items()}
@@ -132,9 +139,12 @@ def _bundle(
     )
 
 
-def keep(user: User, resource: str, criteria: Criteria, count: int, total: int) -> Kept:
-    """Keep a search for its next pages, under a new random id."""
-    kept = Kept(secrets.token_urlsafe(16), user.pk, resource, criteria, count, total)
+def keep(user: User, resource: str, rows: QuerySet[Any], count: int) -> Kept:
+    """Keep a search for its next pages, under a new random id: the ids of its first
+    `MAX_KEPT` rows (in their order), and how many there are in all."""
+    ids = [str(pk) for pk in rows.values_list("pk", flat=True)[:MAX_KEPT]]
+    total = len(ids) if len(ids) < MAX_KEPT else rows.count()
+    kept = Kept(secrets.token_urlsafe(16), user.pk, resource, ids, count, total)
     cache.set(_key(kept.id), asdict(kept), KEPT_FOR)
     return kept
 
@@ -159,6 +169,6 @@ def _whole(value: str, *, refusal: str, up_to: int | None = None) -> int:
     return number
 
 
-def _key(search_id: str, page: int | None = None) -> str:
-    """The cache key of a kept search, or of where its page `page` starts."""
-    return f"fhir-search:{search_id}" if page is None else f"fhir-search:{search_id}:{page}"
+def _key(search_id: str) -> str:
+    """The cache key of a kept search."""
+    return f"fhir-search:{search_id}"

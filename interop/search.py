@@ -151,8 +151,11 @@ def _same(field: str, typed: str) -> Exact:
     return Exact(SearchText(F(field)), SearchText(Value(typed)))
 
 
-def _matching_patients(user: User, criteria: Criteria) -> QuerySet[Patient]:
-    patients = visible_patients(user).select_related("care_team")
+def _visible_patients(user: User) -> QuerySet[Patient]:
+    return visible_patients(user).select_related("care_team")
+
+
+def _matching_patients(patients: QuerySet[Patient], criteria: Criteria) -> QuerySet[Patient]:
     if "ins" in criteria:
         return patients.filter(nir=criteria["ins"]) if criteria["ins"] else patients.none()
     family = criteria["family"]
@@ -173,7 +176,7 @@ def _patients_shown(request: Request, found: list[Patient]) -> list[Resource]:
     return patient_resources(found)
 
 
-PATIENTS = Search("Patient", _matching_patients, _patients_shown)
+PATIENTS = Search("Patient", _visible_patients, _matching_patients, _patients_shown)
 
 
 # --- A professional -------------------------------------------------------------------------
@@ -192,13 +195,15 @@ def practitioner_search(request: Request) -> Resource:
     return _paged(request, PRACTITIONERS, given, {"rpps": number})
 
 
-def _matching_practitioners(user: User, criteria: Criteria) -> QuerySet[Professional]:
-    found = visible_practitioners(user)
+def _matching_practitioners(
+    found: QuerySet[Professional], criteria: Criteria
+) -> QuerySet[Professional]:
     return found.filter(rpps=criteria["rpps"]) if criteria["rpps"] else found.none()
 
 
 PRACTITIONERS = Search(
     "Practitioner",
+    visible_practitioners,
     _matching_practitioners,
     lambda request, found: [people.practitioner(p) for p in found],
 )

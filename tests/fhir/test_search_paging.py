@@ -10,6 +10,7 @@ import json
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -113,16 +114,30 @@ def test_it_answers_an_expired_or_unknown_search_404(world: World, five: list[Pa
         refusal(client.get(f"{SEARCH}/{unknown}?page=2"), 404)
 
 
-def test_it_answers_a_page_not_reached_by_its_links_404(world: World, five: list[Patient]) -> None:
+def test_it_answers_a_page_past_the_last_404(world: World, five: list[Patient]) -> None:
     client = client_for(world.coordinator)
     following = path(link(search(client, body(**BY_TRAITS, _count="2")), "next"))
-    refusal(client.get(following.replace("page=2", "page=3")), 404)
+    refusal(client.get(following.replace("page=2", "page=4")), 404)
     assert "page: give a whole number" in refusal(
         client.get(following.replace("page=2", "page=two")), 400
     )
-    # The first page is there again, and the second once reached.
+    # The first page is there again, and the last.
     assert len(ids(answered(client.get(following.replace("page=2", "page=1"))))) == 2
+    assert len(ids(answered(client.get(following.replace("page=2", "page=3"))))) == 1
     assert answered(client.get(following))["total"] == 5
+
+
+def test_it_keeps_the_ids_found_never_the_traits_searched(
+    world: World, five: list[Patient]
+) -> None:
+    """What the server keeps for the next pages (in the cache, ten minutes) names no trait:
+    the ids of the patients found, random, as their own pages' addresses do."""
+    following = link(search(client_for(world.coordinator), body(**BY_TRAITS, _count="2")), "next")
+    search_id = path(following).split("/")[4].split("?")[0]
+    kept = json.dumps(cache.get(f"fhir-search:{search_id}"), ensure_ascii=False)
+    for trait in ("Vandercruyssen", "VANDERCRUYSSEN", BORN.isoformat(), "1939", *GIVEN):
+        assert trait not in kept
+    assert sorted(json.loads(kept)["ids"]) == sorted(str(p.pk) for p in five)
 
 
 def test_it_shows_twenty_matches_unless_asked(world: World, five: list[Patient]) -> None:
@@ -143,7 +158,8 @@ def test_it_refuses_a_count_it_cannot_serve(world: World, five: list[Patient], c
 
 def test_a_next_page_shows_only_what_the_caller_still_sees(world: World) -> None:
     """The pages are read again within the caller's scope: a patient who left it after the
-    first page is not shown on the next one."""
+    first page is not shown on the next ones, which are still there (each page is its share
+    of the matches found), empty."""
     team = [
         PatientFactory(
             coordinator=world.coordinator,
@@ -161,4 +177,6 @@ def test_a_next_page_shows_only_what_the_caller_still_sees(world: World) -> None
         membership.leave()
     second = answered(client.get(path(link(first, "next"))))
     assert ids(second) == []
-    assert link(second, "next") is None
+    third = answered(client.get(path(link(second, "next"))))
+    assert ids(third) == []
+    assert link(third, "next") is None
