@@ -232,8 +232,11 @@ class Patient(models.Model):
         # The dashboard and « Mes patients » list by name: read in index order and cut by
         # LIMIT, instead of sorting the whole cohort for each page. The dashboard's search has
         # a trigram index on PostgreSQL, in the database only (migration 0006).
+        # The FHIR search by identity traits (interop.search) requires the birth date: found
+        # by it, then compared on the names, not by reading every patient.
         indexes: ClassVar = [
             models.Index(fields=["last_name", "first_name", "id"], name="patient_by_name"),
+            models.Index(fields=["birth_date"], name="patient_by_birth_date"),
         ]
 
     def __str__(self) -> str:
