@@ -40,7 +40,7 @@ def quarter_label(start: datetime.date) -> str:
 
 def quarters_chart(data: Consumption) -> Chart:
     """Per quarter, three bars — committed, spent, paid — stacked by category."""
-    chart = Chart(_("Committed, spent and paid per quarter, by category"), 760, 300)
+    chart = Chart(_("Committed, spent and paid per quarter, by category"), 760, 300, in_time=True)
     left, plot_top, plot_height = 92.0, 12.0, 232.0
     series = {cat.pk: f"chart-series-{i % SERIES}" for i, cat in enumerate(data.categories)}
     top = nice_ceiling(

@@ -54,6 +54,9 @@ class Chart:
     labels: list[Label] = field(default_factory=list)
     lines: list[tuple[float, float, float, float, str]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
+    # Columns in time order, the latest on the right: where the drawing scrolls in its frame
+    # (a phone), it opens on the latest.
+    in_time: bool = False
 
     @property
     def min_width(self) -> int:
@@ -97,7 +100,7 @@ def axis(chart: Chart, top: Decimal, left: float, plot_top: float, plot_height: 
 
 def columns_chart(title: str, points: list[Point], css: str = "chart-series-0") -> Chart:
     """A column per point (months, say), on a euro axis."""
-    chart = Chart(title, 760, 280)
+    chart = Chart(title, 760, 280, in_time=True)
     left, plot_top, plot_height = 92.0, 12.0, 220.0
     top = nice_ceiling(max((p.amount for p in points), default=Decimal(0)))
     axis(chart, top, left, plot_top, plot_height)

@@ -48,7 +48,7 @@ def columns_chart(
     href: Callable[[Indicator, int], str],
 ) -> Chart:
     """Per column (a quarter), a bar per indicator, on a 0–100 % axis."""
-    chart = Chart(title, 760, 290)
+    chart = Chart(title, 760, 290, in_time=True)
     left, top, height = 52.0, 12.0, 230.0
     _percent_axis(chart, left, top, height)
     group = (chart.width - left - 8) / max(len(columns), 1)

@@ -72,11 +72,18 @@
     }
   });
 
-  // Tables wider than the screen (on a phone) scroll sideways inside their .table-wrap: the
-  // wrapper then takes the keyboard focus so that the arrow keys scroll it (WCAG 2.1.1). A
-  // table that fits adds no stop to the tab order.
+  // Tables and charts wider than the screen (on a phone) scroll sideways inside their frame
+  // (.table-wrap, .chart-scroll): the frame then takes the keyboard focus so that the arrow
+  // keys scroll it (WCAG 2.1.1). One that fits adds no stop to the tab order. A chart in time
+  // order (data-latest-right) opens on its latest columns, once.
   function keyboardScrollableTables() {
-    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    document.querySelectorAll(".chart-scroll[data-latest-right]:not([data-opened])").forEach(
+      function (frame) {
+        frame.scrollLeft = frame.scrollWidth;
+        frame.setAttribute("data-opened", "");
+      }
+    );
+    document.querySelectorAll(".table-wrap, .chart-scroll").forEach(function (wrap) {
       if (wrap.scrollWidth > wrap.clientWidth) {
         wrap.setAttribute("tabindex", "0");
       } else {

@@ -63,6 +63,39 @@ def test_the_charts_keep_their_text_readable_and_scroll_in_a_shaded_frame_on_a_p
             screenshot(page, f"phone-admin-{name}-charts")
 
 
+# Per chart frame that scrolls: whether its columns are in time order, how far it is from its
+# right end, and whether the keyboard can reach it.
+FRAMES = """() => [...document.querySelectorAll('.chart-scroll')]
+  .filter(frame => frame.scrollWidth > frame.clientWidth)
+  .map(frame => ({
+    title: frame.querySelector('title').textContent,
+    inTime: frame.hasAttribute('data-latest-right'),
+    fromLeft: frame.scrollLeft,
+    fromRight: frame.scrollWidth - frame.clientWidth - frame.scrollLeft,
+    focusable: frame.getAttribute('tabindex') === '0',
+  }))"""
+
+
+def test_a_chart_in_time_opens_on_its_latest_quarters_on_a_phone(browser, live_server) -> None:
+    """The quarters' charts scroll on a phone: they open on the latest quarters, on the right,
+    and the others (professions, pathways…) at their start; each frame is reached by the
+    keyboard, whose arrows scroll it."""
+    with browsing(browser, live_server, SMALL_PHONE) as page:
+        log_in(page, "admin@demo.test", DEMO_PASSWORD)
+        seen_in_time = 0
+        for name, url in CHART_PAGES:
+            page.goto(url)
+            for frame in page.evaluate(FRAMES):
+                assert frame["focusable"], frame
+                if frame["inTime"]:
+                    seen_in_time += 1
+                    assert frame["fromRight"] <= 1, frame
+                else:
+                    assert frame["fromLeft"] == 0, frame
+            screenshot(page, f"phone-admin-{name}-latest-quarters")
+        assert seen_in_time >= 2  # the indicators' quarters and the budget's
+
+
 def test_definitions_alert_close_and_table_links_are_a_fingers_size_on_a_phone(
     browser, live_server
 ) -> None:
