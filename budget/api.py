@@ -36,7 +36,6 @@ from budget.models import (
     SupplementaryCare,
 )
 from budget.selectors import (
-    actions_to_serve,
     visible_envelopes,
     visible_expenses,
     visible_movements,
@@ -63,6 +62,7 @@ from budget.services import (
     supplementary_care_refuse,
     supplementary_care_request,
 )
+from careplans.models import Action
 from labparcours.api_base import AccessLoggedMixin, ConditionalWrites, IdFilter
 from labparcours.http import api_user
 from labparcours.permissions import require
@@ -221,7 +221,9 @@ class CareRequestViewSet(
         patient = get_object_or_404(Patient.objects.visible_to(user), pk=data["patient"])
         plan_action = None
         if data.get("action") is not None:
-            plan_action = actions_to_serve(patient).filter(pk=data["action"]).first()
+            # Any version's action of the patient's plan: the service refuses one of a
+            # replaced version, and says so (`actions_to_serve`).
+            plan_action = Action.objects.filter(plan__patient=patient, pk=data["action"]).first()
             if plan_action is None:
                 raise serializers.ValidationError(
                     {"action": [_("This action is not in the patient's care plan.")]}

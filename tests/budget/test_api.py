@@ -246,6 +246,7 @@ def test_it_refuses_a_prescription_for_an_action_of_a_superseded_plan_version(
     answer = prescribe_for_action(world, superseded.actions.first().pk)  # type: ignore[union-attr]
     assert answer.status_code == 400
     assert list(answer.json()["errors"]) == ["action"]
+    assert "version remplacée du plan de soins" in str(answer.json()["errors"]["action"])
     assert not SupplementaryCare.objects.exists()
 
 
