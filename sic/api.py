@@ -5,6 +5,7 @@ from typing import Any, cast
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -142,10 +143,12 @@ class ContributionSerializer(ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A new contribution names its kind (its SIC is the route's); an update keeps both,
-        # and its content is checked by its own kind's form, whatever kind the payload names.
+        # and its content is checked by its own kind's form: naming another kind is refused.
         instance = cast(Contribution | None, self.instance)
-        if instance is not None:
-            attrs.pop("kind", None)
+        if instance is not None and attrs.pop("kind", instance.kind) != instance.kind:
+            raise serializers.ValidationError(
+                {"kind": [_("A contribution keeps the kind it was created with.")]}
+            )
         kind: str = instance.kind if instance is not None else attrs["kind"]
         sic: Sic = self.context.get("sic") or cast(Contribution, instance).sic
         try:

@@ -18,7 +18,7 @@ def test_it_keeps_a_contributions_kind_when_the_api_names_another(world: World, 
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "content" in response.json()["errors"]
+    assert "garde le type avec lequel elle a été créée" in str(response.json()["errors"]["kind"])
     draft.refresh_from_db()
     assert draft.kind == ContributionKind.GP_SUMMARY
     assert draft.status == ContributionStatus.DRAFT
