@@ -26,7 +26,7 @@ from weasyprint import HTML
 
 from benchmarks import harness
 from careplans.models import Action, CarePlan, Goal
-from labparcours.models import User
+from labparcours.models import Role, User
 from labparcours.pdf import font_config
 from labparcours.planner import programme_wide
 from patients.models import Patient
@@ -240,8 +240,6 @@ def test_what_every_answer_pays(benchmark, db, programme: ScaleSeeder) -> None:
     (nearly) nothing, against their own SQL — the session, the user, the middleware, the
     layout (the bell's count) or DRF's authentication, throttling and rendering. A page whose
     own SQL costs about as much as the layout's cannot be within ×3 of it."""
-    from labparcours.models import Role
-
     user, _created = User.objects.get_or_create(
         email="reference.bench@scale.test",
         defaults={"role": Role.COORDINATOR, "first_name": "Référence", "last_name": "Banc"},
